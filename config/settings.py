@@ -1,0 +1,447 @@
+"""Scaffold's settings: one module, driven by environment variables.
+
+``SCAFFOLD_ENV`` picks the profile. ``development`` (the default) runs with
+nothing installed: SQLite under ``var/``, the embedded Redis, and mail kept in
+the app's outbox. ``production`` demands a secret key and allowed hosts,
+turns on every transport-security setting and sends mail over SMTP. Every
+variable is listed, with its default, in the README's configuration table.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+from config.env import Env, check_url
+
+# Lets Django's classes take type parameters at run time (ModelAdmin[Person]).
+django_stubs_ext.monkeypatch()
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+env = Env()
+
+SCAFFOLD_ENV = env.choice("SCAFFOLD_ENV", "development", ("development", "production"))
+PRODUCTION = SCAFFOLD_ENV == "production"
+
+DEBUG = env.flag("DEBUG", default=not PRODUCTION)
+
+if PRODUCTION:
+    SECRET_KEY = env.text("SECRET_KEY", required=True)
+    if len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters in production.")
+else:
+    SECRET_KEY = env.text("SECRET_KEY", "development-only-key-never-use-in-production-4c1f0e8a9b")
+
+ALLOWED_HOSTS = env.items(
+    "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production.")
+CSRF_TRUSTED_ORIGINS = env.items("CSRF_TRUSTED_ORIGINS")
+for _origin in CSRF_TRUSTED_ORIGINS:
+    check_url("CSRF_TRUSTED_ORIGINS", _origin, schemes=("http", "https"))
+
+# The public address of the site, for links in emails sent by workers (which
+# have no request to take the host from).
+if PRODUCTION and not env.is_set("SITE_URL"):
+    raise ImproperlyConfigured(
+        "SITE_URL must be set in production, e.g. https://scaffold.example.com"
+    )
+SITE_URL = env.url("SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https")).rstrip("/")
+
+# --------------------------------------------------------------------------
+# Applications
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "mentorship.core",
+    "mentorship.people",
+    "mentorship.plans",
+    "mentorship.programs",
+    "mentorship.pairings",
+    "mentorship.checkins",
+    "mentorship.notifications",
+    "mentorship.audit",
+    "mentorship.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
+                "mentorship.people.context_processors.roles",
+            ],
+        },
+    },
+]
+
+# --------------------------------------------------------------------------
+# Data
+
+DATABASES = {
+    "default": env.database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'scaffold.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A fresh clone has no var/ yet; SQLite will not create the folder.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # Web, worker and beat share one SQLite file in development: WAL lets
+    # readers run beside a writer, and IMMEDIATE transactions take the write
+    # lock up front instead of failing half-way with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    # A file, not memory, so a Celery worker process started by the tests
+    # can open the same test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-scaffold.sqlite3")}
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.number("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The embedded Redis (started by `make dev` and by the tests) listens on a
+# unix socket under var/, so it never collides with a Redis already running.
+EMBEDDED_REDIS_SOCKET = VAR_DIR / "redis.sock"
+REDIS_URL = env.url(
+    "REDIS_URL", f"unix://{EMBEDDED_REDIS_SOCKET}", schemes=("redis", "rediss", "unix")
+)
+if PRODUCTION and not env.is_set("REDIS_URL"):
+    raise ImproperlyConfigured("REDIS_URL must be set in production.")
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "scaffold",
+    }
+}
+
+# --------------------------------------------------------------------------
+# People and sessions
+
+AUTH_USER_MODEL = "people.Person"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_RESET_TIMEOUT = int(timedelta(hours=2).total_seconds())
+
+SESSION_COOKIE_AGE = env.number(
+    "SESSION_COOKIE_AGE", int(timedelta(days=7).total_seconds()), minimum=300
+)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Failed sign-ins allowed per address and per client within the window.
+LOGIN_ATTEMPTS_LIMIT = env.number("LOGIN_ATTEMPTS_LIMIT", 10, minimum=1)
+LOGIN_ATTEMPTS_WINDOW = env.number("LOGIN_ATTEMPTS_WINDOW", 15 * 60, minimum=1)
+
+# --------------------------------------------------------------------------
+# Security
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_COOKIE_HTTPONLY = False  # the API's session clients read it for X-CSRFToken
+
+# One policy everywhere, development included, so a page that would break in
+# production breaks in the browser tests first.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env.flag("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.number("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.flag("SECURE_HSTS_PRELOAD", default=True)
+    # Load balancers probe over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    if env.flag("TRUST_X_FORWARDED_PROTO", default=False):
+        # Only behind a proxy that always sets this header itself.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --------------------------------------------------------------------------
+# Internationalisation
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --------------------------------------------------------------------------
+# Static files: committed under each app's static/ (no CDN), served by
+# WhiteNoise in production.
+
+STATIC_URL = "/static/"
+# In development WhiteNoise serves straight from the apps' static folders.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+# --------------------------------------------------------------------------
+# Email
+
+EMAIL_BACKEND_NAME = env.choice(
+    "EMAIL_BACKEND", "smtp" if PRODUCTION else "outbox", ("outbox", "console", "smtp")
+)
+_smtp_tls = env.flag("EMAIL_USE_TLS", default=False)
+_smtp_ssl = env.flag("EMAIL_USE_SSL", default=False)
+if _smtp_tls and _smtp_ssl:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL are mutually exclusive.")
+if PRODUCTION and EMAIL_BACKEND_NAME == "smtp" and not env.is_set("EMAIL_HOST"):
+    raise ImproperlyConfigured("EMAIL_HOST must be set in production (or choose EMAIL_BACKEND).")
+MAILERS = {
+    "default": {
+        "outbox": {"BACKEND": "mentorship.notifications.backends.OutboxEmailBackend"},
+        "console": {"BACKEND": "django.core.mail.backends.console.EmailBackend"},
+        "smtp": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env.text("EMAIL_HOST", "localhost"),
+                "port": env.number("EMAIL_PORT", 25, minimum=1, maximum=65535),
+                "username": env.text("EMAIL_HOST_USER", ""),
+                "password": env.text("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": _smtp_tls,
+                "use_ssl": _smtp_ssl,
+                "timeout": env.number("EMAIL_TIMEOUT", 20, minimum=1),
+            },
+        },
+    }[EMAIL_BACKEND_NAME]
+}
+DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "Scaffold <scaffold@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The outbox backend also prints each message, so `make dev` shows mail in
+# the terminal as well as on the outbox page.
+OUTBOX_ECHO = env.flag("OUTBOX_ECHO", default=DEBUG)
+
+# --------------------------------------------------------------------------
+# API
+
+REST_FRAMEWORK = {
+    # Token first: an anonymous request then gets 401 with WWW-Authenticate.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "mentorship.people.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "mentorship.core.api.pagination.StandardCursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["mentorship.core.api.filters.StrictFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "mentorship.core.api.schema.ScaffoldAutoSchema",
+    "EXCEPTION_HANDLER": "mentorship.core.api.errors.exception_handler",
+    # JSON in, JSON out: one way to send data, and the schema says so.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Scaffold API",
+    "DESCRIPTION": (
+        "Mentorship programs for new managers: people, programs, onboarding plans, "
+        "pairings, milestones and check-ins. Every list is scoped to the person asking."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "mentorship.core.api.schema_hooks.strict_strings",
+    ],
+}
+
+# --------------------------------------------------------------------------
+# Celery: Redis as broker only; the database holds every schedule.
+
+CELERY_BROKER_URL = (
+    REDIS_URL.replace("unix://", "redis+socket://", 1)
+    if REDIS_URL.startswith("unix://")
+    else REDIS_URL
+)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Longer than any task may run, so a slow task is not delivered twice.
+    "visibility_timeout": 60 * 60,
+}
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_DEFAULT_QUEUE = env.text("CELERY_QUEUE", "scaffold")
+CELERY_TASK_TIME_LIMIT = 5 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TIMEZONE = "UTC"
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# Every periodic job lives here, in one place. Jobs are idempotent: a second
+# beat, or one restarted late, repeats no work.
+CELERY_BEAT_SCHEDULE = {
+    "scheduler-heartbeat": {
+        "task": "mentorship.core.tasks.record_scheduler_heartbeat",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 50},
+    },
+    # Queue every reminder that has become due (idempotent: dedup keys).
+    "sweep-reminders": {
+        "task": "mentorship.notifications.tasks.sweep_reminders",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 4 * 60},
+    },
+    # Claim due rows (new ones, and retries whose backoff has passed) and send them.
+    "dispatch-notifications": {
+        "task": "mentorship.notifications.tasks.dispatch_notifications",
+        "schedule": timedelta(seconds=30),
+        "options": {"expires": 25},
+    },
+    # Return rows stuck in "sending" by a killed worker to the queue.
+    "reconcile-notifications": {
+        "task": "mentorship.notifications.tasks.reconcile_notifications",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 4 * 60},
+    },
+}
+
+# How old the last beat → worker heartbeat may be before /health/ calls the
+# scheduler stale.
+SCHEDULER_STALE_AFTER = timedelta(minutes=5)
+
+# --------------------------------------------------------------------------
+# Reminders
+
+# The reminder kinds the engine knows; one small class each (see
+# mentorship/notifications/kinds.py). A new kind is a new line here.
+SCAFFOLD_REMINDER_KINDS = [
+    "mentorship.pairings.reminders.PairingWelcome",
+    "mentorship.pairings.reminders.MilestoneDueSoon",
+    "mentorship.pairings.reminders.MilestoneOverdue",
+]
+# A row "sending" for longer than this belongs to a dead worker. Longer than
+# the task time limit, so a slow but living worker is never second-guessed.
+NOTIFICATIONS_SENDING_TIMEOUT = timedelta(
+    seconds=env.number("NOTIFICATIONS_SENDING_TIMEOUT", 10 * 60, minimum=1)
+)
+if NOTIFICATIONS_SENDING_TIMEOUT.total_seconds() <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "NOTIFICATIONS_SENDING_TIMEOUT must be longer than the task time limit "
+        f"({CELERY_TASK_TIME_LIMIT} s), or rows still being sent could be sent twice."
+    )
+NOTIFICATIONS_MAX_ATTEMPTS = env.number("NOTIFICATIONS_MAX_ATTEMPTS", 5, minimum=1, maximum=20)
+# The first retry waits about this long; each next one twice as long.
+NOTIFICATIONS_RETRY_BASE = timedelta(seconds=env.number("NOTIFICATIONS_RETRY_BASE", 60, minimum=1))
+
+# --------------------------------------------------------------------------
+# Product rules
+
+# HR sees mentee self-ratings only as aggregates over at least this many people.
+SCAFFOLD_MIN_AGGREGATE_GROUP = env.number("SCAFFOLD_MIN_AGGREGATE_GROUP", 5, minimum=2)
+
+# --------------------------------------------------------------------------
+# Logging
+
+LOG_LEVEL = env.choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+    },
+}

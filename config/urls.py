@@ -1,0 +1,63 @@
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+from django.views import defaults
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from mentorship.core import views as core_views
+from mentorship.core.api.docs import ApiDocsView
+from mentorship.core.api.errors import json_not_found, json_server_error
+from mentorship.notifications import api as notifications_api
+from mentorship.pairings import api as pairings_api
+from mentorship.pairings import views as pairing_views
+from mentorship.people import api as people_api
+from mentorship.plans import api as plans_api
+from mentorship.programs import api as programs_api
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("people", people_api.PersonViewSet, basename="person")
+router.register("departments", people_api.DepartmentViewSet, basename="department")
+router.register("competencies", people_api.CompetencyViewSet, basename="competency")
+router.register("programs", programs_api.ProgramViewSet, basename="program")
+router.register("plans", plans_api.PlanViewSet, basename="plan")
+router.register("auth/tokens", people_api.ApiTokenViewSet, basename="api-token")
+router.register("milestones", pairings_api.MilestoneViewSet, basename="milestone")
+router.register("notifications", notifications_api.NotificationViewSet, basename="notification")
+
+api_v1 = [
+    path("me/", people_api.MeView.as_view(), name="me"),
+    path(
+        "me/email-preferences/",
+        notifications_api.EmailPreferencesView.as_view(),
+        name="me-email-preferences",
+    ),
+    path("auth/token/", people_api.TokenView.as_view(), name="auth-token"),
+    *router.urls,
+]
+
+urlpatterns = [
+    path("", pairing_views.home, name="home"),
+    path("health/", core_views.health, name="health"),
+    path("account/", include("mentorship.people.urls")),
+    path("pairings/", include("mentorship.pairings.urls")),
+    path("plans/", include("mentorship.plans.urls")),
+    path("mail/", include("mentorship.notifications.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+
+def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return json_not_found(request)
+    return defaults.page_not_found(request, exception)
+
+
+def handler500(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return json_server_error(request)
+    return defaults.server_error(request)

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+
+from mentorship.audit.models import AuditEvent
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
+    """Read-only: the trail is written by the services, never edited."""
+
+    list_display = ("at", "action", "target_repr", "actor", "program")
+    list_filter = ("action", "program")
+    search_fields = ("target_repr", "actor__email", "action")
+    list_select_related = ("actor", "program")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,183 @@
+"""Check-ins, action items and self-assessments.
+
+Privacy is structural here: text that belongs to one person alone (private
+notes, reflections) lives in its own tables with an ``author``, and is read
+only through selectors filtered on that author. Nothing that lists check-ins
+or assessments ever joins those tables.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from mentorship.core.models import TimeStampedModel
+
+
+class CheckInKind(models.TextChoices):
+    MEETING = "meeting", "Meeting"
+    CALL = "call", "Call"
+    ASYNC = "async", "Async exchange"
+
+
+class CheckIn(TimeStampedModel):
+    pairing = models.ForeignKey(
+        "pairings.Pairing", on_delete=models.CASCADE, related_name="checkins"
+    )
+    occurred_on = models.DateField()
+    duration_minutes = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=CheckInKind.choices, default=CheckInKind.MEETING)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    topics = models.ManyToManyField("people.Competency", blank=True, related_name="+")
+    # Seen by the mentor and the mentee; never by HR.
+    shared_notes = models.TextField(blank=True)
+    # The mentee's confidence right now, 1-5, when they give it.
+    confidence_pulse = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gte=1, duration_minutes__lte=24 * 60),
+                name="checkin_duration_within_a_day",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(confidence_pulse__isnull=True)
+                | models.Q(confidence_pulse__gte=1, confidence_pulse__lte=5),
+                name="checkin_pulse_1_to_5",
+            ),
+        ]
+        indexes = [
+            # Timelines and "days since the last check-in": a pairing's newest first.
+            models.Index(fields=["pairing", "-occurred_on"], name="checkin_pairing_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Check-in on {self.occurred_on}"
+
+
+class CheckInPrivateNote(TimeStampedModel):
+    """A note only its author can ever read."""
+
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="private_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checkin", "author"], name="privatenote_one_per_author"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "Private note"
+
+
+class ActionItem(TimeStampedModel):
+    """Something to do before the next check-in; carries over until done."""
+
+    pairing = models.ForeignKey(
+        "pairings.Pairing", on_delete=models.CASCADE, related_name="action_items"
+    )
+    created_in = models.ForeignKey(
+        CheckIn, null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items"
+    )
+    text = models.CharField(max_length=500)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    due_on = models.DateField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_in = models.ForeignKey(
+        CheckIn,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="closed_action_items",
+    )
+
+    class Meta:
+        ordering = ["done_at", "due_on", "created_at"]
+        indexes = [
+            # The next check-in form: a pairing's open items.
+            models.Index(
+                fields=["pairing", "due_on"],
+                condition=models.Q(done_at__isnull=True),
+                name="actionitem_open_by_pairing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # Never the text: this string shows in the admin and the audit trail.
+        return f"Action item {self.pk}"
+
+
+class AssessmentOccasion(models.TextChoices):
+    DAY_0 = "day_0", "Day 0"
+    DAY_30 = "day_30", "Day 30"
+    DAY_60 = "day_60", "Day 60"
+    DAY_90 = "day_90", "Day 90"
+    AD_HOC = "ad_hoc", "Ad hoc"
+
+
+class Assessment(TimeStampedModel):
+    """A mentee's confidence self-rating across the plan's competencies."""
+
+    pairing = models.ForeignKey(
+        "pairings.Pairing", on_delete=models.CASCADE, related_name="assessments"
+    )
+    mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    milestone = models.ForeignKey(
+        "pairings.Milestone", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    occasion = models.CharField(max_length=10, choices=AssessmentOccasion.choices)
+    taken_on = models.DateField()
+    shared_with_mentor = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["pairing", "taken_on"]
+        constraints = [
+            # Scheduled assessments happen once; ad hoc ones as often as wanted.
+            models.UniqueConstraint(
+                fields=["pairing", "occasion"],
+                condition=~models.Q(occasion=AssessmentOccasion.AD_HOC),
+                name="assessment_once_per_occasion",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_occasion_display()} self-assessment"
+
+
+class AssessmentRating(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
+    competency = models.ForeignKey("people.Competency", on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "competency"], name="rating_once_per_competency"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5), name="rating_score_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.score}/5"
+
+
+class Reflection(TimeStampedModel):
+    """The mentee's private reflection on an assessment ("why do I want this
+    role?"). Only its author ever reads it."""
+
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.CASCADE, related_name="reflection"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField()
+
+    def __str__(self) -> str:
+        return "Private reflection"

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """Only JSON ``true`` and ``false``: ``0``, ``"yes"`` and the like are
+    refused, as the schema (type: boolean) promises."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid", input=data)
+        raise AssertionError  # fail() always raises
+
+
+class StrictCharField(serializers.CharField):
+    """Only JSON strings: a number is not quietly turned into text."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
+MAX_ID = 2**63 - 1
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related object by id. Out-of-range numbers are refused as invalid
+    before they reach the database (which would overflow)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool) or not isinstance(data, int) or not 1 <= data <= MAX_ID:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)

@@ -1,0 +1,542 @@
+"""Builds the demo company through the same services the product uses, so
+the demo obeys every rule real data does.
+
+Dates are relative to the day it runs: the demo always looks like a program
+in full swing, whatever the calendar says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import count
+
+from django.db import transaction
+
+from mentorship.checkins.models import ActionItem, AssessmentOccasion
+from mentorship.checkins.services import ActionItemSpec, assessment_record, checkin_log
+from mentorship.demo import content
+from mentorship.pairings import services as pairing_services
+from mentorship.pairings.models import (
+    Milestone,
+    MilestoneStatus,
+    Pairing,
+    PairingOutcome,
+    PairingSource,
+)
+from mentorship.people.competencies import competencies_install
+from mentorship.people.models import Competency, Department, Person
+from mentorship.people.services import department_get_or_create, person_create
+from mentorship.plans.default_plan import default_plan_install
+from mentorship.plans.models import StepKind
+from mentorship.programs.models import EnrollmentRole, Program
+from mentorship.programs.services import enrollment_create, program_activate, program_create
+
+HR_EMAIL = content.HR_EMAIL
+MENTOR_EMAIL = content.MENTOR_EMAIL
+MENTEE_EMAIL = content.MENTEE_EMAIL
+
+OCCASION_BY_OFFSET = {
+    0: AssessmentOccasion.DAY_0,
+    30: AssessmentOccasion.DAY_30,
+    60: AssessmentOccasion.DAY_60,
+    90: AssessmentOccasion.DAY_90,
+}
+
+
+@dataclass
+class Company:
+    ceo: Person
+    hr: Person
+    mentor: Person
+    mentee: Person
+    experienced: list[Person] = field(default_factory=list)
+    new_managers: list[Person] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Summary:
+    people: int
+    departments: int
+    programs: int
+    pairings: int
+    milestones: int
+    checkins: int
+
+
+class DemoBuilder:
+    def __init__(self, *, today: dt.date, seed: int = 2026) -> None:
+        self.today = today
+        self.rng = random.Random(seed)  # noqa: S311 -- demo data, not security
+        competencies_install()
+        self.competencies = {c.slug: c for c in Competency.objects.all()}
+        self._names = self._name_pairs()
+
+    # ------------------------------------------------------------------
+    # Company
+
+    def _name_pairs(self) -> Iterator[tuple[str, str]]:
+        firsts, lasts = list(content.FIRST_NAMES), list(content.LAST_NAMES)
+        self.rng.shuffle(firsts)
+        self.rng.shuffle(lasts)
+        for n in count():
+            yield firsts[n % len(firsts)], lasts[(n * 7 + n // len(lasts)) % len(lasts)]
+
+    def _person(
+        self,
+        *,
+        department: Department | None,
+        title: str,
+        manager: Person | None,
+        time_zone: str,
+        managing_since_days: int | None = None,
+        expertise: int = 0,
+        name: tuple[str, str] | None = None,
+        email: str | None = None,
+        **extra: object,
+    ) -> Person:
+        first, last = name or next(self._names)
+        email = email or f"{first}.{last}@example.com".lower()
+        while Person.objects.filter(email=email).exists():
+            first, last = next(self._names)
+            email = f"{first}.{last}@example.com".lower()
+        slugs = self.rng.sample(sorted(self.competencies), expertise) if expertise else []
+        return person_create(
+            email=email,
+            full_name=f"{first} {last}",
+            title=title,
+            department=department,
+            manager=manager,
+            time_zone=time_zone,
+            became_manager_on=(
+                self.today - dt.timedelta(days=managing_since_days)
+                if managing_since_days is not None
+                else None
+            ),
+            expertise=[self.competencies[s] for s in slugs],
+            **extra,  # type: ignore[arg-type]
+        )
+
+    def build_company(self) -> Company:
+        ceo = self._person(
+            department=None,
+            title="Chief Executive Officer",
+            manager=None,
+            time_zone="America/New_York",
+            managing_since_days=15 * 365,
+            name=("Jordan", "Achebe"),
+        )
+        departments = {name: department_get_or_create(name=name) for name in content.DEPARTMENTS}
+        heads: dict[str, Person] = {}
+        for name, (zones, head_title) in content.DEPARTMENTS.items():
+            heads[name] = self._person(
+                department=departments[name],
+                title=head_title,
+                manager=ceo,
+                time_zone=zones[0],
+                managing_since_days=self.rng.randint(8, 14) * 365,
+                expertise=4,
+            )
+        hr = self._person(
+            department=departments["People"],
+            title="People Programs Lead",
+            manager=heads["People"],
+            time_zone="Europe/Berlin",
+            managing_since_days=6 * 365,
+            name=("Harper", "Reyes"),
+            email=HR_EMAIL,
+            password=content.DEMO_PASSWORD,
+            is_hr=True,
+            is_staff=True,
+        )
+        hr.is_superuser = True
+        hr.save(update_fields=["is_superuser"])
+
+        company = Company(ceo=ceo, hr=hr, mentor=ceo, mentee=ceo)
+        company.people = [ceo, hr, *heads.values()]
+
+        for name, (zones, _) in content.DEPARTMENTS.items():
+            experienced_title, new_title, ic_title = content.TITLES[name]
+            department = departments[name]
+            seniors = []
+            for i in range(2):
+                if name == "Product & Design" and i == 0:
+                    senior = self._person(
+                        department=department,
+                        title="Director of Product",
+                        manager=heads[name],
+                        time_zone="Europe/Berlin",
+                        managing_since_days=(self.today - dt.date(2017, 3, 1)).days,
+                        expertise=0,
+                        name=("Maya", "Okafor"),
+                        email=MENTOR_EMAIL,
+                        password=content.DEMO_PASSWORD,
+                    )
+                    senior.expertise.set(
+                        [
+                            self.competencies[s]
+                            for s in (
+                                "coaching-and-feedback",
+                                "prioritization-and-delegation",
+                                "conflict-resolution",
+                                "managing-former-peers",
+                            )
+                        ]
+                    )
+                    company.mentor = senior
+                else:
+                    senior = self._person(
+                        department=department,
+                        title=experienced_title,
+                        manager=heads[name],
+                        time_zone=zones[i % len(zones)],
+                        managing_since_days=self.rng.randint(4, 10) * 365,
+                        expertise=self.rng.randint(3, 4),
+                    )
+                seniors.append(senior)
+            company.experienced += seniors
+
+            new_count = 3 if name in ("Engineering", "Customer Success") else 2
+            for i in range(new_count):
+                if name == "Engineering" and i == 0:
+                    newbie = self._person(
+                        department=department,
+                        title="Engineering Manager",
+                        manager=seniors[1],
+                        time_zone="America/New_York",
+                        managing_since_days=47,
+                        name=("Sam", "Rivera"),
+                        email=MENTEE_EMAIL,
+                        password=content.DEMO_PASSWORD,
+                    )
+                    company.mentee = newbie
+                else:
+                    newbie = self._person(
+                        department=department,
+                        title=new_title,
+                        manager=seniors[i % 2],
+                        time_zone=zones[(i + 1) % len(zones)],
+                        managing_since_days=self.rng.randint(15, 110),
+                    )
+                company.new_managers.append(newbie)
+                company.people.append(newbie)
+                for _ in range(2):
+                    company.people.append(
+                        self._person(
+                            department=department,
+                            title=ic_title,
+                            manager=newbie,
+                            time_zone=self.rng.choice(zones),
+                        )
+                    )
+            company.people += seniors
+        return company
+
+    # ------------------------------------------------------------------
+    # Programs
+
+    def _season(self, day: dt.date) -> str:
+        return {
+            12: "winter",
+            1: "winter",
+            2: "winter",
+            3: "spring",
+            4: "spring",
+            5: "spring",
+            6: "summer",
+            7: "summer",
+            8: "summer",
+        }.get(day.month, "autumn")
+
+    def build_active_program(self, company: Company) -> Program:
+        plan = default_plan_install(by=company.hr)
+        starts_on = self.today - dt.timedelta(days=110)
+        program = program_create(
+            name=f"New managers — {self._season(starts_on)} {starts_on.year}",
+            description="The company-wide cohort for people who became managers this year.",
+            starts_on=starts_on,
+            ends_on=self.today + dt.timedelta(days=120),
+            plan=plan,
+            admins=[company.hr],
+            by=company.hr,
+        )
+        program_activate(program=program, by=company.hr)
+
+        others = [p for p in company.experienced if p.pk != company.mentor.pk]
+        mentors = [company.mentor, *others[:8]]
+        for mentor in mentors:
+            enrollment_create(
+                program=program, person=mentor, role=EnrollmentRole.MENTOR, by=company.hr
+            )
+        mentees = [company.mentee, *(p for p in company.new_managers if p.pk != company.mentee.pk)]
+        focus_pool = sorted(self.competencies)
+        for mentee in mentees:
+            focus = self.rng.sample(focus_pool, 3)
+            enrollment_create(
+                program=program,
+                person=mentee,
+                role=EnrollmentRole.MENTEE,
+                by=company.hr,
+                focus_competencies=[self.competencies[s] for s in focus],
+            )
+
+        # (days since the pairing started, how it stands today)
+        scenarios = [
+            (40, "active"),  # the demo mentee with the demo mentor
+            (103, "completed"),
+            (86, "active"),
+            (75, "ended"),
+            (62, "active"),
+            (55, "paused"),
+            (33, "active"),
+            (21, "active"),
+            (9, "active"),
+            (3, "active"),
+        ]
+        load: dict[int, int] = {}
+        load[company.mentor.pk] = 1
+        pairs: list[tuple[Person, Person]] = [
+            (company.mentee, company.mentor),
+            *(
+                (mentee, self._pick_mentor(program, mentee, mentors, load))
+                for mentee in mentees[1 : len(scenarios)]
+            ),
+        ]
+        for (mentee, mentor), (days_ago, fate) in zip(pairs, scenarios, strict=True):
+            self._run_pairing(
+                program=program,
+                company=company,
+                mentee=mentee,
+                mentor=mentor,
+                days_ago=days_ago,
+                fate=fate,
+            )
+
+        # Two proposals waiting for HR, and one mentee nobody could take yet.
+        for mentee in mentees[len(scenarios) : len(scenarios) + 2]:
+            mentor = self._pick_mentor(program, mentee, mentors, load)
+            pairing_services.pairing_propose(
+                program=program,
+                mentee=mentee,
+                mentor=mentor,
+                by=company.hr,
+                source=PairingSource.MATCHING,
+                match_score=round(self.rng.uniform(0.55, 0.9), 2),
+                match_explanation=[
+                    {"part": "competency", "score": 0.67, "text": "Shares 2 of 3 focus areas"},
+                    {"part": "department", "score": 1.0, "text": "Different department"},
+                ],
+            )
+        return program
+
+    def _pick_mentor(
+        self, program: Program, mentee: Person, mentors: list[Person], load: dict[int, int]
+    ) -> Person:
+        candidates = [
+            m
+            for m in mentors
+            if load.get(m.pk, 0) < m.default_mentor_capacity
+            and not pairing_services.pairing_rule_violations(
+                program=program, mentee=mentee, mentor=m
+            )
+        ]
+        candidates.sort(key=lambda m: (m.department_id == mentee.department_id, load.get(m.pk, 0)))
+        chosen = candidates[0]
+        load[chosen.pk] = load.get(chosen.pk, 0) + 1
+        return chosen
+
+    def _run_pairing(
+        self,
+        *,
+        program: Program,
+        company: Company,
+        mentee: Person,
+        mentor: Person,
+        days_ago: int,
+        fate: str,
+    ) -> Pairing:
+        pairing = pairing_services.pairing_propose(
+            program=program,
+            mentee=mentee,
+            mentor=mentor,
+            by=company.hr,
+            source=PairingSource.MATCHING,
+            match_score=round(self.rng.uniform(0.6, 0.95), 2),
+        )
+        starts_on = self.today - dt.timedelta(days=days_ago)
+        pairing = pairing_services.pairing_activate(
+            pairing=pairing,
+            by=company.hr,
+            starts_on=starts_on,
+            when=dt.datetime.combine(starts_on, dt.time(10), tzinfo=dt.UTC),
+        )
+        history_until = {
+            "completed": starts_on + dt.timedelta(days=program.pairing_length_days),
+            "ended": self.today - dt.timedelta(days=12),
+            "paused": self.today - dt.timedelta(days=14),
+        }.get(fate, self.today - dt.timedelta(days=1))
+        is_demo_pair = mentee.pk == company.mentee.pk
+        self._milestones(
+            pairing, history_until, complete_all=fate == "completed", demo=is_demo_pair
+        )
+        self._checkins(pairing, history_until)
+
+        closed_at = dt.datetime.combine(history_until, dt.time(16), tzinfo=dt.UTC)
+        if fate == "completed":
+            pairing_services.pairing_complete(
+                pairing=pairing,
+                by=company.hr,
+                outcome=PairingOutcome.STILL_MANAGING,
+                when=closed_at,
+            )
+        elif fate == "ended":
+            pairing_services.pairing_end(
+                pairing=pairing,
+                by=company.hr,
+                reason=content.END_REASON,
+                outcome=PairingOutcome.IC_TRACK,
+                when=closed_at,
+            )
+        elif fate == "paused":
+            pairing_services.pairing_pause(
+                pairing=pairing, by=company.hr, reason=content.PAUSE_REASON
+            )
+        return pairing
+
+    def _milestones(
+        self, pairing: Pairing, until: dt.date, *, complete_all: bool, demo: bool
+    ) -> None:
+        due = list(
+            Milestone.objects.filter(pairing=pairing, due_on__lte=until).order_by(
+                "due_on", "position"
+            )
+        )
+        # The demo mentee has exactly one milestone overdue, so the page shows it.
+        overdue_slot = len(due) - 2 if demo and len(due) > 2 else None
+        for index, milestone in enumerate(due):
+            roll = self.rng.random()
+            if not complete_all and (index == overdue_slot or (not demo and roll < 0.15)):
+                continue  # left open: overdue
+            actor = pairing.mentor if milestone.owner == "mentor" else pairing.mentee
+            done_on = min(until, milestone.due_on + dt.timedelta(days=self.rng.randint(-3, 4)))
+            when = dt.datetime.combine(done_on, dt.time(15), tzinfo=dt.UTC)
+            if milestone.kind == StepKind.ASSESSMENT:
+                self._assessment(pairing, milestone, done_on)
+            if roll > 0.95 and milestone.kind == StepKind.MILESTONE:
+                pairing_services.milestone_skip(
+                    milestone=milestone, by=actor, note="Not relevant for this team.", when=when
+                )
+            else:
+                pairing_services.milestone_complete(milestone=milestone, by=actor, when=when)
+        if not complete_all:
+            return
+        for milestone in Milestone.objects.filter(pairing=pairing, status=MilestoneStatus.OPEN):
+            when = dt.datetime.combine(until, dt.time(15), tzinfo=dt.UTC)
+            if milestone.kind == StepKind.ASSESSMENT:
+                self._assessment(pairing, milestone, until)
+            pairing_services.milestone_complete(milestone=milestone, by=pairing.mentee, when=when)
+
+    def _assessment(self, pairing: Pairing, milestone: Milestone, taken_on: dt.date) -> None:
+        assert pairing.starts_on is not None
+        offset = (milestone.due_on - pairing.starts_on).days
+        occasion = OCCASION_BY_OFFSET.get(offset, AssessmentOccasion.AD_HOC)
+        growth = offset / 30
+        ratings = {
+            competency: max(1, min(5, round(2 + growth * 0.6 + self.rng.uniform(-0.8, 0.8))))
+            for competency in self.competencies.values()
+        }
+        assessment_record(
+            pairing=pairing,
+            by=pairing.mentee,
+            occasion=occasion,
+            ratings=ratings,
+            taken_on=min(taken_on, self.today - dt.timedelta(days=1)),
+            shared_with_mentor=self.rng.random() < 0.7,
+            reflection=(
+                self.rng.choice(content.REFLECTIONS)
+                if occasion in (AssessmentOccasion.DAY_0, AssessmentOccasion.DAY_90)
+                else ""
+            ),
+        )
+
+    def _checkins(self, pairing: Pairing, until: dt.date) -> None:
+        assert pairing.starts_on is not None
+        day = pairing.starts_on + dt.timedelta(days=self.rng.randint(1, 3))
+        topics = sorted(content.SHARED_NOTES)
+        turn = 0
+        while day <= until:
+            author = pairing.mentee if turn % 2 == 0 else pairing.mentor
+            topic_slugs = self.rng.sample(topics, self.rng.randint(1, 2))
+            open_items = list(ActionItem.objects.filter(pairing=pairing, done_at__isnull=True))
+            checkin_log(
+                pairing=pairing,
+                by=author,
+                occurred_on=day,
+                duration_minutes=self.rng.choice([30, 45, 45, 60, 60, 90]),
+                kind=self.rng.choice(["meeting", "meeting", "call", "async"]),
+                topics=[self.competencies[s] for s in topic_slugs],
+                shared_notes=self.rng.choice(content.SHARED_NOTES[topic_slugs[0]]),
+                private_note=(
+                    self.rng.choice(content.PRIVATE_NOTES) if self.rng.random() < 0.35 else ""
+                ),
+                confidence_pulse=(
+                    self.rng.randint(2, 5) if author.pk == pairing.mentee_id else None
+                ),
+                action_items=[
+                    ActionItemSpec(
+                        text=self.rng.choice(content.ACTION_ITEMS),
+                        owner=self.rng.choice([pairing.mentee, pairing.mentee, pairing.mentor]),
+                        due_on=day + dt.timedelta(days=self.rng.randint(5, 14)),
+                    )
+                    for _ in range(self.rng.randint(1, 2))
+                ],
+                close_action_items=[item for item in open_items if self.rng.random() < 0.7],
+            )
+            turn += 1
+            day += dt.timedelta(days=self.rng.randint(11, 17))
+
+    def build_draft_program(self, company: Company) -> Program:
+        starts_on = self.today + dt.timedelta(days=100)
+        program = program_create(
+            name=f"New managers — {self._season(starts_on)} {starts_on.year}",
+            description="Next cohort; enrolment is open, matching has not run yet.",
+            starts_on=starts_on,
+            ends_on=starts_on + dt.timedelta(days=150),
+            plan=default_plan_install(by=company.hr),
+            admins=[company.hr],
+            by=company.hr,
+        )
+        for person in company.experienced[-2:]:
+            enrollment_create(
+                program=program, person=person, role=EnrollmentRole.MENTOR, by=company.hr
+            )
+        for person in company.new_managers[-3:]:
+            enrollment_create(
+                program=program,
+                person=person,
+                role=EnrollmentRole.MENTEE,
+                by=company.hr,
+                focus_competencies=[self.competencies["coaching-and-feedback"]],
+            )
+        return program
+
+
+def build_demo(*, today: dt.date) -> Summary:
+    from mentorship.checkins.models import CheckIn
+
+    with transaction.atomic():
+        builder = DemoBuilder(today=today)
+        company = builder.build_company()
+        builder.build_active_program(company)
+        builder.build_draft_program(company)
+    return Summary(
+        people=Person.objects.count(),
+        departments=Department.objects.count(),
+        programs=Program.objects.count(),
+        pairings=Pairing.objects.count(),
+        milestones=Milestone.objects.count(),
+        checkins=CheckIn.objects.count(),
+    )

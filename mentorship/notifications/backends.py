@@ -1,0 +1,56 @@
+"""The development email backend: every message is kept in the database, to
+be read on the outbox page, and echoed to the terminal."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.core.mail.backends.base import BaseEmailBackend
+
+
+class OutboxEmailBackend(BaseEmailBackend):
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        from mentorship.notifications.models import OutboxMessage
+
+        rows = []
+        for message in email_messages:
+            html = ""
+            for content, mimetype in getattr(message, "alternatives", []):
+                if mimetype == "text/html":
+                    html = str(content)
+            message_id = str(message.extra_headers.get("Message-ID", ""))
+            rows += [
+                OutboxMessage(
+                    to_email=address.lower(),
+                    from_email=str(message.from_email),
+                    subject=str(message.subject),
+                    body_text=str(message.body),
+                    body_html=html,
+                    message_id=message_id,
+                )
+                for address in message.recipients()
+            ]
+            if settings.OUTBOX_ECHO:
+                self._echo(message)
+        OutboxMessage.objects.bulk_create(rows)
+        return len(email_messages)
+
+    def _echo(self, message: Any) -> None:
+        sys.stdout.write(
+            "\n".join(
+                [
+                    "-" * 72,
+                    f"Email to {', '.join(message.recipients())}",
+                    f"Subject: {message.subject}",
+                    "",
+                    str(message.body).rstrip(),
+                    "-" * 72,
+                    "",
+                ]
+            )
+        )
+        sys.stdout.flush()

@@ -1,0 +1,79 @@
+"""Reminder kinds: the pluggable rules of the reminder engine.
+
+Each kind is one small class, listed in ``settings.SCAFFOLD_REMINDER_KINDS``.
+A kind says what is due (``due``), whether a queued reminder still makes
+sense when its turn comes (``still_wanted``) and what its email says
+(``context``). The engine in ``services.py`` does the rest — deduplication,
+time zones, preferences, claiming, sending, retries — the same way for all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from mentorship.notifications.models import Notification
+
+
+@dataclass(frozen=True)
+class Due:
+    """One reminder a kind wants sent."""
+
+    recipient_id: int
+    # kind + object + recipient + period: the same reminder always gets the
+    # same key, so finding it twice inserts it once.
+    dedup_key: str
+    # The local date (the recipient's) on which the reminder becomes due.
+    becomes_due: dt.date
+    # The recipient's time zone and weekday preference, fetched by the kind's
+    # own query so the engine needs none per reminder.
+    time_zone: str
+    weekdays_only: bool
+    # The last local date on which sending it still makes sense, if any.
+    last_day: dt.date | None = None
+    program_id: int | None = None
+    pairing_id: int | None = None
+    # What the reminder is about (a milestone, a pairing…).
+    subject_type_id: int | None = None
+    subject_id: int | None = None
+
+
+class ReminderKind:
+    name: ClassVar[str]
+    label: ClassVar[str]  # for the preferences page
+    description: ClassVar[str]
+    template: ClassVar[str]  # templates/emails/<template>.subject.txt | .txt | .html
+    # Whether a person may turn it off (account emails cannot be).
+    optional: ClassVar[bool] = True
+
+    def due(self, *, now: dt.datetime) -> Iterable[Due]:
+        """Everything of this kind that should be queued now."""
+        return ()
+
+    def still_wanted(self, notification: Notification) -> bool:
+        """Checked just before sending: a milestone completed since the
+        reminder was queued needs no reminder."""
+        return True
+
+    def context(self, notification: Notification) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+@cache
+def registry() -> dict[str, ReminderKind]:
+    kinds = [import_string(path)() for path in settings.SCAFFOLD_REMINDER_KINDS]
+    return {kind.name: kind for kind in kinds}
+
+
+def kind_for(name: str) -> ReminderKind:
+    return registry()[name]
+
+
+def optional_kinds() -> list[ReminderKind]:
+    return [kind for kind in registry().values() if kind.optional]

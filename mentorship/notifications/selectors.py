@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from mentorship.notifications.kinds import ReminderKind, optional_kinds
+from mentorship.notifications.models import EmailOptOut, Notification, OutboxMessage
+from mentorship.people.models import Person
+from mentorship.people.selectors import roles_for
+from mentorship.programs.models import Program
+
+
+def outbox_visible_to(viewer: Person) -> QuerySet[OutboxMessage]:
+    """Mail kept by the development outbox: your own, or all of it for a
+    superuser operating the installation."""
+    messages = OutboxMessage.objects.all()
+    if viewer.is_superuser:
+        return messages
+    return messages.filter(to_email=viewer.email)
+
+
+def notifications_visible_to(viewer: Person) -> QuerySet[Notification]:
+    """The email log: HR sees all of it, a program admin their programs'
+    emails, everyone the emails sent to them."""
+    notifications = Notification.objects.select_related("recipient", "program")
+    roles = roles_for(viewer)
+    if roles.is_hr:
+        return notifications
+    scope = Q(recipient=viewer)
+    if roles.administers_programs:
+        scope |= Q(
+            Exists(
+                Program.admins.through.objects.filter(
+                    program_id=OuterRef("program_id"), person_id=viewer.pk
+                )
+            )
+        )
+    return notifications.filter(scope)
+
+
+def email_preferences_for(person: Person) -> list[tuple[ReminderKind, bool]]:
+    """Each kind a person may turn off, and whether it is on for them."""
+    off = set(EmailOptOut.objects.filter(person=person).values_list("kind", flat=True))
+    return [(kind, kind.name not in off) for kind in optional_kinds()]

@@ -1,0 +1,401 @@
+"""The reminder engine: the database is the schedule, Celery does the work.
+
+1. ``notifications_sweep`` asks every reminder kind what is due and
+   bulk-inserts one ``Notification`` row per reminder. The unique
+   ``dedup_key`` turns a second sweep (or a second beat) into no-ops.
+2. ``notifications_claim`` moves due pending rows to ``sending`` under a fresh
+   claim id, in batches, skipping rows another claimer holds.
+3. ``notifications_send`` (run by a task after the claim commits) re-reads
+   each row, sends it only if it still holds that claim, and marks it sent;
+   on failure it schedules a retry with exponential backoff and jitter, and
+   after the last attempt marks it failed.
+4. ``notifications_reconcile`` returns rows stuck in ``sending`` (a killed
+   worker, a lost broker message) to ``pending``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import random
+import smtplib
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from functools import partial
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import mailers
+from django.db import connection, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from mentorship.audit.services import audit_record
+from mentorship.notifications import bulk, emails, links
+from mentorship.notifications.kinds import ReminderKind, kind_for, optional_kinds, registry
+from mentorship.notifications.models import EmailOptOut, Notification, NotificationStatus
+from mentorship.notifications.scheduling import send_time
+from mentorship.people.models import Person
+
+logger = logging.getLogger(__name__)
+
+CLAIM_BATCH = 1000  # rows per claim transaction
+TASK_BATCH = 50  # rows per send task: one SMTP connection each
+
+
+# --------------------------------------------------------------------------
+# 1. Sweep
+
+
+def notifications_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Queue everything that is due. Returns, per kind, how many reminders
+    were found due (already-queued ones included: they insert nothing)."""
+    now = now or timezone.now()
+    found: dict[str, int] = {}
+    for kind in registry().values():
+        found[kind.name] = _sweep_kind(kind, now)
+    return found
+
+
+def _sweep_kind(kind: ReminderKind, now: dt.datetime) -> int:
+    opted_out = set(EmailOptOut.objects.filter(kind=kind.name).values_list("person_id", flat=True))
+    # Many reminders share a zone, a day and a preference: work each out once.
+    times: dict[tuple[dt.date, str, bool], dt.datetime] = {}
+    rows: list[bulk.Row] = []
+    found = 0
+    for due in kind.due(now=now):
+        found += 1
+        if due.recipient_id in opted_out:
+            continue
+        slot = (due.becomes_due, due.time_zone, due.weekdays_only)
+        if slot not in times:
+            times[slot] = send_time(
+                becomes_due=due.becomes_due,
+                now=now,
+                time_zone=due.time_zone,
+                weekdays_only=due.weekdays_only,
+            )
+        send_after = times[slot]
+        if due.last_day is not None and _local_date(send_after, due.time_zone) > due.last_day:
+            continue  # it would arrive too late to help
+        rows.append(
+            (
+                kind.name,
+                due.recipient_id,
+                due.dedup_key,
+                send_after,
+                due.program_id,
+                due.pairing_id,
+                due.subject_type_id,
+                due.subject_id,
+            )
+        )
+    # The unique dedup_key makes reminders already queued no-ops.
+    bulk.insert_new(rows)
+    return found
+
+
+def _local_date(moment: dt.datetime, time_zone: str) -> dt.date:
+    return moment.astimezone(ZoneInfo(time_zone)).date()
+
+
+# --------------------------------------------------------------------------
+# 2. Claim and dispatch
+
+
+def notifications_claim(
+    *, now: dt.datetime | None = None, limit: int = CLAIM_BATCH
+) -> tuple[uuid.UUID, list[int]]:
+    """Move up to ``limit`` due pending rows to ``sending`` under a new claim."""
+    now = now or timezone.now()
+    claim_id = uuid.uuid4()
+    with transaction.atomic():
+        # Oldest first, straight off the partial index on send_after (a tie
+        # breaker would make PostgreSQL sort every pending row each time).
+        due = Notification.objects.filter(
+            status=NotificationStatus.PENDING, send_after__lte=now
+        ).order_by("send_after")
+        if connection.features.has_select_for_update_skip_locked:
+            # Concurrent claimers take different rows instead of queueing.
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.values_list("id", flat=True)[:limit])
+        if not ids:
+            return claim_id, []
+        # status=PENDING again: a row someone else claimed in between stays theirs.
+        Notification.objects.filter(pk__in=ids, status=NotificationStatus.PENDING).update(
+            status=NotificationStatus.SENDING, claim_id=claim_id, claimed_at=now
+        )
+    # Read back through the primary key (claim_id has no index, on purpose).
+    claimed = list(
+        Notification.objects.filter(pk__in=ids, claim_id=claim_id)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    return claim_id, claimed
+
+
+def notifications_dispatch(*, now: dt.datetime | None = None, max_rows: int = 200_000) -> int:
+    """Claim due rows batch by batch and hand them to send tasks once each
+    claim has committed. Returns how many rows were claimed."""
+    total = 0
+    while total < max_rows:
+        claim_id, ids = notifications_claim(now=now)
+        if not ids:
+            break
+        batches = [ids[start : start + TASK_BATCH] for start in range(0, len(ids), TASK_BATCH)]
+        transaction.on_commit(partial(_publish, batches, claim_id))
+        total += len(ids)
+    return total
+
+
+def _publish(batches: list[list[int]], claim_id: uuid.UUID) -> None:
+    """One broker connection for all of a claim's tasks. If the broker is
+    down the rows stay claimed, and the reconciler puts them back."""
+    from config.celery_app import app
+    from mentorship.notifications.tasks import send_notifications
+
+    with app.producer_or_acquire() as producer:
+        for ids in batches:
+            send_notifications.apply_async((ids, str(claim_id)), producer=producer)
+
+
+# --------------------------------------------------------------------------
+# 3. Send
+
+
+def message_id_for(notification: Notification) -> str:
+    """Stable across retries, so a receiving system can recognise a repeat."""
+    return f"<scaffold.notification.{notification.pk}@{emails.site_domain()}>"
+
+
+def retry_delay(attempt: int) -> dt.timedelta:
+    """Exponential backoff with jitter: about base, twice base, four times… capped at
+    six hours, each scaled by a random factor between 0.5 and 1.5 so a burst
+    of failures does not retry in lockstep."""
+    base = settings.NOTIFICATIONS_RETRY_BASE.total_seconds()
+    delay = min(base * 2 ** (attempt - 1), 6 * 60 * 60)
+    return dt.timedelta(seconds=delay * random.uniform(0.5, 1.5))  # noqa: S311
+
+
+def notifications_send(*, ids: Sequence[int], claim_id: uuid.UUID) -> Counter[str]:
+    """Send the rows of one claim that are still ours. Returns counts by outcome."""
+    outcomes: Counter[str] = Counter()
+    # The claim's clock restarts now: the sending timeout counts from when a
+    # worker took the rows up, so rows that waited in a long queue are never
+    # taken back from a worker that is busy sending them (the task time
+    # limit is shorter than the timeout).
+    Notification.objects.filter(
+        pk__in=ids, status=NotificationStatus.SENDING, claim_id=claim_id
+    ).update(claimed_at=timezone.now())
+    rows = list(
+        Notification.objects.select_related("recipient")
+        .filter(pk__in=ids, status=NotificationStatus.SENDING, claim_id=claim_id)
+        .order_by("id")
+    )
+    outcomes["skipped"] = len(ids) - len(rows)  # sent already, or reclaimed after a timeout
+    if not rows:
+        return outcomes
+    opted_out = set(
+        EmailOptOut.objects.filter(
+            person_id__in={row.recipient_id for row in rows}, kind__in={row.kind for row in rows}
+        ).values_list("person_id", "kind")
+    )
+    mailer = mailers.default
+    try:
+        mailer.open()
+    except (OSError, smtplib.SMTPException) as exc:
+        for row in rows:
+            outcomes[_record_failure(row, claim_id, exc)] += 1
+        return outcomes
+    try:
+        for row in rows:
+            outcomes[_send_one(row, claim_id, mailer, opted_out)] += 1
+    finally:
+        try:
+            mailer.close()
+        except (OSError, smtplib.SMTPException):
+            logger.warning("Closing the mail connection failed", exc_info=True)
+    return outcomes
+
+
+def _send_one(
+    row: Notification, claim_id: uuid.UUID, mailer: Any, opted_out: set[tuple[int, str]]
+) -> str:
+    kind = kind_for(row.kind)
+    if (
+        not row.recipient.is_active
+        or (row.recipient_id, row.kind) in opted_out
+        or not kind.still_wanted(row)
+    ):
+        _finish(row, claim_id, status=NotificationStatus.CANCELLED)
+        return "cancelled"
+    context = {
+        **kind.context(row),
+        "recipient": row.recipient,
+        "unsubscribe_url": links.unsubscribe_url(person_id=row.recipient_id, kind=row.kind),
+        "preferences_url": settings.SITE_URL + reverse("notifications:preferences"),
+        "kind_label": kind.label,
+    }
+    message, rendered = emails.build(
+        to=row.recipient.email,
+        name=kind.template,
+        context=context,
+        message_id=message_id_for(row),
+        headers={
+            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    try:
+        mailer.send_messages([message])
+    except (OSError, smtplib.SMTPException) as exc:
+        outcome = _record_failure(row, claim_id, exc)
+        _reopen(mailer)
+        return outcome
+    _finish(
+        row,
+        claim_id,
+        status=NotificationStatus.SENT,
+        sent_at=timezone.now(),
+        message_id=message_id_for(row),
+        email_subject=rendered.subject[:255],
+        last_error="",
+        attempts=F("attempts") + 1,
+    )
+    return "sent"
+
+
+def _finish(row: Notification, held_claim: uuid.UUID, **fields: Any) -> None:
+    # Only while the claim is still ours: a row reclaimed meanwhile is not
+    # ours to mark.
+    Notification.objects.filter(pk=row.pk, claim_id=held_claim).update(**fields)
+
+
+def _record_failure(row: Notification, claim_id: uuid.UUID, exc: BaseException) -> str:
+    attempts = row.attempts + 1
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    permanent = isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        permanent = all(code >= 500 for code, _ in exc.recipients.values())
+    if permanent or attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
+        _finish(
+            row, claim_id, status=NotificationStatus.FAILED, attempts=attempts, last_error=error
+        )
+        logger.warning("Notification %s failed for good: %s", row.pk, error)
+        return "failed"
+    _finish(
+        row,
+        claim_id,
+        status=NotificationStatus.PENDING,
+        claim_id=None,
+        attempts=attempts,
+        last_error=error,
+        send_after=timezone.now() + retry_delay(attempts),
+    )
+    return "retry"
+
+
+def _reopen(mailer: Any) -> None:
+    """After an SMTP error the connection may be unusable: start afresh."""
+    with contextlib.suppress(OSError, smtplib.SMTPException):
+        mailer.close()
+    try:
+        mailer.open()
+    except (OSError, smtplib.SMTPException):
+        logger.warning("Could not reconnect to the mail server", exc_info=True)
+
+
+# --------------------------------------------------------------------------
+# 4. Reconcile
+
+
+def notifications_reconcile(*, now: dt.datetime | None = None) -> int:
+    """Rows claimed longer ago than the sending timeout belong to a worker
+    that died or a task the broker lost: put them back in the queue. The
+    attempt counts, so a message that kills workers ends up failed."""
+    now = now or timezone.now()
+    cutoff = now - settings.NOTIFICATIONS_SENDING_TIMEOUT
+    stuck = Notification.objects.filter(status=NotificationStatus.SENDING, claimed_at__lt=cutoff)
+    failed = stuck.filter(attempts__gte=settings.NOTIFICATIONS_MAX_ATTEMPTS - 1).update(
+        status=NotificationStatus.FAILED,
+        claim_id=None,
+        attempts=F("attempts") + 1,
+        last_error="Gave up: the worker sending it stopped answering too many times.",
+    )
+    returned = stuck.update(
+        status=NotificationStatus.PENDING, claim_id=None, attempts=F("attempts") + 1
+    )
+    if failed or returned:
+        logger.warning(
+            "Reconciled stuck notifications: %s back to pending, %s failed", returned, failed
+        )
+    return returned
+
+
+# --------------------------------------------------------------------------
+# Operator and person actions
+
+
+def notification_retry(*, notification: Notification, by: Person) -> Notification:
+    """Put a failed notification back in the queue, for now."""
+    if notification.status != NotificationStatus.FAILED:
+        raise ValidationError(
+            {"status": f"Only a failed email can be retried; this one is {notification.status}."}
+        )
+    with transaction.atomic():
+        Notification.objects.filter(pk=notification.pk, status=NotificationStatus.FAILED).update(
+            status=NotificationStatus.PENDING,
+            attempts=0,
+            claim_id=None,
+            send_after=timezone.now(),
+        )
+        audit_record(
+            actor=by,
+            action="notification.retried",
+            target=notification,
+            program=notification.program,
+            data={"kind": notification.kind, "recipient": notification.recipient_id},
+        )
+    notification.refresh_from_db()
+    return notification
+
+
+def email_preferences_update(
+    *, person: Person, enabled_kinds: Iterable[str], weekdays_only: bool
+) -> None:
+    """Which optional emails a person gets, and whether on weekends."""
+    enabled = set(enabled_kinds)
+    unknown = enabled - set(registry())
+    if unknown:
+        raise ValidationError({"kinds": f"Unknown email kinds: {', '.join(sorted(unknown))}."})
+    optional = {kind.name for kind in optional_kinds()}
+    with transaction.atomic():
+        EmailOptOut.objects.filter(person=person).exclude(kind__in=optional - enabled).delete()
+        EmailOptOut.objects.bulk_create(
+            [EmailOptOut(person=person, kind=kind) for kind in sorted(optional - enabled)],
+            ignore_conflicts=True,
+        )
+        if person.email_weekdays_only != weekdays_only:
+            person.email_weekdays_only = weekdays_only
+            person.save(update_fields=["email_weekdays_only"])
+        audit_record(
+            actor=person,
+            action="email_preferences.updated",
+            target=person,
+            data={"off": sorted(optional - enabled), "weekdays_only": weekdays_only},
+        )
+
+
+def email_opt_out(*, person: Person, kind: str) -> None:
+    """The unsubscribe link: turn one kind off (idempotent)."""
+    if kind not in {k.name for k in optional_kinds()}:
+        raise ValidationError({"kind": "This kind of email cannot be turned off."})
+    _, created = EmailOptOut.objects.get_or_create(person=person, kind=kind)
+    if created:
+        audit_record(actor=person, action="email.unsubscribed", target=person, data={"kind": kind})

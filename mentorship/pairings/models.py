@@ -1,0 +1,233 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from mentorship.core.models import TimeStampedModel
+from mentorship.plans.models import StepKind, StepOwner
+
+
+class PairingStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    COMPLETED = "completed", "Completed"
+    ENDED = "ended", "Ended early"
+    DECLINED = "declined", "Declined"
+
+
+# A pairing in one of these states holds a mentee and a mentor slot.
+OPEN_PAIRING_STATUSES = (PairingStatus.PROPOSED, PairingStatus.ACTIVE, PairingStatus.PAUSED)
+# The pair is working together and may log check-ins.
+LIVE_PAIRING_STATUSES = (PairingStatus.ACTIVE, PairingStatus.PAUSED)
+
+
+class PairingSource(models.TextChoices):
+    MATCHING = "matching", "Proposed by matching"
+    REQUEST = "request", "Requested by the mentee"
+    MANUAL = "manual", "Set up by a program admin"
+
+
+class PairingOutcome(models.TextChoices):
+    # Stepping back to the individual-contributor track can be the right
+    # answer; the program records it without judgement and learns from it.
+    STILL_MANAGING = "still_managing", "Still managing"
+    IC_TRACK = "ic_track", "Chose the individual-contributor track"
+    LEFT = "left", "Left the company"
+    OTHER = "other", "Other"
+
+
+class Pairing(TimeStampedModel):
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="pairings"
+    )
+    mentee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pairings_as_mentee"
+    )
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pairings_as_mentor"
+    )
+    status = models.CharField(
+        max_length=10, choices=PairingStatus.choices, default=PairingStatus.PROPOSED
+    )
+    source = models.CharField(
+        max_length=10, choices=PairingSource.choices, default=PairingSource.MATCHING
+    )
+    match_score = models.FloatField(null=True, blank=True)
+    # The parts of the score and a sentence for each, as shown to HR.
+    match_explanation = models.JSONField(default=list, blank=True)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    close_reason = models.CharField(max_length=500, blank=True)
+    outcome = models.CharField(max_length=20, choices=PairingOutcome.choices, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(mentee=models.F("mentor")), name="pairing_not_self"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=PairingStatus.values), name="pairing_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(outcome="") | models.Q(outcome__in=PairingOutcome.values),
+                name="pairing_outcome_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="pairing_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(match_score__isnull=True)
+                | models.Q(match_score__gte=0, match_score__lte=1),
+                name="pairing_score_between_0_and_1",
+            ),
+            # One open pairing per mentee per program.
+            models.UniqueConstraint(
+                fields=["program", "mentee"],
+                condition=models.Q(status__in=OPEN_PAIRING_STATUSES),
+                name="pairing_one_open_per_mentee",
+            ),
+        ]
+        indexes = [
+            # Capacity checks: a mentor's open pairings in a program.
+            models.Index(fields=["mentor", "program", "status"], name="pairing_mentor_load"),
+            # Dashboards and lists: a program's pairings by state.
+            models.Index(fields=["program", "status"], name="pairing_program_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentee} ← {self.mentor} ({self.get_status_display()})"
+
+
+class ChangeRequestKind(models.TextChoices):
+    PAUSE = "pause", "Pause"
+    END = "end", "End early"
+
+
+class ChangeRequestStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class PairingChangeRequest(TimeStampedModel):
+    """A mentor or mentee asking HR to pause or end their pairing."""
+
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="change_requests")
+    kind = models.CharField(max_length=10, choices=ChangeRequestKind.choices)
+    status = models.CharField(
+        max_length=10, choices=ChangeRequestStatus.choices, default=ChangeRequestStatus.OPEN
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.CharField(max_length=500)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pairing", "kind"],
+                condition=models.Q(status=ChangeRequestStatus.OPEN),
+                name="changerequest_one_open_per_kind",
+            ),
+        ]
+
+
+class MilestoneStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+    SKIPPED = "skipped", "Skipped"
+
+
+class Milestone(TimeStampedModel):
+    """A plan step copied onto one pairing, with a concrete due date."""
+
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="milestones")
+    plan_step = models.ForeignKey(
+        "plans.PlanStep", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    competency = models.ForeignKey(
+        "people.Competency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    owner = models.CharField(max_length=10, choices=StepOwner.choices)
+    kind = models.CharField(max_length=12, choices=StepKind.choices)
+    due_on = models.DateField()
+    status = models.CharField(
+        max_length=10, choices=MilestoneStatus.choices, default=MilestoneStatus.OPEN
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Shared with the pair, like a check-in's shared notes; never shown to HR.
+    note = models.TextField(blank=True)
+    # Reminders hold until this date (the "snooze a week" link).
+    snoozed_until = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pairing", "due_on", "position"]
+        constraints = [
+            # Copying a plan onto a pairing twice creates nothing new.
+            models.UniqueConstraint(
+                fields=["pairing", "plan_step"],
+                condition=models.Q(plan_step__isnull=False),
+                name="milestone_once_per_step",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=MilestoneStatus.values),
+                name="milestone_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status=MilestoneStatus.OPEN)
+                | models.Q(completed_at__isnull=False),
+                name="milestone_closed_has_time",
+            ),
+        ]
+        indexes = [
+            # The reminder sweep: open milestones by due date.
+            models.Index(
+                fields=["due_on"],
+                condition=models.Q(status=MilestoneStatus.OPEN),
+                name="milestone_open_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Feedback(TimeStampedModel):
+    """End-of-pairing ratings from each side."""
+
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="feedback")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    rating = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name_plural = "feedback"
+        constraints = [
+            models.UniqueConstraint(fields=["pairing", "author"], name="feedback_once_per_author"),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5"
+            ),
+        ]

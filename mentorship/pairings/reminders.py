@@ -1,0 +1,303 @@
+"""Reminder kinds about pairings and their milestones.
+
+Each ``due`` runs one set-based query over a window of dates wide enough for
+every time zone (a day either side of UTC's today), then decides per
+recipient with their own local date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any, cast
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Max
+from django.urls import reverse
+
+from mentorship.notifications.kinds import Due, ReminderKind
+from mentorship.notifications.links import action_url
+from mentorship.notifications.models import Notification
+from mentorship.notifications.scheduling import LocalDates, local_today
+from mentorship.pairings.models import Milestone, MilestoneStatus, Pairing, PairingStatus
+from mentorship.plans.models import StepKind, StepOwner
+from mentorship.programs.models import Program, ProgramStatus
+
+# Overdue nudges: the day after the due date, then weekly, at most this often.
+OVERDUE_NUDGES = 3
+OVERDUE_EVERY_DAYS = 7
+# A welcome found later than this after activation is no longer a welcome.
+WELCOME_WITHIN = dt.timedelta(days=7)
+
+_MILESTONE_FIELDS = (
+    "id",
+    "due_on",
+    "owner",
+    "snoozed_until",
+    "pairing_id",
+    "pairing__program_id",
+    "pairing__program__reminder_lead_days",
+    "pairing__mentee_id",
+    "pairing__mentee__time_zone",
+    "pairing__mentee__email_weekdays_only",
+    "pairing__mentee__is_active",
+    "pairing__mentor_id",
+    "pairing__mentor__time_zone",
+    "pairing__mentor__email_weekdays_only",
+    "pairing__mentor__is_active",
+)
+
+
+def _recipients(row: dict[str, Any]) -> Iterator[tuple[int, str, bool]]:
+    """(person id, time zone, weekdays only) for whoever owns the milestone."""
+    owners = {
+        StepOwner.MENTEE: ("mentee",),
+        StepOwner.MENTOR: ("mentor",),
+        StepOwner.BOTH: ("mentee", "mentor"),
+    }[row["owner"]]
+    for side in owners:
+        if row[f"pairing__{side}__is_active"]:
+            yield (
+                row[f"pairing__{side}_id"],
+                row[f"pairing__{side}__time_zone"],
+                row[f"pairing__{side}__email_weekdays_only"],
+            )
+
+
+def _milestone_due(
+    row: dict[str, Any],
+    recipient: tuple[int, str, bool],
+    *,
+    dedup_key: str,
+    becomes_due: dt.date,
+    last_day: dt.date,
+    content_type_id: int,
+) -> Due:
+    person_id, time_zone, weekdays_only = recipient
+    return Due(
+        recipient_id=person_id,
+        dedup_key=dedup_key,
+        becomes_due=becomes_due,
+        last_day=last_day,
+        time_zone=time_zone,
+        weekdays_only=weekdays_only,
+        program_id=row["pairing__program_id"],
+        pairing_id=row["pairing_id"],
+        subject_type_id=content_type_id,
+        subject_id=row["id"],
+    )
+
+
+def _subject_id(notification: Notification) -> int:
+    if notification.subject_id is None:
+        raise ValueError(f"Notification {notification.pk} is about nothing.")
+    return notification.subject_id
+
+
+def _milestone_context(notification: Notification) -> dict[str, Any]:
+    milestone = Milestone.objects.select_related(
+        "pairing__program", "pairing__mentee", "pairing__mentor", "competency"
+    ).get(pk=_subject_id(notification))
+    person_id = notification.recipient_id
+    return {
+        "milestone": milestone,
+        "pairing": milestone.pairing,
+        "partner": (
+            milestone.pairing.mentor
+            if person_id == milestone.pairing.mentee_id
+            else milestone.pairing.mentee
+        ),
+        "done_url": action_url(
+            action="milestone_done", person_id=person_id, object_id=milestone.pk
+        ),
+        "snooze_url": action_url(
+            action="milestone_snooze", person_id=person_id, object_id=milestone.pk
+        ),
+        "pairing_url": settings.SITE_URL
+        + reverse("pairings:detail", kwargs={"pairing_id": milestone.pairing_id}),
+    }
+
+
+def _milestone_open_and_live(notification: Notification) -> bool:
+    return Milestone.objects.filter(
+        pk=_subject_id(notification),
+        status=MilestoneStatus.OPEN,
+        pairing__status=PairingStatus.ACTIVE,
+    ).exists()
+
+
+class MilestoneDueSoon(ReminderKind):
+    name = "milestone_due_soon"
+    label = "Milestone coming up"
+    description = "A few days before a milestone in your plan is due (the program sets how many)."
+    template = "milestone_due_soon"
+
+    def due(self, *, now: dt.datetime) -> Iterator[Due]:
+        utc_today = now.astimezone(dt.UTC).date()
+        content_type_id = ContentType.objects.get_for_model(Milestone).pk
+        longest_lead = (
+            Program.objects.filter(status=ProgramStatus.ACTIVE).aggregate(
+                days=Max("reminder_lead_days")
+            )["days"]
+            or 0
+        )
+        rows = (
+            Milestone.objects.filter(
+                status=MilestoneStatus.OPEN,
+                pairing__status=PairingStatus.ACTIVE,
+                due_on__gte=utc_today - dt.timedelta(days=1),
+                due_on__lte=utc_today + dt.timedelta(days=longest_lead + 1),
+            )
+            .values(*_MILESTONE_FIELDS)
+            .iterator(chunk_size=5000)
+        )
+        todays = LocalDates(now)
+        for row in rows:
+            becomes_due = row["due_on"] - dt.timedelta(
+                days=row["pairing__program__reminder_lead_days"]
+            )
+            for person_id, time_zone, weekdays_only in _recipients(row):
+                today = todays[time_zone]
+                if not becomes_due <= today <= row["due_on"]:
+                    continue
+                if row["snoozed_until"] and today < row["snoozed_until"]:
+                    continue
+                yield _milestone_due(
+                    row,
+                    (person_id, time_zone, weekdays_only),
+                    dedup_key=f"{self.name}:{row['id']}:{person_id}",
+                    becomes_due=becomes_due,
+                    last_day=row["due_on"],
+                    content_type_id=content_type_id,
+                )
+
+    def still_wanted(self, notification: Notification) -> bool:
+        return _milestone_open_and_live(notification)
+
+    def context(self, notification: Notification) -> dict[str, Any]:
+        return _milestone_context(notification)
+
+
+class MilestoneOverdue(ReminderKind):
+    name = "milestone_overdue"
+    label = "Milestone overdue"
+    description = "The day after a milestone was due, then weekly, at most three times."
+    template = "milestone_overdue"
+
+    def due(self, *, now: dt.datetime) -> Iterator[Due]:
+        utc_today = now.astimezone(dt.UTC).date()
+        content_type_id = ContentType.objects.get_for_model(Milestone).pk
+        oldest = utc_today - dt.timedelta(days=OVERDUE_NUDGES * OVERDUE_EVERY_DAYS + 1)
+        rows = (
+            Milestone.objects.filter(
+                status=MilestoneStatus.OPEN,
+                pairing__status=PairingStatus.ACTIVE,
+                due_on__lt=utc_today + dt.timedelta(days=1),
+                due_on__gte=oldest,
+            )
+            .values(*_MILESTONE_FIELDS)
+            .iterator(chunk_size=5000)
+        )
+        todays = LocalDates(now)
+        for row in rows:
+            for person_id, time_zone, weekdays_only in _recipients(row):
+                today = todays[time_zone]
+                days_late = (today - row["due_on"]).days
+                if days_late < 1:
+                    continue
+                nudge = 1 + (days_late - 1) // OVERDUE_EVERY_DAYS
+                if nudge > OVERDUE_NUDGES:
+                    continue
+                if row["snoozed_until"] and today < row["snoozed_until"]:
+                    continue
+                becomes_due = row["due_on"] + dt.timedelta(
+                    days=1 + (nudge - 1) * OVERDUE_EVERY_DAYS
+                )
+                yield _milestone_due(
+                    row,
+                    (person_id, time_zone, weekdays_only),
+                    dedup_key=f"{self.name}:{row['id']}:{person_id}:{nudge}",
+                    becomes_due=becomes_due,
+                    last_day=becomes_due + dt.timedelta(days=OVERDUE_EVERY_DAYS - 1),
+                    content_type_id=content_type_id,
+                )
+
+    def still_wanted(self, notification: Notification) -> bool:
+        return _milestone_open_and_live(notification)
+
+    def context(self, notification: Notification) -> dict[str, Any]:
+        context = _milestone_context(notification)
+        nudge = int(notification.dedup_key.rsplit(":", 1)[1])
+        return {**context, "nudge": nudge, "last_nudge": nudge == OVERDUE_NUDGES}
+
+
+class PairingWelcome(ReminderKind):
+    name = "pairing_welcome"
+    label = "Welcome to a new pairing"
+    description = "When your pairing starts: who you are paired with and your kickoff."
+    template = "pairing_welcome"
+
+    def due(self, *, now: dt.datetime) -> Iterator[Due]:
+        content_type_id = ContentType.objects.get_for_model(Pairing).pk
+        rows = Pairing.objects.filter(
+            status=PairingStatus.ACTIVE,
+            activated_at__gte=now - WELCOME_WITHIN,
+            activated_at__lte=now,
+        ).values(
+            "id",
+            "program_id",
+            "activated_at",
+            "mentee_id",
+            "mentee__time_zone",
+            "mentee__email_weekdays_only",
+            "mentee__is_active",
+            "mentor_id",
+            "mentor__time_zone",
+            "mentor__email_weekdays_only",
+            "mentor__is_active",
+        )
+        for values in rows.iterator(chunk_size=2000):
+            row = cast(dict[str, Any], values)
+            for side in ("mentee", "mentor"):
+                if not row[f"{side}__is_active"]:
+                    continue
+                time_zone = row[f"{side}__time_zone"]
+                yield Due(
+                    recipient_id=row[f"{side}_id"],
+                    dedup_key=f"{self.name}:{row['id']}:{row[f'{side}_id']}",
+                    becomes_due=local_today(row["activated_at"], time_zone),
+                    time_zone=time_zone,
+                    weekdays_only=row[f"{side}__email_weekdays_only"],
+                    program_id=row["program_id"],
+                    pairing_id=row["id"],
+                    subject_type_id=content_type_id,
+                    subject_id=row["id"],
+                )
+
+    def still_wanted(self, notification: Notification) -> bool:
+        return Pairing.objects.filter(
+            pk=_subject_id(notification), status=PairingStatus.ACTIVE
+        ).exists()
+
+    def context(self, notification: Notification) -> dict[str, Any]:
+        pairing = Pairing.objects.select_related(
+            "program", "mentee__department", "mentor__department"
+        ).get(pk=_subject_id(notification))
+        is_mentee = notification.recipient_id == pairing.mentee_id
+        kickoff = (
+            pairing.milestones.filter(kind=StepKind.KICKOFF).order_by("due_on", "position").first()
+        )
+        return {
+            "pairing": pairing,
+            "is_mentee": is_mentee,
+            "partner": pairing.mentor if is_mentee else pairing.mentee,
+            "kickoff": kickoff,
+            "first_steps": list(
+                pairing.milestones.filter(status=MilestoneStatus.OPEN).order_by(
+                    "due_on", "position"
+                )[:4]
+            ),
+            "pairing_url": settings.SITE_URL
+            + reverse("pairings:detail", kwargs={"pairing_id": pairing.pk}),
+        }

@@ -1,0 +1,423 @@
+"""Writes to pairings and their milestones.
+
+The pairing state machine lives here and only here: ``TRANSITIONS`` says
+which moves are legal, and every move goes through ``_transition``, which
+locks the row, refuses an illegal move with a message a person can act on,
+and writes the audit event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from mentorship.audit.services import audit_record
+from mentorship.notifications.links import ActionLink
+from mentorship.pairings.models import (
+    OPEN_PAIRING_STATUSES,
+    Milestone,
+    MilestoneStatus,
+    Pairing,
+    PairingOutcome,
+    PairingSource,
+    PairingStatus,
+)
+from mentorship.people.models import Person
+from mentorship.people.selectors import managers_above
+from mentorship.plans.models import PlanStep
+from mentorship.plans.schedule import step_due_on
+from mentorship.programs.models import (
+    Enrollment,
+    EnrollmentRole,
+    EnrollmentStatus,
+    Program,
+    ProgramStatus,
+)
+from mentorship.programs.services import enrollment_capacity
+
+TRANSITIONS: dict[str, set[str]] = {
+    PairingStatus.PROPOSED: {PairingStatus.ACTIVE, PairingStatus.DECLINED},
+    PairingStatus.ACTIVE: {PairingStatus.PAUSED, PairingStatus.COMPLETED, PairingStatus.ENDED},
+    PairingStatus.PAUSED: {PairingStatus.ACTIVE, PairingStatus.COMPLETED, PairingStatus.ENDED},
+    PairingStatus.COMPLETED: set(),
+    PairingStatus.ENDED: set(),
+    PairingStatus.DECLINED: set(),
+}
+
+
+# --------------------------------------------------------------------------
+# Hard rules
+
+
+def _active_enrollment(program: Program, person: Person, role: str) -> Enrollment | None:
+    return Enrollment.objects.filter(
+        program=program, person=person, role=role, status=EnrollmentStatus.ACTIVE
+    ).first()
+
+
+def pairing_rule_violations(*, program: Program, mentee: Person, mentor: Person) -> list[str]:
+    """Every hard rule this pair would break, in words; empty if allowed.
+    (Capacity is checked separately, under a lock.)"""
+    problems = []
+    if mentee.pk == mentor.pk:
+        problems.append("A person cannot mentor themselves.")
+        return problems
+    if not mentee.is_active or not mentor.is_active:
+        problems.append("Both people need active accounts.")
+    if _active_enrollment(program, mentee, EnrollmentRole.MENTEE) is None:
+        problems.append(f"{mentee} is not enrolled as a mentee in {program}.")
+    if _active_enrollment(program, mentor, EnrollmentRole.MENTOR) is None:
+        problems.append(f"{mentor} is not enrolled as a mentor in {program}.")
+    if mentor.pk in managers_above(mentee):
+        problems.append(f"{mentor} is in {mentee}'s management chain.")
+    if mentee.pk in managers_above(mentor):
+        problems.append(f"{mentee} is in {mentor}'s management chain.")
+    return problems
+
+
+def _lock_mentor_capacity(*, program: Program, mentor: Person, exclude: Pairing | None) -> None:
+    """Lock the mentor's enrollment row, then count. Two approvals for the
+    same mentor queue on the lock, so capacity holds under concurrency."""
+    enrollment = (
+        Enrollment.objects.select_for_update()
+        .select_related("person")
+        .filter(program=program, person=mentor, role=EnrollmentRole.MENTOR)
+        .first()
+    )
+    if enrollment is None:
+        raise ValidationError({"mentor": f"{mentor} is not enrolled as a mentor in {program}."})
+    taken = Pairing.objects.filter(program=program, mentor=mentor, status__in=OPEN_PAIRING_STATUSES)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    capacity = enrollment_capacity(enrollment)
+    if taken.count() >= capacity:
+        raise ValidationError(
+            {"mentor": f"{mentor} is at capacity: {capacity} mentee(s) in this program."}
+        )
+
+
+# --------------------------------------------------------------------------
+# Lifecycle
+
+
+def pairing_propose(
+    *,
+    program: Program,
+    mentee: Person,
+    mentor: Person,
+    by: Person | None,
+    source: str = PairingSource.MANUAL,
+    match_score: float | None = None,
+    match_explanation: list[dict[str, Any]] | None = None,
+) -> Pairing:
+    if program.status != ProgramStatus.ACTIVE:
+        raise ValidationError({"program": "Pairings can only be made in an active program."})
+    problems = pairing_rule_violations(program=program, mentee=mentee, mentor=mentor)
+    if problems:
+        raise ValidationError({"mentor": problems})
+    with transaction.atomic():
+        _lock_mentor_capacity(program=program, mentor=mentor, exclude=None)
+        if Pairing.objects.filter(
+            program=program, mentee=mentee, status__in=OPEN_PAIRING_STATUSES
+        ).exists():
+            raise ValidationError(
+                {"mentee": f"{mentee} already has an open pairing in this program."}
+            )
+        pairing = Pairing.objects.create(
+            program=program,
+            mentee=mentee,
+            mentor=mentor,
+            source=source,
+            match_score=match_score,
+            match_explanation=match_explanation or [],
+            requested_by=by,
+        )
+        audit_record(
+            actor=by,
+            action="pairing.proposed",
+            target=pairing,
+            program=program,
+            data={"mentee": mentee.pk, "mentor": mentor.pk, "source": source},
+        )
+    return pairing
+
+
+def _transition(
+    pairing: Pairing,
+    to: str,
+    *,
+    by: Person | None,
+    data: dict[str, Any] | None = None,
+    **fields: Any,
+) -> Pairing:
+    with transaction.atomic():
+        locked = Pairing.objects.select_for_update().get(pk=pairing.pk)
+        if to not in TRANSITIONS[locked.status]:
+            raise ValidationError(
+                {
+                    "status": (
+                        f"A {locked.get_status_display().lower()} pairing cannot become "
+                        f"{PairingStatus(to).label.lower()}."
+                    )
+                }
+            )
+        before = locked.status
+        locked.status = to
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=["status", "updated_at", *fields])
+        audit_record(
+            actor=by,
+            action=f"pairing.{to}",
+            target=locked,
+            program=locked.program,
+            data={"from": before, "to": to, **(data or {})},
+        )
+    return locked
+
+
+def pairing_activate(
+    *,
+    pairing: Pairing,
+    by: Person | None,
+    starts_on: dt.date | None = None,
+    when: dt.datetime | None = None,
+) -> Pairing:
+    """Approve a proposal: the pairing starts, and its plan is copied onto
+    it. The welcome email follows from the next reminder sweep."""
+    starts_on = starts_on or timezone.localdate()
+    with transaction.atomic():
+        if pairing.status == PairingStatus.PROPOSED:
+            # Proposals already hold their slot; re-check in case capacity shrank.
+            _lock_mentor_capacity(program=pairing.program, mentor=pairing.mentor, exclude=pairing)
+        ends_on = starts_on + dt.timedelta(days=pairing.program.pairing_length_days)
+        activated = _transition(
+            pairing,
+            PairingStatus.ACTIVE,
+            by=by,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            activated_at=when or timezone.now(),
+        )
+        milestones_instantiate(pairing=activated)
+    return activated
+
+
+def pairing_decline(*, pairing: Pairing, by: Person | None, reason: str) -> Pairing:
+    return _transition(
+        pairing, PairingStatus.DECLINED, by=by, close_reason=reason, closed_at=timezone.now()
+    )
+
+
+def pairing_pause(*, pairing: Pairing, by: Person | None, reason: str) -> Pairing:
+    return _transition(pairing, PairingStatus.PAUSED, by=by, close_reason=reason)
+
+
+def pairing_resume(*, pairing: Pairing, by: Person | None) -> Pairing:
+    return _transition(pairing, PairingStatus.ACTIVE, by=by, close_reason="")
+
+
+def pairing_complete(
+    *, pairing: Pairing, by: Person | None, outcome: str = "", when: dt.datetime | None = None
+) -> Pairing:
+    _check_outcome(outcome)
+    return _transition(
+        pairing,
+        PairingStatus.COMPLETED,
+        by=by,
+        data={"outcome": outcome},
+        outcome=outcome,
+        closed_at=when or timezone.now(),
+    )
+
+
+def pairing_end(
+    *,
+    pairing: Pairing,
+    by: Person | None,
+    reason: str,
+    outcome: str = "",
+    when: dt.datetime | None = None,
+) -> Pairing:
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the pairing ends early."})
+    _check_outcome(outcome)
+    return _transition(
+        pairing,
+        PairingStatus.ENDED,
+        by=by,
+        data={"outcome": outcome},
+        outcome=outcome,
+        close_reason=reason.strip(),
+        closed_at=when or timezone.now(),
+    )
+
+
+def _check_outcome(outcome: str) -> None:
+    if outcome and outcome not in PairingOutcome.values:
+        raise ValidationError({"outcome": f"Choose one of: {', '.join(PairingOutcome.values)}."})
+
+
+# --------------------------------------------------------------------------
+# Milestones
+
+
+def milestones_instantiate(*, pairing: Pairing) -> list[Milestone]:
+    """Copy the program's plan onto the pairing. Idempotent: steps already
+    copied are left alone, so running it twice creates nothing new."""
+    plan_id = pairing.program.plan_id
+    if plan_id is None or pairing.starts_on is None:
+        return []
+    promoted_on = pairing.mentee.became_manager_on
+    steps = PlanStep.objects.filter(plan_id=plan_id).order_by("position")
+    rows = [
+        Milestone(
+            pairing=pairing,
+            plan_step=step,
+            position=step.position,
+            title=step.title,
+            description=step.description,
+            competency_id=step.competency_id,
+            owner=step.owner,
+            kind=step.kind,
+            due_on=step_due_on(step, starts_on=pairing.starts_on, promoted_on=promoted_on),
+        )
+        for step in steps
+    ]
+    # The (pairing, plan_step) constraint turns a second run into no-ops.
+    Milestone.objects.bulk_create(rows, ignore_conflicts=True)
+    return list(pairing.milestones.order_by("due_on", "position"))
+
+
+def _milestone_close(
+    milestone: Milestone, status: str, *, by: Person | None, note: str, when: dt.datetime | None
+) -> Milestone:
+    with transaction.atomic():
+        locked = (
+            Milestone.objects.select_for_update()
+            .select_related("pairing__program")
+            .get(pk=milestone.pk)
+        )
+        if locked.status != MilestoneStatus.OPEN:
+            raise ValidationError(
+                {"status": f"This milestone is already {locked.get_status_display().lower()}."}
+            )
+        locked.status = status
+        locked.completed_at = when or timezone.now()
+        locked.completed_by = by
+        locked.note = note.strip()
+        locked.save(update_fields=["status", "completed_at", "completed_by", "note", "updated_at"])
+        audit_record(
+            actor=by,
+            action=f"milestone.{'completed' if status == MilestoneStatus.DONE else 'skipped'}",
+            target=locked,
+            program=locked.pairing.program,
+            data={"pairing": locked.pairing_id, "has_note": bool(locked.note)},
+        )
+    return locked
+
+
+def milestone_complete(
+    *, milestone: Milestone, by: Person | None, note: str = "", when: dt.datetime | None = None
+) -> Milestone:
+    return _milestone_close(milestone, MilestoneStatus.DONE, by=by, note=note, when=when)
+
+
+def milestone_skip(
+    *, milestone: Milestone, by: Person | None, note: str = "", when: dt.datetime | None = None
+) -> Milestone:
+    return _milestone_close(milestone, MilestoneStatus.SKIPPED, by=by, note=note, when=when)
+
+
+def milestone_reopen(*, milestone: Milestone, by: Person | None) -> Milestone:
+    with transaction.atomic():
+        locked = (
+            Milestone.objects.select_for_update()
+            .select_related("pairing__program")
+            .get(pk=milestone.pk)
+        )
+        if locked.status == MilestoneStatus.OPEN:
+            raise ValidationError({"status": "This milestone is already open."})
+        before = locked.status
+        locked.status = MilestoneStatus.OPEN
+        locked.completed_at = None
+        locked.completed_by = None
+        locked.save(update_fields=["status", "completed_at", "completed_by", "updated_at"])
+        audit_record(
+            actor=by,
+            action="milestone.reopened",
+            target=locked,
+            program=locked.pairing.program,
+            data={"pairing": locked.pairing_id, "from": before},
+        )
+    return locked
+
+
+SNOOZE_DAYS = 7
+
+
+def milestone_snooze(
+    *, milestone: Milestone, by: Person | None, days: int = SNOOZE_DAYS
+) -> Milestone:
+    """Hold this milestone's reminders for ``days`` days (from the snoozer's
+    today). The due date does not move: the plan stays honest."""
+    from mentorship.core.timezones import today_for
+
+    with transaction.atomic():
+        locked = (
+            Milestone.objects.select_for_update()
+            .select_related("pairing__program")
+            .get(pk=milestone.pk)
+        )
+        if locked.status != MilestoneStatus.OPEN:
+            state = locked.get_status_display().lower()
+            raise ValidationError({"status": f"This milestone is {state}; nothing to snooze."})
+        locked.snoozed_until = today_for(by) + dt.timedelta(days=days)
+        locked.save(update_fields=["snoozed_until", "updated_at"])
+        audit_record(
+            actor=by,
+            action="milestone.snoozed",
+            target=locked,
+            program=locked.pairing.program,
+            data={"pairing": locked.pairing_id, "until": locked.snoozed_until.isoformat()},
+        )
+    return locked
+
+
+def milestone_require_member(*, milestone: Milestone, person: Person) -> None:
+    """Only the pair acts on their milestones."""
+    pairing = milestone.pairing
+    if person.pk not in (pairing.mentee_id, pairing.mentor_id):
+        raise PermissionDenied("Only the mentor and the mentee act on their milestones.")
+    if pairing.status not in (PairingStatus.ACTIVE, PairingStatus.PAUSED):
+        state = pairing.get_status_display().lower()
+        raise ValidationError({"pairing": f"This pairing is {state}; its plan is closed."})
+
+
+class LinkAlreadyUsed(Exception):  # noqa: N818 -- names the page it leads to
+    pass
+
+
+def milestone_act_from_email(
+    *, link: ActionLink, person: Person, milestone: Milestone, note: str = ""
+) -> Milestone:
+    """A one-click link from a reminder: mark done or snooze, as the person
+    it was sent to. Works once; a second use raises LinkAlreadyUsed."""
+    from mentorship.notifications.models import SignedLinkUse
+
+    if link.person_id != person.pk or link.object_id != milestone.pk:
+        raise PermissionDenied("This link is for someone else.")
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                SignedLinkUse.objects.create(digest=link.digest, person=person)
+        except IntegrityError:
+            raise LinkAlreadyUsed from None
+        milestone_require_member(milestone=milestone, person=person)
+        if link.action == "milestone_done":
+            return milestone_complete(milestone=milestone, by=person, note=note)
+        return milestone_snooze(milestone=milestone, by=person)

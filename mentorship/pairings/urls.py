@@ -1,0 +1,15 @@
+from django.urls import path
+
+from mentorship.pairings import views
+
+app_name = "pairings"
+
+urlpatterns = [
+    path("<int:pairing_id>/", views.pairing_detail, name="detail"),
+    path("email/<str:token>/", views.email_action, name="email-action"),
+    path(
+        "milestones/<int:milestone_id>/<str:action>/",
+        views.milestone_action,
+        name="milestone-action",
+    ),
+]

@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from mentorship.core.timezones import today_for
+from mentorship.notifications import links
+from mentorship.notifications.models import SignedLinkUse
+from mentorship.pairings import selectors, services
+from mentorship.pairings.models import LIVE_PAIRING_STATUSES, Milestone
+from mentorship.people.auth import AuthenticatedHttpRequest
+from mentorship.people.models import Person
+from mentorship.people.selectors import roles_for
+from mentorship.programs.selectors import program_overview_for_admin
+
+
+class MilestoneNoteForm(forms.Form):
+    note = forms.CharField(required=False, max_length=2000)
+
+
+@login_required
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Each person's starting point, with a section per role they hold."""
+    person = request.user
+    roles = roles_for(person)
+    today = today_for(person)
+    context: dict[str, object] = {"today": today}
+
+    if roles.is_program_admin:
+        context["programs"] = list(program_overview_for_admin(person))
+
+    visible = selectors.with_milestone_progress(
+        selectors.pairings_visible_to(person),
+        today=today,
+    ).order_by("-starts_on", "-id")
+    if roles.is_mentee:
+        mine = list(visible.filter(mentee=person))
+        context["as_mentee"] = mine
+        context["next_milestones"] = selectors.upcoming_milestones(
+            person,
+            [p.pk for p in mine if p.status == "active"],
+        )
+    if roles.is_mentor:
+        context["as_mentor"] = list(visible.filter(mentor=person))
+    if roles.is_line_manager:
+        context["reports"] = list(visible.filter(mentee__manager=person))
+    return render(request, "pairings/home.html", context)
+
+
+@login_required
+def pairing_detail(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpResponse:
+    person = request.user
+    pairing = selectors.pairing_visible_to(person, pairing_id)
+    if pairing is None:
+        raise Http404
+    today = today_for(person)
+    member = selectors.is_pair_member(person, pairing)
+    return render(
+        request,
+        "pairings/detail.html",
+        {
+            "pairing": pairing,
+            "timeline": selectors.milestone_timeline(pairing, today=today),
+            "today": today,
+            "is_member": member,
+            "can_act": member and pairing.status in LIVE_PAIRING_STATUSES,
+        },
+    )
+
+
+MILESTONE_ACTIONS = {
+    "complete": "“{title}” is done.",
+    "skip": "“{title}” is skipped.",
+    "reopen": "“{title}” is open again.",
+}
+
+
+@login_required
+@require_POST
+def milestone_action(
+    request: AuthenticatedHttpRequest, milestone_id: int, action: str
+) -> HttpResponse:
+    person = request.user
+    milestone = selectors.milestones_visible_to(person).filter(pk=milestone_id).first()
+    if milestone is None or action not in MILESTONE_ACTIONS:
+        raise Http404
+    form = MilestoneNoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.milestone_require_member(milestone=milestone, person=person)
+        if action == "complete":
+            services.milestone_complete(milestone=milestone, by=person, note=note)
+        elif action == "skip":
+            services.milestone_skip(milestone=milestone, by=person, note=note)
+        else:
+            services.milestone_reopen(milestone=milestone, by=person)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, MILESTONE_ACTIONS[action].format(title=milestone.title))
+    detail = reverse("pairings:detail", args=[milestone.pairing_id])
+    return redirect(f"{detail}#milestone-{milestone.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+def email_action(request: HttpRequest, token: str) -> HttpResponse:
+    """The "mark done" and "snooze" links in reminders. They work without
+    signing in, once. Opening the link shows what it will do and one button:
+    mail scanners that open links never change anything."""
+    try:
+        link = links.read_action(token)
+    except links.LinkExpired:
+        return render(request, "notifications/link_expired.html", status=410)
+    except links.LinkInvalid:
+        raise Http404 from None
+    person = Person.objects.filter(pk=link.person_id, is_active=True).first()
+    milestone = (
+        Milestone.objects.select_related("pairing__mentee", "pairing__mentor", "pairing__program")
+        .filter(pk=link.object_id)
+        .first()
+    )
+    if person is None or milestone is None:
+        raise Http404
+    if SignedLinkUse.objects.filter(digest=link.digest).exists():
+        return render(
+            request, "pairings/email_action_used.html", {"milestone": milestone}, status=410
+        )
+    context = {"milestone": milestone, "person": person, "action": link.action}
+    if request.method == "POST":
+        form = MilestoneNoteForm(request.POST)
+        note = form.cleaned_data["note"] if form.is_valid() else ""
+        try:
+            milestone = services.milestone_act_from_email(
+                link=link, person=person, milestone=milestone, note=note
+            )
+        except services.LinkAlreadyUsed:
+            return render(
+                request, "pairings/email_action_used.html", {"milestone": milestone}, status=410
+            )
+        except ValidationError as exc:
+            return render(
+                request,
+                "pairings/email_action_done.html",
+                {**context, "problem": " ".join(exc.messages)},
+            )
+        return render(
+            request, "pairings/email_action_done.html", {**context, "milestone": milestone}
+        )
+    return render(request, "pairings/email_action_confirm.html", context)

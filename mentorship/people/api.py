@@ -1,0 +1,206 @@
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.contrib.auth import authenticate
+from django.db.models import Q, QuerySet
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, permissions, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
+from rest_framework.views import APIView
+
+from mentorship.core.api.filters import IdFilter, StrictFilterSet
+from mentorship.core.api.views import ScopedQuerysetMixin
+from mentorship.people import selectors, services, throttling
+from mentorship.people.auth import person_of
+from mentorship.people.models import ApiToken, Competency, Department, Person
+from mentorship.people.serializers import (
+    ApiTokenSerializer,
+    CompetencySerializer,
+    DepartmentSerializer,
+    MeSerializer,
+    MeUpdateSerializer,
+    PersonSerializer,
+    TokenCreatedSerializer,
+    TokenRequestSerializer,
+)
+
+
+class MeView(APIView):
+    """The signed-in person: profile, roles and email preferences."""
+
+    @extend_schema(responses=MeSerializer, operation_id="me_retrieve", tags=["me"])
+    def get(self, request: Request) -> Response:
+        return Response(MeSerializer(_me(request)).data)
+
+    @extend_schema(
+        request=MeUpdateSerializer, responses=MeSerializer, operation_id="me_update", tags=["me"]
+    )
+    def patch(self, request: Request) -> Response:
+        payload = MeUpdateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        person = services.person_update_profile(person=_me(request), **payload.validated_data)
+        return Response(MeSerializer(_me(request, person.pk)).data)
+
+
+def _me(request: Request, pk: int | None = None) -> Person:
+    return (
+        Person.objects.select_related("department")
+        .prefetch_related("expertise")
+        .get(pk=pk or person_of(request).pk)
+    )
+
+
+class PersonFilter(StrictFilterSet):
+    q = django_filters.CharFilter(method="search", label="Name, email or title contains")
+    department = IdFilter(field_name="department_id", label="Department id")
+    manager = IdFilter(field_name="manager_id", label="Manager's id")
+
+    class Meta:
+        model = Person
+        fields = ["q", "department", "manager"]
+
+    def search(self, queryset: QuerySet[Person], name: str, value: str) -> QuerySet[Person]:
+        return queryset.filter(
+            Q(full_name__icontains=value) | Q(email__icontains=value) | Q(title__icontains=value)
+        )
+
+
+@extend_schema_view(list=extend_schema(tags=["people"]), retrieve=extend_schema(tags=["people"]))
+class PersonViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Person]):
+    """People you can see: HR sees everyone; others see themselves, the people
+    they are paired with, their manager and their reports."""
+
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilter
+    cursor_ordering = ("full_name", "id")
+
+    def scoped_queryset(self, viewer: Person) -> QuerySet[Person]:
+        return selectors.people_visible_to(viewer).prefetch_related("expertise")
+
+
+@extend_schema_view(
+    list=extend_schema(tags=["departments"]), retrieve=extend_schema(tags=["departments"])
+)
+class DepartmentViewSet(viewsets.ReadOnlyModelViewSet[Department]):
+    serializer_class = DepartmentSerializer
+    cursor_ordering = ("name", "id")
+
+    def get_queryset(self) -> QuerySet[Department]:
+        return selectors.departments_list()
+
+
+@extend_schema_view(
+    list=extend_schema(tags=["competencies"]), retrieve=extend_schema(tags=["competencies"])
+)
+class CompetencyViewSet(viewsets.ReadOnlyModelViewSet[Competency]):
+    serializer_class = CompetencySerializer
+    cursor_ordering = ("position", "id")
+
+    def get_queryset(self) -> QuerySet[Competency]:
+        return selectors.competencies_list()
+
+
+# --------------------------------------------------------------------------
+# Tokens
+
+
+class SignInThrottle(BaseThrottle):
+    """Refuses sign-in after too many failures for the address or client."""
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        email = request.data.get("email", "") if hasattr(request.data, "get") else ""
+        self._wait = throttling.retry_after(
+            email=str(email), client_ip=throttling.client_ip(request.META)
+        )
+        return self._wait is None
+
+    def wait(self) -> float | None:
+        return self._wait
+
+
+class TokenView(APIView):
+    """Exchange an email and password for an API token, or revoke the token
+    this request is made with."""
+
+    def get_permissions(self) -> list[Any]:
+        # Only revoking needs a signed-in caller; any other method is simply
+        # not allowed here (405), signed in or not.
+        if self.request is not None and self.request.method == "DELETE":
+            return [permissions.IsAuthenticated()]
+        return [permissions.AllowAny()]
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        if self.request is not None and self.request.method == "POST":
+            return [SignInThrottle()]
+        return []
+
+    def get_authenticators(self) -> list[Any]:
+        # Signing in needs no session, and so no CSRF token.
+        if self.request is not None and self.request.method == "POST":
+            return []
+        return super().get_authenticators()
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={201: TokenCreatedSerializer},
+        auth=[],
+        tags=["auth"],
+        operation_id="auth_token_create",
+    )
+    def post(self, request: Request) -> Response:
+        payload = TokenRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        email = payload.validated_data["email"]
+        client_ip = throttling.client_ip(request.META)
+        person = authenticate(
+            request._request, username=email, password=payload.validated_data["password"]
+        )
+        if not isinstance(person, Person):
+            throttling.record_failure(email=email, client_ip=client_ip)
+            raise exceptions.ValidationError(
+                {"non_field_errors": ["That email and password do not match an active account."]}
+            )
+        throttling.record_success(email=email)
+        token, raw = services.api_token_create(
+            person=person,
+            name=payload.validated_data.get("name") or "API token",
+        )
+        body = {"token": raw, "id": token.pk, "name": token.name, "created_at": token.created_at}
+        return Response(TokenCreatedSerializer(body).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None,
+        responses={204: OpenApiResponse(description="The token is revoked.")},
+        tags=["auth"],
+        operation_id="auth_token_revoke_current",
+    )
+    def delete(self, request: Request) -> Response:
+        if not isinstance(request.auth, ApiToken):
+            raise exceptions.ValidationError(
+                {"non_field_errors": ["This request was not made with a token; nothing to revoke."]}
+            )
+        services.api_token_revoke(token=request.auth, by=person_of(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(list=extend_schema(tags=["auth"]), destroy=extend_schema(tags=["auth"]))
+class ApiTokenViewSet(
+    ScopedQuerysetMixin,
+    mixins.ListModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet[ApiToken],
+):
+    """Your own live API tokens; deleting one revokes it."""
+
+    serializer_class = ApiTokenSerializer
+    cursor_ordering = ("-created_at", "-id")
+
+    def scoped_queryset(self, viewer: Person) -> QuerySet[ApiToken]:
+        return selectors.api_tokens_for(viewer)
+
+    def perform_destroy(self, instance: ApiToken) -> None:
+        services.api_token_revoke(token=instance, by=person_of(self.request))

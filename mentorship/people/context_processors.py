@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from mentorship.people.selectors import roles_for
+
+
+def roles(request: HttpRequest) -> dict[str, Any]:
+    """The signed-in person's roles, for navigation in base.html."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "roles": roles_for(user),
+        "outbox_enabled": settings.EMAIL_BACKEND_NAME == "outbox",
+    }

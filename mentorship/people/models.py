@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from mentorship.core.timezones import validate_time_zone
+
+
+class Department(models.Model):
+    name = models.CharField(max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="department_name_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Competency(models.Model):
+    """A management skill the onboarding plan is built around."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "competencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonManager(BaseUserManager["Person"]):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username: str | None) -> Person:
+        # Addresses are stored lower-cased (a database constraint holds it),
+        # so sign-in is case-insensitive without a function index.
+        return self.get(email=(username or "").strip().lower())
+
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> Person:
+        if not email:
+            raise ValueError("A person needs an email address.")
+        person = self.model(email=email.strip().lower(), **fields)
+        person.set_password(password)
+        person.full_clean(exclude=["password"])
+        person.save(using=self._db)
+        return person
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> Person:
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        fields.setdefault("full_name", email.split("@", maxsplit=1)[0])
+        return self.create_user(email, password, **fields)
+
+
+class Person(AbstractBaseUser, PermissionsMixin):
+    """Everyone in Scaffold: new managers, mentors, HR. Signs in by email."""
+
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, blank=True)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+    )
+    # The reporting line. Matching keeps mentors out of a mentee's management
+    # chain, and a mentee's own manager gets a read-only view of progress.
+    manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    became_manager_on = models.DateField(
+        null=True, blank=True, help_text="The day this person first managed a team."
+    )
+    expertise = models.ManyToManyField(Competency, blank=True, related_name="experts")
+    default_mentor_capacity = models.PositiveSmallIntegerField(
+        default=2,
+        help_text="How many mentees this person can take at once, unless a program says otherwise.",
+    )
+    is_hr = models.BooleanField(
+        "HR / program administration",
+        default=False,
+        help_text="May create programs and plans and sees the structure of every program.",
+    )
+    email_weekdays_only = models.BooleanField(
+        default=False, help_text="Hold reminders that fall on a Saturday or Sunday until Monday."
+    )
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="May sign in to the Django admin.")
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects: ClassVar[PersonManager] = PersonManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        verbose_name = "person"
+        verbose_name_plural = "people"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(email=Lower("email")), name="person_email_lowercase"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(manager=models.F("pk")), name="person_not_own_manager"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(default_mentor_capacity__lte=20),
+                name="person_mentor_capacity_at_most_20",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class ApiToken(models.Model):
+    """A bearer token for API clients. Only a SHA-256 digest is stored: the
+    token itself is shown once, when it is created."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    prefix = models.CharField(
+        max_length=12, help_text="The first characters, to tell tokens apart."
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # people.selectors.api_tokens_for: a person's live tokens, newest first.
+            models.Index(
+                fields=["person", "-created_at"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="apitoken_live_by_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name or 'unnamed'})"

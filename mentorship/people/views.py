@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_http_methods
+from django.views.generic import FormView
+
+from mentorship.people import selectors, services, throttling
+from mentorship.people.auth import AuthenticatedHttpRequest
+from mentorship.people.forms import ApiTokenForm, PasswordResetRequestForm, ProfileForm, SignInForm
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "people/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordResetRequestView(FormView[PasswordResetRequestForm]):
+    form_class = PasswordResetRequestForm
+    template_name = "people/password_reset_form.html"
+    success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form: PasswordResetRequestForm) -> HttpResponse:
+        email = form.cleaned_data["email"]
+        if throttling.reset_request_allowed(email=email):
+            services.password_reset_request(email=email)
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "people/password_reset_done.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {
+            **super().get_context_data(**kwargs),
+            "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+        }
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "people/password_reset_confirm.html"
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "people/password_reset_complete.html"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
+    person = request.user
+    form = ProfileForm.for_person(person, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.person_update_profile(person=person, **form.cleaned_data)
+        messages.success(request, "Your profile is saved.")
+        return redirect("profile")
+    return render(request, "people/profile.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST if request.method == "POST" else None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        _, new_token = services.api_token_create(
+            person=request.user, name=form.cleaned_data["name"]
+        )
+        form = ApiTokenForm()
+    return render(
+        request,
+        "people/api_tokens.html",
+        {
+            "form": form,
+            "new_token": new_token,
+            "tokens": selectors.api_tokens_for(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def api_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
+    token = selectors.api_tokens_for(request.user).filter(pk=token_id).first()
+    if token is None:
+        raise Http404
+    services.api_token_revoke(token=token, by=request.user)
+    messages.success(request, f"The token “{token.name}” is revoked.")
+    return redirect("api-tokens")

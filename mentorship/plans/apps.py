@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PlansConfig(AppConfig):
+    name = "mentorship.plans"
+    label = "plans"
+    verbose_name = "Onboarding plans"

@@ -1,0 +1,91 @@
+"""Reads about programs and enrollments, scoped to the person asking."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from mentorship.core.queries import subquery_count
+from mentorship.pairings.models import Pairing, PairingStatus
+from mentorship.people.models import Person
+from mentorship.people.selectors import roles_for
+from mentorship.programs.models import (
+    Enrollment,
+    EnrollmentRole,
+    EnrollmentStatus,
+    Program,
+    ProgramStatus,
+)
+
+PARTICIPANT_VISIBLE = (ProgramStatus.ACTIVE, ProgramStatus.CLOSED)
+
+
+def _administered_by(viewer: Person) -> Exists:
+    return Exists(
+        Program.admins.through.objects.filter(program_id=OuterRef("pk"), person_id=viewer.pk)
+    )
+
+
+def programs_visible_to(viewer: Person) -> QuerySet[Program]:
+    """HR: every program. Program admins: the programs they run. Mentors and
+    mentees: the live or closed programs they are enrolled in. Line
+    managers: the programs their reports take part in as mentees."""
+    programs = Program.objects.select_related("plan")
+    if roles_for(viewer).is_hr:
+        return programs
+    takes_part = Exists(
+        Enrollment.objects.filter(
+            program=OuterRef("pk"), person=viewer, status=EnrollmentStatus.ACTIVE
+        )
+    )
+    report_takes_part = Exists(
+        Enrollment.objects.filter(
+            program=OuterRef("pk"),
+            person__manager=viewer,
+            role=EnrollmentRole.MENTEE,
+            status=EnrollmentStatus.ACTIVE,
+        )
+    )
+    return programs.filter(
+        _administered_by(viewer)
+        | (Q(status__in=PARTICIPANT_VISIBLE) & (takes_part | report_takes_part))
+    )
+
+
+def programs_administered_by(viewer: Person) -> QuerySet[Program]:
+    programs = Program.objects.select_related("plan")
+    if roles_for(viewer).is_hr:
+        return programs
+    return programs.filter(_administered_by(viewer))
+
+
+def program_overview_for_admin(viewer: Person) -> QuerySet[Program]:
+    """Programs an admin runs, each with its people and pairing counts, in
+    one query."""
+
+    def enrolled(role: str) -> object:
+        return subquery_count(
+            Enrollment.objects.filter(
+                program=OuterRef("pk"), role=role, status=EnrollmentStatus.ACTIVE
+            ),
+            "program",
+        )
+
+    def pairings(status: str) -> object:
+        return subquery_count(
+            Pairing.objects.filter(program=OuterRef("pk"), status=status), "program"
+        )
+
+    return programs_administered_by(viewer).annotate(
+        mentee_count=enrolled(EnrollmentRole.MENTEE),
+        mentor_count=enrolled(EnrollmentRole.MENTOR),
+        active_pairing_count=pairings(PairingStatus.ACTIVE),
+        paused_pairing_count=pairings(PairingStatus.PAUSED),
+        proposed_pairing_count=pairings(PairingStatus.PROPOSED),
+        closed_pairing_count=subquery_count(
+            Pairing.objects.filter(
+                program=OuterRef("pk"),
+                status__in=[PairingStatus.COMPLETED, PairingStatus.ENDED],
+            ),
+            "program",
+        ),
+    )

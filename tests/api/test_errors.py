@@ -1,0 +1,80 @@
+"""The API answers every error in one shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.fixtures.personas import Personas
+
+pytestmark = pytest.mark.django_db
+
+
+def shape(body: dict[str, Any]) -> tuple[int, str]:
+    assert set(body) == {"error"}
+    assert {"status", "code", "message"} <= set(body["error"])
+    return body["error"]["status"], body["error"]["code"]
+
+
+def test_anonymous_gets_401_with_a_challenge(client_for: Any) -> None:
+    response = client_for(None).get("/api/v1/programs/")
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    assert shape(response.json()) == (401, "not_authenticated")
+
+
+def test_an_object_out_of_reach_is_404(personas: Personas, client_for: Any) -> None:
+    response = client_for(personas.outsider).get(f"/api/v1/people/{personas.mentee.pk}/")
+
+    assert response.status_code == 404
+    assert shape(response.json()) == (404, "not_found")
+
+
+def test_an_unknown_api_path_is_404_in_the_same_shape(client_for: Any, db: None) -> None:
+    response = client_for(None).get("/api/v1/no-such-thing/")
+
+    assert response.status_code == 404
+    assert shape(response.json()) == (404, "not_found")
+
+
+def test_a_bad_filter_value_is_400_naming_the_filter(personas: Personas, client_for: Any) -> None:
+    response = client_for(personas.hr).get("/api/v1/programs/?status=sideways")
+
+    assert response.status_code == 400
+    body = response.json()
+    assert shape(body) == (400, "invalid")
+    assert "status" in body["error"]["fields"]
+
+
+def test_a_forged_cursor_is_404(personas: Personas, client_for: Any) -> None:
+    response = client_for(personas.hr).get("/api/v1/people/?cursor=bm9uc2Vuc2U")
+
+    assert response.status_code == 404
+    assert shape(response.json()) == (404, "not_found")
+
+
+def test_a_method_not_allowed_is_405(personas: Personas, client_for: Any) -> None:
+    response = client_for(personas.hr).delete("/api/v1/me/")
+
+    assert response.status_code == 405
+    assert shape(response.json()) == (405, "method_not_allowed")
+
+
+def test_a_server_fault_is_500_in_the_same_shape(
+    personas: Personas, client_for: Any, monkeypatch: Any
+) -> None:
+    from mentorship.people import selectors
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(selectors, "departments_list", broken)
+    client = client_for(personas.hr)
+    client.raise_request_exception = False
+
+    response = client.get("/api/v1/departments/")
+
+    assert response.status_code == 500
+    assert shape(response.json()) == (500, "server_error")

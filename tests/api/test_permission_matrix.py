@@ -1,0 +1,294 @@
+"""Every endpoint, for every persona (and anonymous): who sees what.
+
+For each list, the exact set of objects each persona gets back; for each
+detail route, 200 for those objects and 404 (never 403) for all others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from mentorship.people.models import Competency, Department, Person
+from tests.fixtures.personas import Personas
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [
+    "anonymous",
+    "hr",
+    "program_admin",
+    "mentor",
+    "mentee",
+    "line_manager",
+    "other_mentor",
+    "other_mentee",
+    "outsider",
+]
+
+
+def people_visible(p: Personas) -> dict[str, set[str]]:
+    everyone = {
+        "hr",
+        "program_admin",
+        "mentor",
+        "mentee",
+        "line_manager",
+        "other_mentor",
+        "other_mentee",
+        "outsider",
+    }
+    return {
+        "hr": everyone,
+        "program_admin": {"program_admin", "mentor", "mentee", "other_mentor", "other_mentee"},
+        "mentor": {"mentor", "mentee"},
+        "mentee": {"mentee", "mentor", "line_manager"},
+        "line_manager": {"line_manager", "mentee"},
+        "other_mentor": {"other_mentor", "other_mentee"},
+        "other_mentee": {"other_mentee", "other_mentor"},
+        "outsider": {"outsider"},
+    }
+
+
+def program_visible(p: Personas) -> dict[str, set[str]]:
+    takes_part = {
+        "hr",
+        "program_admin",
+        "mentor",
+        "mentee",
+        "line_manager",
+        "other_mentor",
+        "other_mentee",
+    }
+    return {name: ({"program"} if name in takes_part else set()) for name in PERSONAS[1:]}
+
+
+def _ids_of_people(p: Personas, names: set[str]) -> set[int]:
+    return {getattr(p, name).pk for name in names}
+
+
+def _page(client: Any, url: str) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200, response.content
+        body = response.json()
+        rows += body["results"]
+        url = body["next"]
+    return rows
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_people_list_and_detail(
+    personas: Personas, client_for: Callable[..., Any], persona: str
+) -> None:
+    client = client_for(personas.everyone()[persona])
+    if persona == "anonymous":
+        assert client.get("/api/v1/people/").status_code == 401
+        assert client.get(f"/api/v1/people/{personas.mentee.pk}/").status_code == 401
+        return
+    expected = _ids_of_people(personas, people_visible(personas)[persona])
+
+    assert {row["id"] for row in _page(client, "/api/v1/people/")} == expected
+    for person in Person.objects.all():
+        status = client.get(f"/api/v1/people/{person.pk}/").status_code
+        assert status == (200 if person.pk in expected else 404), (persona, person)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_programs_list_and_detail(
+    personas: Personas, client_for: Callable[..., Any], persona: str
+) -> None:
+    client = client_for(personas.everyone()[persona])
+    url = f"/api/v1/programs/{personas.program.pk}/"
+    if persona == "anonymous":
+        assert client.get("/api/v1/programs/").status_code == 401
+        assert client.get(url).status_code == 401
+        return
+    sees = program_visible(personas)[persona] == {"program"}
+
+    assert [row["id"] for row in _page(client, "/api/v1/programs/")] == (
+        [personas.program.pk] if sees else []
+    )
+    assert client.get(url).status_code == (200 if sees else 404)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_plans_list_and_detail(
+    personas: Personas, client_for: Callable[..., Any], persona: str
+) -> None:
+    client = client_for(personas.everyone()[persona])
+    url = f"/api/v1/plans/{personas.plan.pk}/"
+    if persona == "anonymous":
+        assert client.get("/api/v1/plans/").status_code == 401
+        assert client.get(url).status_code == 401
+        return
+    sees = program_visible(personas)[persona] == {"program"}
+
+    assert [row["id"] for row in _page(client, "/api/v1/plans/")] == (
+        [personas.plan.pk] if sees else []
+    )
+    assert client.get(url).status_code == (200 if sees else 404)
+
+
+def test_a_draft_program_is_hidden_from_its_participants(
+    personas: Personas, client_for: Callable[..., Any]
+) -> None:
+    personas.program.status = "draft"
+    personas.program.save()
+
+    for persona in ("mentor", "mentee", "line_manager", "outsider"):
+        client = client_for(personas.everyone()[persona])
+        assert _page(client, "/api/v1/programs/") == [], persona
+    for persona in ("hr", "program_admin"):
+        client = client_for(personas.everyone()[persona])
+        assert len(_page(client, "/api/v1/programs/")) == 1, persona
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(
+    ("path", "model"), [("departments", Department), ("competencies", Competency)]
+)
+def test_reference_lists_are_for_everyone_signed_in(
+    personas: Personas, client_for: Callable[..., Any], persona: str, path: str, model: Any
+) -> None:
+    client = client_for(personas.everyone()[persona])
+    first = model.objects.order_by("pk").first()
+    if persona == "anonymous":
+        assert client.get(f"/api/v1/{path}/").status_code == 401
+        assert client.get(f"/api/v1/{path}/{first.pk}/").status_code == 401
+        return
+    assert len(_page(client, f"/api/v1/{path}/")) == model.objects.count()
+    assert client.get(f"/api/v1/{path}/{first.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_me_is_yourself(personas: Personas, client_for: Callable[..., Any], persona: str) -> None:
+    person = personas.everyone()[persona]
+    response = client_for(person).get("/api/v1/me/")
+    if person is None:
+        assert response.status_code == 401
+        return
+    assert response.status_code == 200
+    assert response.json()["id"] == person.pk
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_tokens_are_each_persons_own(
+    personas: Personas, client_for: Callable[..., Any], persona: str
+) -> None:
+    from mentorship.people.services import api_token_create
+
+    theirs = {
+        name: api_token_create(person=person, name=name)[0]
+        for name, person in personas.everyone().items()
+        if person is not None
+    }
+    client = client_for(personas.everyone()[persona])
+    if persona == "anonymous":
+        assert client.get("/api/v1/auth/tokens/").status_code == 401
+        assert client.delete(f"/api/v1/auth/tokens/{theirs['hr'].pk}/").status_code == 401
+        return
+    assert [row["id"] for row in _page(client, "/api/v1/auth/tokens/")] == [theirs[persona].pk]
+    someone_else = theirs["outsider" if persona != "outsider" else "hr"]
+    assert client.delete(f"/api/v1/auth/tokens/{someone_else.pk}/").status_code == 404
+    assert client.delete(f"/api/v1/auth/tokens/{theirs[persona].pk}/").status_code == 204
+
+
+def milestones_visible(persona: str) -> set[str]:
+    return {
+        "hr": {"pairing", "other_pairing"},
+        "program_admin": {"pairing", "other_pairing"},
+        "mentor": {"pairing"},
+        "mentee": {"pairing"},
+        "line_manager": {"pairing"},
+        "other_mentor": {"other_pairing"},
+        "other_mentee": {"other_pairing"},
+        "outsider": set(),
+    }[persona]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_milestones_list_detail_and_actions(
+    personas: Personas, client_for: Callable[..., Any], persona: str
+) -> None:
+    client = client_for(personas.everyone()[persona])
+    milestone = personas.pairing.milestones.get(title="Kickoff")
+    if persona == "anonymous":
+        assert client.get("/api/v1/milestones/").status_code == 401
+        assert client.post(f"/api/v1/milestones/{milestone.pk}/complete/").status_code == 401
+        return
+    pairings = {getattr(personas, name).pk for name in milestones_visible(persona)}
+
+    assert {row["pairing"] for row in _page(client, "/api/v1/milestones/")} == pairings
+    visible = personas.pairing.pk in pairings
+    assert client.get(f"/api/v1/milestones/{milestone.pk}/").status_code == (
+        200 if visible else 404
+    )
+    acting = client.post(f"/api/v1/milestones/{milestone.pk}/complete/", {}, format="json")
+    expected = 200 if persona in ("mentor", "mentee") else (403 if visible else 404)
+    assert acting.status_code == expected
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_notifications_list_and_retry(
+    personas: Personas, client_for: Callable[..., Any], persona: str
+) -> None:
+    import datetime as dt
+
+    from mentorship.notifications.models import Notification
+
+    rows = {
+        name: Notification.objects.create(
+            kind="milestone_due_soon",
+            recipient=person,
+            dedup_key=f"matrix:{name}",
+            status="failed",
+            send_after=dt.datetime(2026, 6, 1, tzinfo=dt.UTC),
+            program=personas.program if name != "outsider" else None,
+        )
+        for name, person in personas.everyone().items()
+        if person is not None
+    }
+    client = client_for(personas.everyone()[persona])
+    if persona == "anonymous":
+        assert client.get("/api/v1/notifications/").status_code == 401
+        return
+    expected = {
+        "hr": set(rows),
+        "program_admin": set(rows) - {"outsider"},
+    }.get(persona, {persona})
+
+    seen = {row["id"] for row in _page(client, "/api/v1/notifications/")}
+    assert seen == {rows[name].pk for name in expected}
+    retry = client.post(f"/api/v1/notifications/{rows[persona].pk}/retry/")
+    assert retry.status_code == (200 if persona in ("hr", "program_admin") else 403)
+    others = [name for name in rows if name not in expected]
+    if others:
+        assert client.get(f"/api/v1/notifications/{rows[others[0]].pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_email_preferences_are_your_own(
+    personas: Personas, client_for: Callable[..., Any], persona: str
+) -> None:
+    person = personas.everyone()[persona]
+    client = client_for(person)
+    response = client.get("/api/v1/me/email-preferences/")
+    if person is None:
+        assert response.status_code == 401
+        return
+    assert response.status_code == 200
+    changed = client.put(
+        "/api/v1/me/email-preferences/",
+        {"weekdays_only": True, "enabled_kinds": ["pairing_welcome"]},
+        format="json",
+    )
+    assert changed.status_code == 200
+    assert {k["kind"]: k["enabled"] for k in changed.json()["kinds"]} == {
+        "pairing_welcome": True,
+        "milestone_due_soon": False,
+        "milestone_overdue": False,
+    }

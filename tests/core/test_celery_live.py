@@ -1,0 +1,85 @@
+"""A real worker process on real Redis: tasks sent by the web process run."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from mentorship.core import health
+from mentorship.core.tasks import record_scheduler_heartbeat
+from mentorship.people.models import Person
+from mentorship.people.services import person_create
+from tests.fixtures.celery_worker import wait_for
+
+pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def redis_cache(settings: Any) -> None:
+    """This test and the worker must share a cache: the real Redis one."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": settings.REDIS_URL,
+            "KEY_PREFIX": "scaffold",
+        }
+    }
+
+
+def test_a_heartbeat_sent_to_the_broker_is_recorded_by_the_worker(
+    redis_cache: None, celery_worker: Any, client: Client
+) -> None:
+    from django.core.cache import cache
+
+    cache.delete(health.HEARTBEAT_KEY)
+    record_scheduler_heartbeat.delay()
+
+    wait_for(lambda: cache.get(health.HEARTBEAT_KEY))
+    assert client.get("/health/").json()["scheduler"]["status"] == "ok"
+
+
+def test_a_password_reset_asked_on_the_web_is_mailed_by_the_worker(
+    client: Client, celery_worker_factory: Any, smtp_server: Any
+) -> None:
+    person = person_create(
+        email="amal@scaffold.test", full_name="Amal", password="old passphrase 1"
+    )
+    celery_worker_factory(extra_env=smtp_server.env())
+
+    response = client.post("/account/password-reset/", {"email": "Amal@Scaffold.test"})
+    assert response.status_code == 302
+
+    messages = wait_for(lambda: smtp_server.messages)
+    assert len(messages) == 1
+    message = messages[0]
+    assert message["To"] == "amal@scaffold.test"
+    assert message["Subject"] == "Reset your Scaffold password"
+    assert message["Message-ID"]
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    link = re.search(re.escape(settings.SITE_URL) + r"(/account/password-reset/\S+/\S+/)", text)
+    assert link is not None
+
+    form = client.get(link.group(1), follow=True)
+    client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "new passphrase 2", "new_password2": "new passphrase 2"},
+    )
+    assert Person.objects.get(pk=person.pk).check_password("new passphrase 2")
+
+
+def test_a_refused_delivery_is_retried_until_it_arrives(
+    client: Client, celery_worker_factory: Any, smtp_server: Any
+) -> None:
+    person_create(email="bo@scaffold.test", full_name="Bo", password="old passphrase 1")
+    smtp_server.handler.refuse_next(2)
+    celery_worker_factory(extra_env=smtp_server.env())
+
+    client.post("/account/password-reset/", {"email": "bo@scaffold.test"})
+
+    wait_for(lambda: smtp_server.messages, timeout=60)
+    assert smtp_server.handler.refused == 2
+    assert len(smtp_server.messages) == 1

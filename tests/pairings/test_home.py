@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from mentorship.core.timezones import today_for
+from mentorship.pairings.models import Milestone
+from mentorship.pairings.services import milestone_complete
+from tests.fixtures.personas import Personas
+
+pytestmark = pytest.mark.django_db
+
+
+def home(client: Client, person: Any) -> str:
+    client.force_login(person)
+    response = client.get("/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_mentee_sees_their_mentor_and_what_comes_next(client: Client, personas: Personas) -> None:
+    milestone_complete(
+        milestone=personas.pairing.milestones.get(title="Kickoff"), by=personas.mentee
+    )
+
+    html = home(client, personas.mentee)
+
+    assert "Marco Mentor</strong> is your mentor in <em>Test program</em>" in html
+    assert "Plan progress: 1 of 4 milestones done" in html
+    assert "First 1:1s" in html
+    assert "Otto Othermentee" not in html
+    assert "Programs you run" not in html
+
+
+def test_a_mentor_sees_their_mentees_only(client: Client, personas: Personas) -> None:
+    html = home(client, personas.mentor)
+
+    assert "People you mentor" in html
+    assert "Mira Mentee" in html
+    assert "Otto Othermentee" not in html
+
+
+def test_overdue_milestones_are_counted_for_the_mentor(client: Client, personas: Personas) -> None:
+    # The pairing started 10 days ago: the kickoff (day 0), the step anchored on
+    # the promotion (held to day 0) and the first 1:1s (day 7) are past due.
+    overdue = Milestone.objects.filter(
+        pairing=personas.pairing, due_on__lt=today_for(personas.mentor)
+    ).count()
+    assert overdue == 3
+
+    assert "3 overdue" in home(client, personas.mentor)
+
+
+def test_a_line_manager_sees_their_reports_progress(client: Client, personas: Personas) -> None:
+    html = home(client, personas.line_manager)
+
+    assert "Your reports in a program" in html
+    assert "Mira Mentee" in html
+    assert "Marco Mentor" not in html
+
+
+def test_a_program_admin_sees_the_programs_they_run(client: Client, personas: Personas) -> None:
+    html = home(client, personas.program_admin)
+
+    assert "Programs you run" in html
+    assert "Test program" in html
+    assert "2 active" in html
+
+
+def test_someone_in_no_program_is_told_what_comes(client: Client, personas: Personas) -> None:
+    html = home(client, personas.outsider)
+
+    assert "You are not in a program yet" in html

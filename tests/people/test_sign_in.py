@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.fixtures.personas import PASSWORD, Personas
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_in(client: Client, email: str, password: str) -> Any:
+    return client.post("/account/sign-in/", {"username": email, "password": password})
+
+
+def test_it_signs_in_by_email_whatever_the_case(client: Client, personas: Personas) -> None:
+    response = sign_in(client, "MENTEE@Scaffold.test", PASSWORD)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert client.get("/").context["user"] == personas.mentee
+
+
+def test_it_says_plainly_when_the_password_is_wrong(client: Client, personas: Personas) -> None:
+    response = sign_in(client, personas.mentee.email, "not the password")
+
+    assert response.status_code == 200
+    assert "That email and password do not match an active account." in response.content.decode()
+
+
+def test_it_pauses_sign_in_after_too_many_failures(
+    client: Client, personas: Personas, settings: Any
+) -> None:
+    settings.LOGIN_ATTEMPTS_LIMIT = 3
+    for _ in range(3):
+        sign_in(client, personas.mentee.email, "guess")
+
+    # Even the right password is refused for the rest of the window.
+    response = sign_in(client, personas.mentee.email, PASSWORD)
+
+    assert response.status_code == 200
+    assert "Too many failed attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_throttling_one_address_leaves_others_alone(
+    client: Client, personas: Personas, settings: Any
+) -> None:
+    settings.LOGIN_ATTEMPTS_LIMIT = 3
+    for _ in range(3):
+        sign_in(client, personas.mentee.email, "guess")
+
+    assert sign_in(client, personas.mentor.email, PASSWORD).status_code == 302
+
+
+def test_signing_out_takes_a_post(client: Client, personas: Personas) -> None:
+    client.force_login(personas.mentee)
+
+    assert client.get("/account/sign-out/").status_code == 405
+    assert client.post("/account/sign-out/").status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_pages_need_a_signed_in_person(client: Client) -> None:
+    for url in ("/", "/account/profile/", "/account/api-tokens/", "/mail/outbox/"):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/account/sign-in/?next="), url
+
+
+def test_the_profile_saves_time_zone_and_weekday_preference(
+    client: Client, personas: Personas
+) -> None:
+    client.force_login(personas.mentee)
+    response = client.post(
+        "/account/profile/",
+        {
+            "full_name": "Mira M.",
+            "title": "EM",
+            "time_zone": "Asia/Kolkata",
+            "email_weekdays_only": "on",
+        },
+    )
+
+    assert response.status_code == 302
+    personas.mentee.refresh_from_db()
+    assert (personas.mentee.full_name, personas.mentee.time_zone) == ("Mira M.", "Asia/Kolkata")
+    assert personas.mentee.email_weekdays_only is True
+
+
+def test_the_profile_refuses_an_unknown_time_zone_next_to_the_field(
+    client: Client, personas: Personas
+) -> None:
+    client.force_login(personas.mentee)
+    response = client.post(
+        "/account/profile/", {"full_name": "Mira", "time_zone": "Mars/Olympus_Mons"}
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="id_time_zone_error"' in html
+    assert 'aria-invalid="true"' in html
+    personas.mentee.refresh_from_db()
+    assert personas.mentee.time_zone == "America/New_York"

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from mentorship.plans.models import OnboardingPlan
+from tests.fixtures.personas import Personas
+
+pytestmark = pytest.mark.django_db
+
+
+def formset(rows: list[dict[str, Any]], *, extra: int = 1, initial: int = 0) -> dict[str, Any]:
+    """POST data as the browser sends it: ``initial`` rows that were there
+    already, then the new ones, then ``extra`` blank rows."""
+    data: dict[str, Any] = {
+        "steps-TOTAL_FORMS": str(len(rows) + extra),
+        "steps-INITIAL_FORMS": str(initial),
+        "steps-MIN_NUM_FORMS": "0",
+        "steps-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        for field, value in row.items():
+            data[f"steps-{index}-{field}"] = value
+    return data
+
+
+def step(position: int, title: str, offset: int = 0) -> dict[str, Any]:
+    return {
+        "position": position,
+        "title": title,
+        "owner": "mentee",
+        "kind": "milestone",
+        "anchor": "pairing_start",
+        "offset_days": offset,
+    }
+
+
+def test_a_program_admin_creates_a_plan_on_the_web(client: Client, personas: Personas) -> None:
+    client.force_login(personas.program_admin)
+
+    response = client.post(
+        "/plans/new/",
+        {
+            "name": "Team leads",
+            "description": "",
+            **formset([step(1, "Kickoff"), step(2, "1:1s", 7)]),
+        },
+    )
+
+    plan = OnboardingPlan.objects.get(name="Team leads")
+    assert response.status_code == 302
+    assert response["Location"] == f"/plans/{plan.pk}/"
+    assert list(plan.steps.values_list("title", flat=True)) == ["Kickoff", "1:1s"]
+
+
+def test_errors_show_next_to_the_step_and_nothing_is_saved(
+    client: Client, personas: Personas
+) -> None:
+    client.force_login(personas.hr)
+    before = OnboardingPlan.objects.count()
+
+    response = client.post(
+        "/plans/new/",
+        {"name": "Broken", **formset([step(1, "Kickoff"), step(1, "Twin", -3)])},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_steps-1-offset_days_error"' in html
+    assert "Ensure this value is greater than or equal to 0." in html
+    assert OnboardingPlan.objects.count() == before
+
+
+def test_editing_a_plan_in_use_warns_and_makes_a_version(
+    client: Client, personas: Personas
+) -> None:
+    client.force_login(personas.hr)
+    page = client.get(f"/plans/{personas.plan.pk}/edit/").content.decode()
+    assert "Saving creates version 2" in page
+
+    rows = [
+        {**step(1, "Kickoff"), "owner": "both", "kind": "kickoff"},  # untouched
+        step(2, "Renamed", 7),  # changed
+        {**step(3, "Read past reviews", 14), "DELETE": "on"},  # removed
+        {**step(4, "Day-30 self-assessment", 30), "kind": "assessment"},  # untouched
+    ]
+    response = client.post(
+        f"/plans/{personas.plan.pk}/edit/",
+        {"name": "Test plan", **formset(rows, extra=3, initial=4)},
+        follow=True,
+    )
+
+    assert "Saved as version 2" in response.content.decode()
+    latest = OnboardingPlan.objects.get(lineage=personas.plan.lineage, version=2)
+    assert list(latest.steps.values_list("title", flat=True)) == [
+        "Kickoff",
+        "Renamed",
+        "Day-30 self-assessment",
+    ]
+
+
+def test_the_plan_page_previews_dates(client: Client, personas: Personas) -> None:
+    client.force_login(personas.hr)
+
+    html = client.get(f"/plans/{personas.plan.pk}/", {"starts_on": "2026-09-01"}).content.decode()
+
+    assert "Tue 8 Sep 2026" in html  # First 1:1s, day 7
+
+
+def test_plan_pages_are_for_program_admins(client: Client, personas: Personas) -> None:
+    client.force_login(personas.mentee)
+    assert client.get("/plans/").status_code == 403
+    assert client.get(f"/plans/{personas.plan.pk}/").status_code == 403
+    assert client.post("/plans/new/", {"name": "x"}).status_code == 403
