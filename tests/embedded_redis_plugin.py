@@ -62,4 +62,13 @@ def restart_embedded_redis() -> bool:
     server.kill()
     server.wait(timeout=10)
     _started.append(embedded_redis.start(socket_path))
+    # This process's pooled broker connections point at the dead server:
+    # close them, and let the app build fresh pools (as it does after a fork).
+    from kombu import pools
+
+    from config.celery_app import app as celery_app
+
+    pools.reset()
+    vars(celery_app)["_pool"] = None
+    vars(celery_app.amqp)["_producer_pool"] = None
     return True

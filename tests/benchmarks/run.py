@@ -1,13 +1,15 @@
 """``make bench``: measure the budgets of docs/benchmarks.md on PostgreSQL.
 
-Builds a throwaway test database, fills it, and times the reminder sweep and
-the claim-and-queue step on 100,000 due milestones, counting queries. The
-results are printed and written to docs/benchmarks.md.
+Builds a throwaway test database and runs each section (a module here with a
+TITLE, NOTES and ``run(measure)``), timing operations and counting queries.
+The results are printed and written to docs/benchmarks.md.
+``BENCH_ONLY=matching make bench`` runs some sections and leaves the docs be.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import os
 import platform
 import sys
@@ -43,6 +45,9 @@ def measure(label: str, action: Callable[[], Any]) -> dict[str, Any]:
     return {"label": label, "seconds": seconds, "queries": count, "result": result}
 
 
+SECTIONS = ("reminders", "matching")
+
+
 def main() -> int:
     if connection.vendor != "postgresql":
         print(  # noqa: T201
@@ -50,24 +55,30 @@ def main() -> int:
             "(default postgres://postgres@127.0.0.1:5432/scaffold)."
         )
         return 2
+    only = [name for name in os.environ.get("BENCH_ONLY", "").split(",") if name]
     setup_test_environment()
     databases = setup_databases(verbosity=0, interactive=False)
+    sections = []
     try:
-        from tests.benchmarks import reminders
-
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             server = cursor.fetchone()[0]
-        rows = reminders.run(measure)
+        for name in SECTIONS:
+            if only and name not in only:
+                continue
+            module = importlib.import_module(f"tests.benchmarks.{name}")
+            print(f"\n## {module.TITLE}")  # noqa: T201
+            sections.append((module, module.run(measure)))
     finally:
         teardown_databases(databases, verbosity=0)
-    if os.environ.get("BENCH_PROFILE"):
+    if only or os.environ.get("BENCH_PROFILE"):
+        print("\n(A partial run: docs/benchmarks.md left as it was.)")  # noqa: T201
         return 0
-    write_docs(rows, server)
+    write_docs(sections, server)
     return 0
 
 
-def write_docs(rows: list[dict[str, Any]], pg: str) -> None:
+def write_docs(sections: list[tuple[Any, list[dict[str, Any]]]], pg: str) -> None:
     lines = [
         "# Benchmarks",
         "",
@@ -77,26 +88,20 @@ def write_docs(rows: list[dict[str, Any]], pg: str) -> None:
         "",
         f"Last run: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · PostgreSQL {pg} · "
         f"Python {platform.python_version()} · {os.cpu_count()} CPUs · Redis broker",
-        "",
-        "## Reminder engine (budget: 100,000 due items swept, claimed and queued in seconds,",
-        "with queries that do not grow per row)",
-        "",
-        "| operation | seconds | queries | result |",
-        "|---|---:|---:|---|",
     ]
-    lines += [
-        f"| {r['label']} | {r['seconds']:.2f} | {r['queries']} | {r['result']} |" for r in rows
-    ]
-    lines += [
-        "",
-        "How the query counts scale: a sweep runs a fixed number of queries per reminder",
-        "kind (one set-based read, and on PostgreSQL a COPY into a temporary table and one",
-        "`INSERT … SELECT … ON CONFLICT (dedup_key) DO NOTHING`), whatever the number of",
-        "reminders. Dispatching claims 1,000 rows per transaction (five queries each) and",
-        "publishes one send task per 50 rows over a single broker connection.",
-        "",
-    ]
-    DOCS.write_text("\n".join(lines))
+    for module, rows in sections:
+        lines += [
+            "",
+            f"## {module.TITLE}",
+            "",
+            "| operation | seconds | queries | result |",
+            "|---|---:|---:|---|",
+        ]
+        lines += [
+            f"| {r['label']} | {r['seconds']:.2f} | {r['queries']} | {r['result']} |" for r in rows
+        ]
+        lines += ["", *module.NOTES]
+    DOCS.write_text("\n".join(lines) + "\n")
     print(f"\nWritten to {DOCS}")  # noqa: T201
 
 
