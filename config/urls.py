@@ -24,6 +24,9 @@ router.register("programs", programs_api.ProgramViewSet, basename="program")
 router.register("plans", plans_api.PlanViewSet, basename="plan")
 router.register("auth/tokens", people_api.ApiTokenViewSet, basename="api-token")
 router.register("milestones", pairings_api.MilestoneViewSet, basename="milestone")
+router.register("pairings", pairings_api.PairingViewSet, basename="pairing")
+router.register("matching/runs", pairings_api.MatchingRunViewSet, basename="matching-run")
+router.register("matching/proposals", pairings_api.ProposalViewSet, basename="matching-proposal")
 router.register("notifications", notifications_api.NotificationViewSet, basename="notification")
 
 api_v1 = [
@@ -43,6 +46,7 @@ urlpatterns = [
     path("account/", include("mentorship.people.urls")),
     path("pairings/", include("mentorship.pairings.urls")),
     path("plans/", include("mentorship.plans.urls")),
+    path("programs/", include("mentorship.programs.urls")),
     path("mail/", include("mentorship.notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -5,7 +5,7 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,10 +13,33 @@ from rest_framework.response import Response
 from mentorship.core.api.filters import IdFilter, StrictFilterSet
 from mentorship.core.api.views import ScopedQuerysetMixin
 from mentorship.pairings import selectors, services
-from mentorship.pairings.models import Milestone, MilestoneStatus
-from mentorship.pairings.serializers import MilestoneActionSerializer, MilestoneSerializer
+from mentorship.pairings.models import (
+    MatchingRun,
+    Milestone,
+    MilestoneStatus,
+    Pairing,
+    PairingSource,
+    PairingStatus,
+)
+from mentorship.pairings.serializers import (
+    AlternativeSerializer,
+    ApproveAllResultSerializer,
+    ApproveAllSerializer,
+    ApproveSerializer,
+    CloseSerializer,
+    EndSerializer,
+    MatchingRunInputSerializer,
+    MatchingRunSerializer,
+    MilestoneActionSerializer,
+    MilestoneSerializer,
+    PairingSerializer,
+    ReasonSerializer,
+    ReplaceMentorSerializer,
+)
 from mentorship.people.auth import person_of
 from mentorship.people.models import Person
+from mentorship.programs.models import Program
+from mentorship.programs.selectors import programs_administered_by
 
 
 class MilestoneFilter(StrictFilterSet):
@@ -94,3 +117,257 @@ class MilestoneViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Milest
     def reopen(self, request: Request, pk: str | None = None) -> Response:
         """Open a done or skipped milestone again."""
         return self._act(request, "reopen")
+
+
+# --------------------------------------------------------------------------
+# Pairings and their lifecycle
+
+
+class PairingFilter(StrictFilterSet):
+    program = IdFilter(field_name="program_id", label="Program id")
+    mentee = IdFilter(field_name="mentee_id", label="Mentee's person id")
+    mentor = IdFilter(field_name="mentor_id", label="Mentor's person id")
+    status = django_filters.ChoiceFilter(choices=PairingStatus.choices)
+
+    class Meta:
+        model = Pairing
+        fields = ["program", "mentee", "mentor", "status"]
+
+
+@extend_schema_view(
+    list=extend_schema(tags=["pairings"]), retrieve=extend_schema(tags=["pairings"])
+)
+class PairingViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Pairing]):
+    """Pairings you can see: HR all, program admins their programs', the pair
+    and the mentee's line manager their own once approved. Program admins
+    move a pairing through its lifecycle; an illegal move answers 400 with
+    the reason."""
+
+    serializer_class = PairingSerializer
+    filterset_class = PairingFilter
+    cursor_ordering = ("-created_at", "-id")
+
+    def scoped_queryset(self, viewer: Person) -> QuerySet[Pairing]:
+        return selectors.pairings_visible_to(viewer)
+
+    def _fresh(self, pairing: Pairing) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=pairing.pk)).data)
+
+    def _admin_object(self) -> tuple[Pairing, Person]:
+        pairing = self.get_object()
+        person = person_of(self.request)
+        services.require_program_admin(pairing.program, person)
+        return pairing, person
+
+    @extend_schema(tags=["pairings"], request=ReasonSerializer, responses=PairingSerializer)
+    @action(detail=True, methods=["post"])
+    def pause(self, request: Request, pk: str | None = None) -> Response:
+        """Pause an active pairing (program admins), with the reason."""
+        pairing, person = self._admin_object()
+        payload = ReasonSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return self._fresh(
+            services.pairing_pause(
+                pairing=pairing, by=person, reason=payload.validated_data["reason"]
+            )
+        )
+
+    @extend_schema(tags=["pairings"], request=None, responses=PairingSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request: Request, pk: str | None = None) -> Response:
+        """Resume a paused pairing (program admins)."""
+        pairing, person = self._admin_object()
+        return self._fresh(services.pairing_resume(pairing=pairing, by=person))
+
+    @extend_schema(tags=["pairings"], request=CloseSerializer, responses=PairingSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk: str | None = None) -> Response:
+        """Complete the pairing, with its outcome (program admins)."""
+        pairing, person = self._admin_object()
+        payload = CloseSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return self._fresh(
+            services.pairing_complete(
+                pairing=pairing, by=person, outcome=payload.validated_data["outcome"]
+            )
+        )
+
+    @extend_schema(tags=["pairings"], request=EndSerializer, responses=PairingSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request: Request, pk: str | None = None) -> Response:
+        """End the pairing early, with the reason and outcome (program admins)."""
+        pairing, person = self._admin_object()
+        payload = EndSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return self._fresh(
+            services.pairing_end(
+                pairing=pairing,
+                by=person,
+                reason=payload.validated_data["reason"],
+                outcome=payload.validated_data["outcome"],
+            )
+        )
+
+
+# --------------------------------------------------------------------------
+# Matching
+
+
+@extend_schema_view(
+    list=extend_schema(tags=["matching"]),
+    retrieve=extend_schema(tags=["matching"]),
+    create=extend_schema(
+        tags=["matching"],
+        request=MatchingRunInputSerializer,
+        responses={202: MatchingRunSerializer},
+        description=(
+            "Start matching for a program (its admins). A worker runs it; poll the run "
+            "until its status is done or failed. Proposals of an earlier run that are "
+            "still waiting for approval are replaced; approved pairings are not touched."
+        ),
+    ),
+)
+class MatchingRunViewSet(
+    ScopedQuerysetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[MatchingRun],
+):
+    """Matching runs of the programs you run, with the mentees each could
+    not place and why."""
+
+    serializer_class = MatchingRunSerializer
+    filterset_fields = ["program", "status"]
+    cursor_ordering = ("-created_at", "-id")
+
+    def scoped_queryset(self, viewer: Person) -> QuerySet[MatchingRun]:
+        return selectors.matching_runs_visible_to(viewer)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        payload = MatchingRunInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        program = _program_for_admin(request, payload.validated_data["program"])
+        run = services.matching_request(program=program, by=person_of(request))
+        return Response(self.get_serializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+def _program_for_admin(request: Request, program: Program) -> Program:
+    """The program, if the person asking runs it; otherwise a field error
+    that says no more than that the id is not theirs to use."""
+    person = person_of(request)
+    if not programs_administered_by(person).filter(pk=program.pk).exists():
+        raise exceptions.ValidationError(
+            {"program": [f'Invalid pk "{program.pk}" - object does not exist.']}
+        )
+    return program
+
+
+class ProposalFilter(StrictFilterSet):
+    program = IdFilter(field_name="program_id", label="Program id")
+    source = django_filters.ChoiceFilter(choices=PairingSource.choices)
+
+    class Meta:
+        model = Pairing
+        fields = ["program", "source"]
+
+
+@extend_schema_view(
+    list=extend_schema(tags=["matching"]), retrieve=extend_schema(tags=["matching"])
+)
+class ProposalViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Pairing]):
+    """Proposed pairings waiting for a program admin: from matching (with the
+    score and its explanation) or requested by a mentee. Best score first."""
+
+    serializer_class = PairingSerializer
+    filterset_class = ProposalFilter
+    cursor_ordering = ("-match_score", "id")
+
+    def scoped_queryset(self, viewer: Person) -> QuerySet[Pairing]:
+        return selectors.proposals_visible_to(viewer)
+
+    def _admin_object(self) -> tuple[Pairing, Person]:
+        pairing = self.get_object()
+        person = person_of(self.request)
+        services.require_program_admin(pairing.program, person)
+        return pairing, person
+
+    def _fresh(self, pairing: Pairing) -> Response:
+        fresh = selectors.pairings_visible_to(person_of(self.request)).get(pk=pairing.pk)
+        return Response(PairingSerializer(fresh).data)
+
+    @extend_schema(tags=["matching"], request=ApproveSerializer, responses=PairingSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        """Approve the proposal: the pairing starts (today unless given), its
+        milestones are laid out and both receive the welcome email."""
+        pairing, person = self._admin_object()
+        payload = ApproveSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return self._fresh(
+            services.pairing_approve(
+                pairing=pairing, by=person, starts_on=payload.validated_data.get("starts_on")
+            )
+        )
+
+    @extend_schema(tags=["matching"], request=ReasonSerializer, responses=PairingSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, pk: str | None = None) -> Response:
+        """Decline the proposal, with the reason."""
+        pairing, person = self._admin_object()
+        payload = ReasonSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return self._fresh(
+            services.pairing_decline(
+                pairing=pairing, by=person, reason=payload.validated_data["reason"]
+            )
+        )
+
+    @extend_schema(tags=["matching"], responses=AlternativeSerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    def alternatives(self, request: Request, pk: str | None = None) -> Response:
+        """Every mentor who could take this mentee instead, with room left,
+        best first, each with a score and its explanation."""
+        pairing, _ = self._admin_object()
+        ranked = selectors.mentor_alternatives(pairing, limit=None)
+        rows = [
+            {
+                "mentor_id": p.mentor_id,
+                "score": p.score,
+                "parts": [part.as_dict() for part in p.parts],
+                "explanation": p.explanation,
+            }
+            for p in ranked
+        ]
+        return Response(AlternativeSerializer(rows, many=True).data)
+
+    @extend_schema(tags=["matching"], request=ReplaceMentorSerializer, responses=PairingSerializer)
+    @action(detail=True, methods=["post"])
+    def replace(self, request: Request, pk: str | None = None) -> Response:
+        """Give the proposal another mentor (one of its alternatives)."""
+        pairing, person = self._admin_object()
+        payload = ReplaceMentorSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return self._fresh(
+            services.pairing_replace_mentor(
+                pairing=pairing, mentor=payload.validated_data["mentor"], by=person
+            )
+        )
+
+    @extend_schema(
+        tags=["matching"], request=ApproveAllSerializer, responses=ApproveAllResultSerializer
+    )
+    @action(detail=False, methods=["post"], url_path="approve-all")
+    def approve_all(self, request: Request) -> Response:
+        """Approve every waiting proposal of a program. Each is approved on its
+        own; any that cannot be (say, a mentor's capacity was lowered) is
+        listed with the reason and the rest go ahead."""
+        payload = ApproveAllSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        program = _program_for_admin(request, payload.validated_data["program"])
+        approved, problems = services.proposals_approve_all(
+            program=program,
+            by=person_of(request),
+            starts_on=payload.validated_data.get("starts_on"),
+        )
+        return Response({"approved": approved, "problems": problems})

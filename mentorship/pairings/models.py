@@ -231,3 +231,63 @@ class Feedback(TimeStampedModel):
                 condition=models.Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5"
             ),
         ]
+
+
+class MatchingRunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+UNFINISHED_RUN_STATUSES = (MatchingRunStatus.QUEUED, MatchingRunStatus.RUNNING)
+
+
+class MatchingRun(TimeStampedModel):
+    """One run of the matching engine over a program's cohort, done by a
+    worker. Its proposals are Pairing rows in the proposed state; the mentees
+    it could not place are kept here with the reason."""
+
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="matching_runs"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10, choices=MatchingRunStatus.choices, default=MatchingRunStatus.QUEUED
+    )
+    # What the worker is doing now, for the progress shown while it runs.
+    stage = models.CharField(max_length=100, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    mentees_considered = models.PositiveIntegerField(default=0)
+    mentors_considered = models.PositiveIntegerField(default=0)
+    proposals_made = models.PositiveIntegerField(default=0)
+    proposals_replaced = models.PositiveIntegerField(default=0)
+    total_score = models.FloatField(null=True, blank=True)
+    # [{"mentee": id, "name": str, "reason": str}, …]
+    unmatched = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=MatchingRunStatus.values),
+                name="matchingrun_status_valid",
+            ),
+            # One run at a time per program: a second click waits for the first.
+            models.UniqueConstraint(
+                fields=["program"],
+                condition=models.Q(status__in=UNFINISHED_RUN_STATUSES),
+                name="matchingrun_one_unfinished_per_program",
+            ),
+        ]
+        indexes = [
+            # pairings.selectors.matching_runs_for: a program's runs, newest first.
+            models.Index(fields=["program", "-created_at"], name="matchingrun_program_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Matching for {self.program_id} ({self.status})"

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from mentorship.core.queries import subquery_count
-from mentorship.pairings.models import Milestone, MilestoneStatus, Pairing
-from mentorship.people.models import Person
+from mentorship.pairings import matching
+from mentorship.pairings.models import (
+    OPEN_PAIRING_STATUSES,
+    MatchingRun,
+    Milestone,
+    MilestoneStatus,
+    Pairing,
+    PairingStatus,
+)
+from mentorship.people.models import Competency, Person
 from mentorship.people.selectors import VISIBLE_TO_PARTICIPANTS, roles_for
-from mentorship.programs.models import Program
+from mentorship.programs.models import Enrollment, EnrollmentRole, EnrollmentStatus, Program
+from mentorship.programs.selectors import programs_administered_by
+from mentorship.programs.services import enrollment_capacity
 
 
 def pairings_visible_to(viewer: Person) -> QuerySet[Pairing]:
@@ -108,3 +119,177 @@ def milestone_timeline(pairing: Pairing, *, today: dt.date) -> Timeline:
             timeline.upcoming.append(milestone)
     timeline.closed.sort(key=lambda m: m.completed_at or m.updated_at, reverse=True)
     return timeline
+
+
+# --------------------------------------------------------------------------
+# Matching
+
+
+def matching_runs_for(viewer: Person, program: Program) -> QuerySet[MatchingRun]:
+    """A program's matching runs, for those who run the program."""
+    if not programs_administered_by(viewer).filter(pk=program.pk).exists():
+        return MatchingRun.objects.none()
+    return MatchingRun.objects.filter(program=program).select_related("requested_by")
+
+
+def proposals_for(viewer: Person, program: Program) -> QuerySet[Pairing]:
+    """Proposed pairings of a program, best first, for its admins."""
+    return (
+        pairings_visible_to(viewer)
+        .filter(program=program, status=PairingStatus.PROPOSED)
+        .order_by("-match_score", "mentee__full_name", "pk")
+    )
+
+
+@dataclass
+class Cohort:
+    """The people of one program, shaped for the matching engine."""
+
+    mentees: list[matching.Mentee]
+    mentors: list[matching.Mentor]
+    competency_names: dict[int, str]
+    weights: matching.Weights
+
+
+def _utc_offset_minutes(time_zone: str, moment: dt.datetime) -> int:
+    offset = moment.astimezone(zoneinfo.ZoneInfo(time_zone)).utcoffset()
+    return int(offset.total_seconds() // 60) if offset is not None else 0
+
+
+def _chains(person_ids: set[int]) -> dict[int, frozenset[int]]:
+    """Everyone above each person in the reporting line, from one query over
+    the whole reporting graph (cycles, which the import refuses, end a walk)."""
+    manager_of = dict(Person.objects.filter(manager__isnull=False).values_list("pk", "manager_id"))
+    chains: dict[int, frozenset[int]] = {}
+    for person_id in person_ids:
+        above: list[int] = []
+        current = manager_of.get(person_id)
+        while current is not None and current not in above and current != person_id:
+            above.append(current)
+            current = manager_of.get(current)
+        chains[person_id] = frozenset(above)
+    return chains
+
+
+def program_weights(program: Program) -> matching.Weights:
+    return matching.Weights(
+        focus=program.weight_competency,
+        department=program.weight_department,
+        time_zone=program.weight_time_zone,
+        experience=program.weight_experience,
+    )
+
+
+def matching_cohort(
+    program: Program,
+    *,
+    now: dt.datetime | None = None,
+    mentee_ids: set[int] | None = None,
+    exclude_pairing: Pairing | None = None,
+) -> Cohort:
+    """Active mentees without an open pairing (or just ``mentee_ids``) and
+    active mentors with their free slots, in a fixed number of queries."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    open_pairings = Pairing.objects.filter(program=program, status__in=OPEN_PAIRING_STATUSES)
+    if exclude_pairing is not None:
+        open_pairings = open_pairings.exclude(pk=exclude_pairing.pk)
+    mentee_enrollments = (
+        Enrollment.objects.filter(
+            program=program,
+            role=EnrollmentRole.MENTEE,
+            status=EnrollmentStatus.ACTIVE,
+            person__is_active=True,
+        )
+        .select_related("person")
+        .prefetch_related("focus_competencies")
+        .order_by("person_id")
+    )
+    if mentee_ids is not None:
+        mentee_enrollments = mentee_enrollments.filter(person_id__in=mentee_ids)
+    else:
+        mentee_enrollments = mentee_enrollments.exclude(
+            person_id__in=open_pairings.values("mentee_id")
+        )
+    mentor_enrollments = (
+        Enrollment.objects.filter(
+            program=program,
+            role=EnrollmentRole.MENTOR,
+            status=EnrollmentStatus.ACTIVE,
+            person__is_active=True,
+        )
+        .select_related("person")
+        .prefetch_related("person__expertise")
+        .annotate(
+            taken=subquery_count(
+                open_pairings.filter(mentor_id=OuterRef("person_id")).order_by(), "mentor"
+            )
+        )
+        .order_by("person_id")
+    )
+    mentee_rows = list(mentee_enrollments)
+    mentor_rows = list(mentor_enrollments)
+    chains = _chains({e.person_id for e in mentee_rows} | {e.person_id for e in mentor_rows})
+
+    def years(person: Person) -> float | None:
+        if person.became_manager_on is None:
+            return None
+        return max(0.0, (today - person.became_manager_on).days / 365.25)
+
+    mentees = [
+        matching.Mentee(
+            id=e.person_id,
+            name=e.person.full_name,
+            focus=frozenset(c.pk for c in e.focus_competencies.all()),
+            department_id=e.person.department_id,
+            utc_offset_minutes=_utc_offset_minutes(e.person.time_zone, now),
+            managers=chains[e.person_id],
+        )
+        for e in mentee_rows
+    ]
+    mentors = [
+        matching.Mentor(
+            id=e.person_id,
+            name=e.person.full_name,
+            expertise=frozenset(c.pk for c in e.person.expertise.all()),
+            department_id=e.person.department_id,
+            utc_offset_minutes=_utc_offset_minutes(e.person.time_zone, now),
+            years_managing=years(e.person),
+            managers=chains[e.person_id],
+            slots=max(0, enrollment_capacity(e) - e.taken),
+        )
+        for e in mentor_rows
+    ]
+    return Cohort(
+        mentees=mentees,
+        mentors=mentors,
+        competency_names=dict(Competency.objects.values_list("pk", "name")),
+        weights=program_weights(program),
+    )
+
+
+def mentor_alternatives(
+    pairing: Pairing, *, limit: int | None = 10, now: dt.datetime | None = None
+) -> list[matching.Proposal]:
+    """Every mentor this proposal's mentee could have instead, with room
+    left (counting this proposal's slot as free), best first."""
+    cohort = matching_cohort(
+        pairing.program, now=now, mentee_ids={pairing.mentee_id}, exclude_pairing=pairing
+    )
+    if not cohort.mentees:
+        return []
+    return matching.rank_mentors(
+        cohort.mentees[0], cohort.mentors, cohort.weights, cohort.competency_names, limit=limit
+    )
+
+
+def matching_runs_visible_to(viewer: Person) -> QuerySet[MatchingRun]:
+    """Matching runs of the programs the viewer runs."""
+    return MatchingRun.objects.filter(
+        program__in=programs_administered_by(viewer).order_by().values("pk")
+    ).select_related("program")
+
+
+def proposals_visible_to(viewer: Person) -> QuerySet[Pairing]:
+    """Proposed pairings: only admins of the program see them."""
+    return pairings_visible_to(viewer).filter(status=PairingStatus.PROPOSED)

@@ -5,9 +5,23 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from mentorship.core.api.fields import StrictCharField
-from mentorship.pairings.models import Milestone
-from mentorship.people.serializers import CompetencyRefSerializer
+from mentorship.core.api.fields import IdRelatedField, StrictCharField
+from mentorship.pairings.models import MatchingRun, Milestone, Pairing, PairingOutcome
+from mentorship.people.models import Person
+from mentorship.people.serializers import CompetencyRefSerializer, PersonRefSerializer
+from mentorship.programs.models import Program
+
+
+def explanation_text(pairing: Pairing) -> str:
+    return " · ".join(
+        part["sentence"] for part in pairing.match_explanation or [] if part.get("weight", 1) > 0
+    )
+
+
+class UnmatchedSerializer(serializers.Serializer[Any]):
+    mentee = serializers.IntegerField()
+    name = serializers.CharField()
+    reason = serializers.CharField()
 
 
 class MilestoneSerializer(serializers.ModelSerializer[Milestone]):
@@ -46,3 +60,113 @@ class MilestoneSerializer(serializers.ModelSerializer[Milestone]):
 
 class MilestoneActionSerializer(serializers.Serializer[Any]):
     note = StrictCharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class MatchPartSerializer(serializers.Serializer[Any]):
+    key = serializers.ChoiceField(choices=["focus", "department", "time_zone", "experience"])
+    value = serializers.FloatField(min_value=0, max_value=1)
+    weight = serializers.FloatField(min_value=0, max_value=1)
+    sentence = serializers.CharField()
+
+
+class PairingSerializer(serializers.ModelSerializer[Pairing]):
+    mentee = PersonRefSerializer()
+    mentor = PersonRefSerializer()
+    match_explanation = MatchPartSerializer(many=True)
+    explanation = serializers.SerializerMethodField(
+        help_text="The score's parts as one sentence, as shown to HR."
+    )
+
+    class Meta:
+        model = Pairing
+        fields = [
+            "id",
+            "program",
+            "mentee",
+            "mentor",
+            "status",
+            "source",
+            "match_score",
+            "match_explanation",
+            "explanation",
+            "starts_on",
+            "ends_on",
+            "activated_at",
+            "closed_at",
+            "close_reason",
+            "outcome",
+        ]
+
+    def get_explanation(self, pairing: Pairing) -> str:
+        return explanation_text(pairing)
+
+
+class MatchingRunSerializer(serializers.ModelSerializer[MatchingRun]):
+    unmatched = UnmatchedSerializer(many=True)
+
+    class Meta:
+        model = MatchingRun
+        fields = [
+            "id",
+            "program",
+            "status",
+            "stage",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "mentees_considered",
+            "mentors_considered",
+            "proposals_made",
+            "proposals_replaced",
+            "total_score",
+            "unmatched",
+            "error",
+        ]
+
+
+class MatchingRunInputSerializer(serializers.Serializer[Any]):
+    program = IdRelatedField(queryset=Program.objects.all())
+
+
+class AlternativeSerializer(serializers.Serializer[Any]):
+    mentor = serializers.IntegerField(source="mentor_id")
+    score = serializers.FloatField()
+    parts = MatchPartSerializer(many=True)
+    explanation = serializers.CharField()
+
+
+class ReplaceMentorSerializer(serializers.Serializer[Any]):
+    mentor = IdRelatedField(queryset=Person.objects.filter(is_active=True))
+
+
+class ReasonSerializer(serializers.Serializer[Any]):
+    reason = StrictCharField(max_length=500)
+
+
+class OptionalReasonSerializer(serializers.Serializer[Any]):
+    reason = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ApproveSerializer(serializers.Serializer[Any]):
+    starts_on = serializers.DateField(
+        required=False, help_text="The first day of the pairing; today when left out."
+    )
+
+
+class ApproveAllSerializer(ApproveSerializer):
+    program = IdRelatedField(queryset=Program.objects.all())
+
+
+class ApproveAllResultSerializer(serializers.Serializer[Any]):
+    approved = serializers.IntegerField()
+    problems = serializers.ListField(child=serializers.CharField())
+
+
+class CloseSerializer(serializers.Serializer[Any]):
+    outcome = serializers.ChoiceField(
+        choices=PairingOutcome.choices, required=False, allow_blank=True, default=""
+    )
+
+
+class EndSerializer(CloseSerializer):
+    reason = StrictCharField(max_length=500)

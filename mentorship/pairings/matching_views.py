@@ -1,0 +1,182 @@
+"""Web pages for program admins: run matching, review and approve proposals."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mentorship.pairings import selectors, services
+from mentorship.pairings.models import MatchingRunStatus, Pairing
+from mentorship.people.auth import AuthenticatedHttpRequest
+from mentorship.people.models import Person
+from mentorship.programs.models import Program
+from mentorship.programs.selectors import programs_administered_by
+
+
+def _program(person: Person, program_id: int) -> Program:
+    program = programs_administered_by(person).filter(pk=program_id).first()
+    if program is None:
+        raise Http404
+    return program
+
+
+def _proposal(person: Person, program: Program, pairing_id: int) -> Pairing:
+    pairing = selectors.proposals_for(person, program).filter(pk=pairing_id).first()
+    if pairing is None:
+        raise Http404
+    return pairing
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def matching_page(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    person = request.user
+    program = _program(person, program_id)
+    if request.method == "POST":
+        try:
+            services.matching_request(program=program, by=person)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Matching started. Proposals appear here when it is done.")
+        return redirect("programs:matching", program_id=program.pk)
+    runs = list(selectors.matching_runs_for(person, program)[:1])
+    latest = runs[0] if runs else None
+    proposals = list(selectors.proposals_for(person, program))
+    return render(
+        request,
+        "programs/matching.html",
+        {
+            "program": program,
+            "run": latest,
+            "running": latest is not None
+            and latest.status in (MatchingRunStatus.QUEUED, MatchingRunStatus.RUNNING),
+            "proposals": proposals,
+        },
+    )
+
+
+@login_required
+@require_GET
+def matching_progress(
+    request: AuthenticatedHttpRequest, program_id: int, run_id: int
+) -> JsonResponse:
+    """What the page polls while a run is under way."""
+    program = _program(request.user, program_id)
+    run = selectors.matching_runs_for(request.user, program).filter(pk=run_id).first()
+    if run is None:
+        raise Http404
+    return JsonResponse(
+        {
+            "status": run.status,
+            "stage": run.stage or run.get_status_display(),
+            "finished": run.status in (MatchingRunStatus.DONE, MatchingRunStatus.FAILED),
+        }
+    )
+
+
+class ApproveForm(forms.Form):
+    starts_on = forms.DateField(
+        required=False,
+        label="First day",
+        help_text="Leave empty to start today.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+@login_required
+@require_POST
+def approve_all(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    program = _program(request.user, program_id)
+    form = ApproveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The first day is not a date (use YYYY-MM-DD).")
+        return redirect("programs:matching", program_id=program.pk)
+    approved, problems = services.proposals_approve_all(
+        program=program, by=request.user, starts_on=form.cleaned_data["starts_on"]
+    )
+    messages.success(request, f"{approved} pairing(s) approved; welcome emails are on their way.")
+    for problem in problems:
+        messages.error(request, f"Not approved: {problem}")
+    return redirect("programs:matching", program_id=program.pk)
+
+
+class ProposalActionForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("decline", "Decline"), ("replace", "Replace")]
+    )
+    reason = forms.CharField(required=False, max_length=500, label="Why decline?")
+    mentor = forms.IntegerField(required=False, min_value=1)
+    starts_on = ApproveForm.base_fields["starts_on"]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_detail(
+    request: AuthenticatedHttpRequest, program_id: int, pairing_id: int
+) -> HttpResponse:
+    """One proposal: its explanation, approve or decline it, or choose
+    another mentor from the ranked alternatives."""
+    person = request.user
+    program = _program(person, program_id)
+    pairing = _proposal(person, program, pairing_id)
+    back = reverse("programs:matching", kwargs={"program_id": program.pk})
+    error = None
+    if request.method == "POST":
+        form = ProposalActionForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["action"] == "approve":
+                    services.pairing_approve(
+                        pairing=pairing, by=person, starts_on=data["starts_on"]
+                    )
+                    messages.success(
+                        request,
+                        f"{pairing.mentee} and {pairing.mentor} are paired; "
+                        "their plan and welcome email are on their way.",
+                    )
+                    return redirect(back)
+                if data["action"] == "decline":
+                    if not data["reason"].strip():
+                        raise ValidationError({"reason": "Say why you decline this proposal."})
+                    services.pairing_decline(pairing=pairing, by=person, reason=data["reason"])
+                    messages.success(request, f"The proposal for {pairing.mentee} is declined.")
+                    return redirect(back)
+                mentor = Person.objects.filter(pk=data["mentor"] or 0, is_active=True).first()
+                if mentor is None:
+                    raise ValidationError({"mentor": "Choose one of the mentors listed."})
+                services.pairing_replace_mentor(pairing=pairing, mentor=mentor, by=person)
+                messages.success(request, f"{mentor} is now proposed for {pairing.mentee}.")
+                return redirect(back)
+            except PermissionDenied:
+                raise
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+        else:
+            error = "Choose what to do with this proposal."
+    alternatives = selectors.mentor_alternatives(pairing, limit=None)
+    mentors = {
+        p.pk: p
+        for p in Person.objects.filter(pk__in=[a.mentor_id for a in alternatives]).select_related(
+            "department"
+        )
+    }
+    return render(
+        request,
+        "programs/proposal.html",
+        {
+            "program": program,
+            "pairing": pairing,
+            "alternatives": [(a, mentors[a.mentor_id]) for a in alternatives],
+            "error": error,
+            "back": back,
+        },
+        status=400 if error else 200,
+    )

@@ -1,0 +1,18 @@
+"""Thin tasks over pairings.services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from mentorship.pairings import services
+from mentorship.pairings.models import MatchingRun
+
+
+# acks_late + reject_on_worker_lost: a run whose worker dies is delivered
+# again; its writes were one transaction, so the second try starts clean.
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=600, soft_time_limit=540)
+def run_matching(run_id: int) -> str:
+    run = MatchingRun.objects.select_related("program", "requested_by").filter(pk=run_id).first()
+    if run is None:
+        return "gone"
+    return services.matching_execute(run=run).status
