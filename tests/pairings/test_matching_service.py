@@ -13,7 +13,6 @@ from mentorship.pairings.models import (
     MatchingRun,
     MatchingRunStatus,
     Pairing,
-    PairingSource,
     PairingStatus,
 )
 from mentorship.people.models import Person
