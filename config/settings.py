@@ -385,6 +385,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=30),
         "options": {"expires": 25},
     },
+    # Complete pairings whose last day has passed (both are then asked for feedback).
+    "complete-pairings-past-end": {
+        "task": "mentorship.pairings.tasks.complete_pairings_past_end",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 50 * 60},
+    },
     # Return rows stuck in "sending" by a killed worker to the queue.
     "reconcile-notifications": {
         "task": "mentorship.notifications.tasks.reconcile_notifications",
@@ -406,6 +412,7 @@ SCAFFOLD_REMINDER_KINDS = [
     "mentorship.pairings.reminders.PairingWelcome",
     "mentorship.pairings.reminders.MilestoneDueSoon",
     "mentorship.pairings.reminders.MilestoneOverdue",
+    "mentorship.pairings.reminders.PairingFeedbackRequest",
 ]
 # A row "sending" for longer than this belongs to a dead worker. Longer than
 # the task time limit, so a slow but living worker is never second-guessed.

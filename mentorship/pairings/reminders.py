@@ -20,7 +20,13 @@ from mentorship.notifications.kinds import Due, ReminderKind
 from mentorship.notifications.links import action_url
 from mentorship.notifications.models import Notification
 from mentorship.notifications.scheduling import LocalDates, local_today
-from mentorship.pairings.models import Milestone, MilestoneStatus, Pairing, PairingStatus
+from mentorship.pairings.models import (
+    Feedback,
+    Milestone,
+    MilestoneStatus,
+    Pairing,
+    PairingStatus,
+)
 from mentorship.plans.models import StepKind, StepOwner
 from mentorship.programs.models import Program, ProgramStatus
 
@@ -29,6 +35,8 @@ OVERDUE_NUDGES = 3
 OVERDUE_EVERY_DAYS = 7
 # A welcome found later than this after activation is no longer a welcome.
 WELCOME_WITHIN = dt.timedelta(days=7)
+# Asked for feedback only this soon after the pairing closed.
+FEEDBACK_WITHIN = dt.timedelta(days=7)
 
 _MILESTONE_FIELDS = (
     "id",
@@ -300,4 +308,69 @@ class PairingWelcome(ReminderKind):
             ),
             "pairing_url": settings.SITE_URL
             + reverse("pairings:detail", kwargs={"pairing_id": pairing.pk}),
+        }
+
+
+class PairingFeedbackRequest(ReminderKind):
+    name = "pairing_feedback"
+    label = "Feedback at the end of a pairing"
+    description = "When your pairing completes: how did it go? (one rating and a comment)."
+    template = "pairing_feedback"
+
+    def due(self, *, now: dt.datetime) -> Iterator[Due]:
+        content_type_id = ContentType.objects.get_for_model(Pairing).pk
+        rows = Pairing.objects.filter(
+            status=PairingStatus.COMPLETED,
+            closed_at__gte=now - FEEDBACK_WITHIN,
+            closed_at__lte=now,
+        ).values(
+            "id",
+            "program_id",
+            "closed_at",
+            "mentee_id",
+            "mentee__time_zone",
+            "mentee__email_weekdays_only",
+            "mentee__is_active",
+            "mentor_id",
+            "mentor__time_zone",
+            "mentor__email_weekdays_only",
+            "mentor__is_active",
+        )
+        for values in rows.iterator(chunk_size=2000):
+            row = cast(dict[str, Any], values)
+            for side in ("mentee", "mentor"):
+                if not row[f"{side}__is_active"]:
+                    continue
+                time_zone = row[f"{side}__time_zone"]
+                becomes_due = local_today(row["closed_at"], time_zone)
+                yield Due(
+                    recipient_id=row[f"{side}_id"],
+                    dedup_key=f"{self.name}:{row['id']}:{row[f'{side}_id']}",
+                    becomes_due=becomes_due,
+                    last_day=becomes_due + FEEDBACK_WITHIN,
+                    time_zone=time_zone,
+                    weekdays_only=row[f"{side}__email_weekdays_only"],
+                    program_id=row["program_id"],
+                    pairing_id=row["id"],
+                    subject_type_id=content_type_id,
+                    subject_id=row["id"],
+                )
+
+    def still_wanted(self, notification: Notification) -> bool:
+        # Not once the person has already given their feedback.
+        return not Feedback.objects.filter(
+            pairing_id=_subject_id(notification), author_id=notification.recipient_id
+        ).exists()
+
+    def context(self, notification: Notification) -> dict[str, Any]:
+        pairing = Pairing.objects.select_related("program", "mentee", "mentor").get(
+            pk=_subject_id(notification)
+        )
+        is_mentee = notification.recipient_id == pairing.mentee_id
+        return {
+            "pairing": pairing,
+            "is_mentee": is_mentee,
+            "partner": pairing.mentor if is_mentee else pairing.mentee,
+            "feedback_url": settings.SITE_URL
+            + reverse("pairings:feedback", kwargs={"pairing_id": pairing.pk}),
         }

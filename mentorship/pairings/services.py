@@ -22,6 +22,7 @@ from mentorship.pairings.matching import assign_cohort
 from mentorship.pairings.models import (
     OPEN_PAIRING_STATUSES,
     UNFINISHED_RUN_STATUSES,
+    Feedback,
     MatchingRun,
     MatchingRunStatus,
     Milestone,
@@ -641,3 +642,53 @@ def pairing_replace_mentor(*, pairing: Pairing, mentor: Person, by: Person) -> P
             data={"from": before, "to": mentor.pk},
         )
     return locked
+
+
+# --------------------------------------------------------------------------
+# End of a pairing
+
+
+def pairings_complete_past_end(*, now: dt.datetime | None = None) -> int:
+    """Beat: complete every live pairing whose last day has passed. Each is
+    its own audited transition; the feedback request email follows from the
+    next reminder sweep."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    finished = Pairing.objects.filter(
+        status__in=[PairingStatus.ACTIVE, PairingStatus.PAUSED], ends_on__lt=today
+    ).order_by("pk")
+    done = 0
+    for pairing in finished.iterator(chunk_size=500):
+        try:
+            pairing_complete(pairing=pairing, by=None, when=now)
+        except ValidationError:
+            continue  # changed by someone else meanwhile: nothing to do
+        done += 1
+    if done:
+        logger.info("Completed %s pairing(s) past their end date", done)
+    return done
+
+
+def feedback_submit(*, pairing: Pairing, author: Person, rating: int, comment: str) -> Feedback:
+    """One side's end-of-pairing rating (1–5) and comment, once."""
+    if author.pk not in (pairing.mentee_id, pairing.mentor_id):
+        raise PermissionDenied("Only the mentor and the mentee rate their pairing.")
+    if pairing.status not in (PairingStatus.COMPLETED, PairingStatus.ENDED):
+        raise ValidationError({"pairing": "Feedback opens when the pairing has ended."})
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise ValidationError({"rating": "Rate the pairing from 1 to 5."})
+    try:
+        with transaction.atomic():
+            feedback = Feedback.objects.create(
+                pairing=pairing, author=author, rating=rating, comment=comment.strip()
+            )
+            audit_record(
+                actor=author,
+                action="pairing.feedback",
+                target=pairing,
+                program=pairing.program,
+                data={"rating": rating},
+            )
+    except IntegrityError:
+        raise ValidationError({"rating": "You have already rated this pairing."}) from None
+    return feedback

@@ -16,3 +16,9 @@ def run_matching(run_id: int) -> str:
     if run is None:
         return "gone"
     return services.matching_execute(run=run).status
+
+
+@shared_task
+def complete_pairings_past_end() -> int:
+    """Beat, hourly: pairings whose last day has passed are completed."""
+    return services.pairings_complete_past_end()

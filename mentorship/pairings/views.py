@@ -153,3 +153,50 @@ def email_action(request: HttpRequest, token: str) -> HttpResponse:
             request, "pairings/email_action_done.html", {**context, "milestone": milestone}
         )
     return render(request, "pairings/email_action_confirm.html", context)
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label="How was the pairing?",
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="1 did not help · 5 helped a great deal",
+    )
+    comment = forms.CharField(
+        label="Anything the program should know? (optional)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pairing_feedback(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpResponse:
+    """End-of-pairing feedback, from the mentor and the mentee."""
+    person = request.user
+    pairing = selectors.pairing_visible_to(person, pairing_id)
+    if pairing is None or not selectors.is_pair_member(person, pairing):
+        raise Http404
+    given = pairing.feedback.filter(author=person).first()
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and given is None and form.is_valid():
+        try:
+            services.feedback_submit(
+                pairing=pairing,
+                author=person,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Thank you: your feedback is recorded.")
+            return redirect("pairings:detail", pairing_id=pairing.pk)
+    return render(
+        request,
+        "pairings/feedback.html",
+        {"pairing": pairing, "form": form, "given": given},
+        status=400 if form.errors else 200,
+    )
