@@ -17,6 +17,7 @@ from mentorship.programs import api as programs_api
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
+router.register("people/imports", people_api.PersonImportViewSet, basename="person-import")
 router.register("people", people_api.PersonViewSet, basename="person")
 router.register("departments", people_api.DepartmentViewSet, basename="department")
 router.register("competencies", people_api.CompetencyViewSet, basename="competency")
@@ -44,6 +45,7 @@ urlpatterns = [
     path("", pairing_views.home, name="home"),
     path("health/", core_views.health, name="health"),
     path("account/", include("mentorship.people.urls")),
+    path("people/import/", include("mentorship.people.import_urls")),
     path("pairings/", include("mentorship.pairings.urls")),
     path("plans/", include("mentorship.plans.urls")),
     path("programs/", include("mentorship.programs.urls")),

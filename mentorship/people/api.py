@@ -7,6 +7,8 @@ from django.contrib.auth import authenticate
 from django.db.models import Q, QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
@@ -16,13 +18,15 @@ from mentorship.core.api.filters import IdFilter, StrictFilterSet
 from mentorship.core.api.views import ScopedQuerysetMixin
 from mentorship.people import selectors, services, throttling
 from mentorship.people.auth import person_of
-from mentorship.people.models import ApiToken, Competency, Department, Person
+from mentorship.people.models import ApiToken, Competency, Department, Person, PersonImport
 from mentorship.people.serializers import (
     ApiTokenSerializer,
     CompetencySerializer,
     DepartmentSerializer,
     MeSerializer,
     MeUpdateSerializer,
+    PersonImportInputSerializer,
+    PersonImportSerializer,
     PersonSerializer,
     TokenCreatedSerializer,
     TokenRequestSerializer,
@@ -204,3 +208,61 @@ class ApiTokenViewSet(
 
     def perform_destroy(self, instance: ApiToken) -> None:
         services.api_token_revoke(token=instance, by=person_of(self.request))
+
+
+@extend_schema_view(
+    list=extend_schema(tags=["people"]),
+    retrieve=extend_schema(tags=["people"]),
+    create=extend_schema(
+        tags=["people"],
+        request={"multipart/form-data": PersonImportInputSerializer},
+        responses={202: PersonImportSerializer},
+        description=(
+            "Upload a people CSV (HR). It is checked by a worker — the dry run — and the "
+            "import shows what would be created, changed and rejected, every problem with "
+            "its row and column. Nothing is written until you commit it."
+        ),
+    ),
+)
+class PersonImportViewSet(
+    ScopedQuerysetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[PersonImport],
+):
+    """People imports from an HR system's CSV export (HR only)."""
+
+    serializer_class = PersonImportSerializer
+    filterset_fields = ["status"]
+    cursor_ordering = ("-created_at", "-id")
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def scoped_queryset(self, viewer: Person) -> QuerySet[PersonImport]:
+        return selectors.person_imports_visible_to(viewer)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        person = person_of(request)
+        if not selectors.roles_for(person).is_hr:
+            raise exceptions.PermissionDenied("Only HR can import people.")
+        payload = PersonImportInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        upload = payload.validated_data["file"]
+        person_import = services.person_import_start(
+            uploaded_by=person,
+            filename=upload.name or "people.csv",
+            content=upload.read(),
+            program=payload.validated_data.get("program"),
+        )
+        return Response(self.get_serializer(person_import).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(tags=["people"], request=None, responses={202: PersonImportSerializer})
+    @action(detail=True, methods=["post"])
+    def commit(self, request: Request, pk: str | None = None) -> Response:
+        """Write a checked import without errors, in one transaction, on a
+        worker. The file is checked again first; if the company changed so
+        that a row became invalid, nothing is written and the errors show."""
+        person_import = services.person_import_commit_request(
+            person_import=self.get_object(), by=person_of(request)
+        )
+        return Response(self.get_serializer(person_import).data, status=status.HTTP_202_ACCEPTED)

@@ -159,3 +159,58 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name or 'unnamed'})"
+
+
+class ImportStatus(models.TextChoices):
+    CHECKING = "checking", "Checking"
+    CHECKED = "checked", "Checked"  # ready to import: no errors
+    REJECTED = "rejected", "Has errors"  # nothing can be written until the file is fixed
+    IMPORTING = "importing", "Importing"
+    IMPORTED = "imported", "Imported"
+    FAILED = "failed", "Failed"
+
+
+class PersonImport(models.Model):
+    """A CSV of people from an HR system: checked first (the dry run), then
+    written in one transaction — or not at all."""
+
+    uploaded_by = models.ForeignKey(
+        Person, null=True, on_delete=models.SET_NULL, related_name="person_imports"
+    )
+    program = models.ForeignKey(
+        "programs.Program",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person_imports",
+        help_text="Where rows with a role are enrolled.",
+    )
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField(help_text="The file as uploaded.")
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.CHECKING
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    # Counts from the dry run (and, once imported, of what was written).
+    summary = models.JSONField(default=dict, blank=True)
+    # [{"row", "column", "message"}, …]: every problem, by row.
+    errors = models.JSONField(default=list, blank=True)
+    # The first rows as they would be written, for the preview.
+    preview = models.JSONField(default=list, blank=True)
+    failure = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ImportStatus.values),
+                name="personimport_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from mentorship.pairings.models import Pairing, PairingStatus
-from mentorship.people.models import ApiToken, Competency, Department, Person
+from mentorship.people.models import ApiToken, Competency, Department, Person, PersonImport
 from mentorship.programs.models import (
     Enrollment,
     EnrollmentRole,
@@ -165,3 +165,10 @@ def competencies_list() -> QuerySet[Competency]:
 
 def api_tokens_for(person: Person) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(person=person, revoked_at__isnull=True)
+
+
+def person_imports_visible_to(viewer: Person) -> QuerySet[PersonImport]:
+    """People imports: HR's business (they create people company-wide)."""
+    if not roles_for(viewer).is_hr:
+        return PersonImport.objects.none()
+    return PersonImport.objects.select_related("uploaded_by", "program").defer("content")

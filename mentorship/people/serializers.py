@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from mentorship.core.api.fields import StrictBooleanField, StrictCharField
+from mentorship.core.api.fields import IdRelatedField, StrictBooleanField, StrictCharField
 from mentorship.core.timezones import time_zone_choices
-from mentorship.people.models import ApiToken, Competency, Department, Person
+from mentorship.people.models import ApiToken, Competency, Department, Person, PersonImport
 from mentorship.people.selectors import roles_for
+from mentorship.programs.models import Program
 
 
 class DepartmentSerializer(serializers.ModelSerializer[Department]):
@@ -108,3 +110,88 @@ class ApiTokenSerializer(serializers.ModelSerializer[ApiToken]):
     class Meta:
         model = ApiToken
         fields = ["id", "name", "prefix", "created_at", "last_used_at"]
+
+
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+
+
+class ImportErrorSerializer(serializers.Serializer[Any]):
+    row = serializers.IntegerField(help_text="The row as a spreadsheet numbers it (header = 1).")
+    column = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ImportPreviewSerializer(serializers.Serializer[Any]):
+    row = serializers.IntegerField()
+    email = serializers.EmailField()
+    full_name = serializers.CharField()
+    action = serializers.ChoiceField(choices=["create", "update"])
+    changes = serializers.ListField(child=serializers.CharField())
+    role = serializers.CharField(allow_blank=True)
+
+
+class ImportSummarySerializer(serializers.Serializer[Any]):
+    rows = serializers.IntegerField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    rejected = serializers.IntegerField(help_text="Rows with at least one problem.")
+    problems = serializers.IntegerField(source="errors", help_text="All problems found.")
+    new_departments = serializers.IntegerField()
+    enrolled = serializers.IntegerField(required=False)
+    departments_created = serializers.IntegerField(required=False)
+
+
+class PersonImportSerializer(serializers.ModelSerializer[PersonImport]):
+    summary = serializers.SerializerMethodField(
+        help_text="What the file does (null until it has been checked)."
+    )
+    problems = ImportErrorSerializer(
+        source="errors",
+        many=True,
+        help_text="Every problem with its row and column (the first 1,000).",
+    )
+    preview = ImportPreviewSerializer(many=True)
+
+    class Meta:
+        model = PersonImport
+        fields = [
+            "id",
+            "filename",
+            "program",
+            "status",
+            "rows_total",
+            "rows_done",
+            "summary",
+            "problems",
+            "preview",
+            "failure",
+            "created_at",
+            "checked_at",
+            "imported_at",
+        ]
+
+    @extend_schema_field(ImportSummarySerializer(allow_null=True))
+    def get_summary(self, instance: PersonImport) -> dict[str, Any] | None:
+        return ImportSummarySerializer(instance.summary).data if instance.summary else None
+
+
+class PersonImportInputSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField(
+        help_text=(
+            "CSV, UTF-8, comma, semicolon or tab separated. Columns: email, full_name, title, "
+            "department, manager_email, time_zone, became_manager_on (YYYY-MM-DD), expertise "
+            "(competency names separated by ;), role (mentee or mentor; needs program)."
+        )
+    )
+    program = IdRelatedField(
+        queryset=Program.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Enroll rows that have a role in this program.",
+    )
+
+    def validate_file(self, value: Any) -> Any:
+        if value.size > MAX_IMPORT_BYTES:
+            raise serializers.ValidationError("The file is larger than 10 MB; split it.")
+        return value

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+
 from celery import shared_task
 
 from mentorship.people import services
-from mentorship.people.models import Person
+from mentorship.people.models import ImportStatus, Person, PersonImport
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_jitter=True, max_retries=5)
@@ -12,3 +17,29 @@ def send_password_reset_email(person_id: int) -> None:
     person = Person.objects.filter(pk=person_id, is_active=True).first()
     if person is not None:
         services.password_reset_email_send(person=person)
+
+
+def _run_import(import_id: int, step: Callable[..., PersonImport]) -> str:
+    person_import = PersonImport.objects.filter(pk=import_id).first()
+    if person_import is None:
+        return "gone"
+    try:
+        return step(person_import=person_import).status
+    except Exception as exc:
+        logger.exception("People import %s failed", import_id)
+        PersonImport.objects.filter(pk=import_id).update(
+            status=ImportStatus.FAILED, failure=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        raise
+
+
+# Both steps are safe to run twice: each starts from the import's status, and
+# the writing is one transaction that a killed worker leaves undone.
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=900, soft_time_limit=840)
+def check_person_import(import_id: int) -> str:
+    return _run_import(import_id, services.person_import_check)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=900, soft_time_limit=840)
+def commit_person_import(import_id: int) -> str:
+    return _run_import(import_id, services.person_import_commit)

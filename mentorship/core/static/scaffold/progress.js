@@ -23,7 +23,7 @@
         if (stage && body.stage) {
           stage.textContent = body.stage;
         }
-        if (bar && typeof body.total === "number" && body.total > 0) {
+        if (bar && typeof body.total === "number" && body.total > 0 && body.done > 0) {
           bar.max = body.total;
           bar.value = body.done;
         }

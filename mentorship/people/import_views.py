@@ -1,0 +1,128 @@
+"""Web pages for HR: upload a people CSV, see the dry run, import it."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mentorship.people import selectors, services
+from mentorship.people.auth import AuthenticatedHttpRequest
+from mentorship.people.imports import COLUMNS
+from mentorship.people.models import ImportStatus, Person, PersonImport
+from mentorship.people.serializers import MAX_IMPORT_BYTES
+from mentorship.programs.models import Program, ProgramStatus
+from mentorship.programs.selectors import programs_administered_by
+
+RUNNING = (ImportStatus.CHECKING, ImportStatus.IMPORTING)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="CSV file", help_text="UTF-8; comma, semicolon or tab separated.")
+    program = forms.ModelChoiceField(
+        queryset=Program.objects.none(),
+        required=False,
+        label="Enroll people with a role in",
+        empty_label="No program (people only)",
+    )
+
+    def __init__(self, *args: object, person: Person, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["program"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = programs_administered_by(person).exclude(status=ProgramStatus.CLOSED)
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise ValidationError("The file is larger than 10 MB; split it.")
+        return upload
+
+
+def _hr(request: AuthenticatedHttpRequest) -> Person:
+    if not selectors.roles_for(request.user).is_hr:
+        raise Http404
+    return request.user
+
+
+def _import(person: Person, import_id: int) -> PersonImport:
+    found = selectors.person_imports_visible_to(person).filter(pk=import_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    person = _hr(request)
+    form = UploadForm(request.POST or None, request.FILES or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            person_import = services.person_import_start(
+                uploaded_by=person,
+                filename=upload.name or "people.csv",
+                content=upload.read(),
+                program=form.cleaned_data["program"],
+            )
+        except ValidationError as exc:
+            form.add_error("file", " ".join(exc.messages))
+        else:
+            return redirect("imports:detail", import_id=person_import.pk)
+    return render(
+        request,
+        "people/import_upload.html",
+        {
+            "form": form,
+            "columns": list(COLUMNS),
+            "recent": selectors.person_imports_visible_to(person)[:10],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def detail(request: AuthenticatedHttpRequest, import_id: int) -> HttpResponse:
+    person_import = _import(_hr(request), import_id)
+    return render(
+        request,
+        "people/import_detail.html",
+        {"import": person_import, "running": person_import.status in RUNNING},
+    )
+
+
+@login_required
+@require_GET
+def progress(request: AuthenticatedHttpRequest, import_id: int) -> JsonResponse:
+    person_import = _import(_hr(request), import_id)
+    stage = {
+        ImportStatus.CHECKING: "Checking row {done:,} of {total:,}",
+        ImportStatus.IMPORTING: "Writing {total:,} rows",
+    }.get(ImportStatus(person_import.status), person_import.get_status_display())
+    return JsonResponse(
+        {
+            "status": person_import.status,
+            "stage": stage.format(done=person_import.rows_done, total=person_import.rows_total),
+            "done": person_import.rows_done,
+            "total": person_import.rows_total,
+            "finished": person_import.status not in RUNNING,
+        }
+    )
+
+
+@login_required
+@require_POST
+def commit(request: AuthenticatedHttpRequest, import_id: int) -> HttpResponse:
+    person = _hr(request)
+    person_import = _import(person, import_id)
+    try:
+        services.person_import_commit_request(person_import=person_import, by=person)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("imports:detail", import_id=person_import.pk)

@@ -1,0 +1,399 @@
+"""People import: every problem named by row and column, a dry run first,
+and a commit that writes everything or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from mentorship.audit.models import AuditEvent
+from mentorship.people import imports
+from mentorship.people.models import Department, ImportStatus, Person, PersonImport
+from mentorship.people.services import (
+    person_import_check,
+    person_import_commit,
+    person_import_commit_request,
+    person_import_start,
+)
+from mentorship.programs.models import Enrollment
+from tests.factories import PersonFactory
+from tests.fixtures.personas import Personas
+from tests.helpers import assert_constant_queries
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "email,full_name,title,department,manager_email,time_zone,became_manager_on,expertise,role"
+TODAY = dt.date(2026, 11, 24)
+
+
+def csv_bytes(*rows: str, header: str = HEADER) -> bytes:
+    return ("\n".join([header, *rows]) + "\n").encode()
+
+
+def plan(
+    data: bytes, snapshot: imports.Snapshot | None = None, **kwargs: Any
+) -> imports.ImportPlan:
+    columns, rows = imports.read_csv(data)
+    snapshot = snapshot or imports.Snapshot(
+        competencies={"coaching and feedback": 1, "conflict-resolution": 2},
+    )
+    kwargs.setdefault("program_chosen", True)
+    return imports.plan_import(columns, rows, snapshot, today=TODAY, **kwargs)
+
+
+def problems(result: imports.ImportPlan) -> list[tuple[int, str, str]]:
+    return [(e.row, e.column, e.message) for e in result.errors]
+
+
+# --------------------------------------------------------------------------
+# Reading and checking (no database)
+
+
+def test_a_clean_file_plans_people_managers_and_departments() -> None:
+    result = plan(
+        csv_bytes(
+            "ana@x.io,Ana Lima,Engineering Manager,Platform,bo@x.io,Europe/Lisbon,2026-09-01,"
+            "Coaching and feedback;conflict-resolution,mentee",
+            "bo@x.io,Bo Berg,Director,Platform,,Europe/Stockholm,2015-01-10,,mentor",
+        )
+    )
+    assert problems(result) == []
+    assert result.summary()["created"] == 2
+    ana = result.rows[0]
+    assert (ana.manager_email, ana.expertise, ana.role) == ("bo@x.io", frozenset({1, 2}), "mentee")
+    assert result.new_departments == ["Platform"]
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "message"),
+    [
+        (
+            "ana@x.io,Ana,,,,Mars/Olympus,,,",
+            "time_zone",
+            "“Mars/Olympus” is not a time zone; use an IANA name such as Europe/Berlin.",
+        ),
+        (
+            "ana@x.io,Ana,,,nobody@x.io,,,,",
+            "manager_email",
+            "nobody@x.io is neither in this file nor in the company.",
+        ),
+        (
+            "ana@x.io,Ana,,,,,31/02/2026,,",
+            "became_manager_on",
+            "“31/02/2026” is not a date; use YYYY-MM-DD.",
+        ),
+        ("ana@x.io,Ana,,,,,2027-01-01,,", "became_manager_on", "2027-01-01 is in the future."),
+        (
+            "ana@x.io,Ana,,,,,,Juggling,",
+            "expertise",
+            "“Juggling” is not a competency; separate names with ;.",
+        ),
+        ("ana@x.io,Ana,,,,,,,boss", "role", "“boss” is not a role; use mentee or mentor."),
+        ("not-an-email,Ana,,,,,,,", "email", "“not-an-email” is not an email address."),
+        ("ana@x.io,,,,,,,,", "full_name", "The name is empty."),
+        ("ana@x.io,Ana,,,ana@x.io,,,,", "manager_email", "A person cannot be their own manager."),
+    ],
+)
+def test_each_problem_names_its_row_and_column(row: str, column: str, message: str) -> None:
+    result = plan(csv_bytes("ok@x.io,Fine Person,,,,,,,", row))
+    assert problems(result) == [(3, column, message)]
+    assert [r.email for r in result.rows] == ["ok@x.io"]
+
+
+def test_duplicate_emails_in_the_file() -> None:
+    result = plan(csv_bytes("ana@x.io,Ana,,,,,,,", "ANA@x.io,Ana again,,,,,,,"))
+    assert problems(result) == [(3, "email", "ana@x.io is already on row 2.")]
+
+
+def test_a_role_needs_a_program() -> None:
+    result = plan(csv_bytes("ana@x.io,Ana,,,,,,,mentee"), program_chosen=False)
+    assert problems(result) == [
+        (2, "role", "Choose the program to enroll people in, or leave roles empty.")
+    ]
+
+
+def test_reporting_cycles_in_the_file_and_through_the_company() -> None:
+    in_file = plan(
+        csv_bytes("a@x.io,A,,,b@x.io,,,,", "b@x.io,B,,,c@x.io,,,,", "c@x.io,C,,,a@x.io,,,,")
+    )
+    assert problems(in_file) == [
+        (2, "manager_email", "This makes a reporting cycle: a@x.io → b@x.io → c@x.io → a@x.io.")
+    ]
+    # The company says boss@ reports to ana@; the file makes ana@ report to boss@.
+    snapshot = imports.Snapshot(
+        people={
+            "boss@x.io": imports.ExistingPerson(
+                id=1,
+                email="boss@x.io",
+                full_name="Boss",
+                title="",
+                department=None,
+                manager_email="ana@x.io",
+                time_zone="UTC",
+                became_manager_on=None,
+                expertise=frozenset(),
+            )
+        }
+    )
+    through_company = plan(csv_bytes("ana@x.io,Ana,,,boss@x.io,,,,"), snapshot)
+    assert problems(through_company) == [
+        (2, "manager_email", "This makes a reporting cycle: ana@x.io → boss@x.io → ana@x.io.")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "The file is empty."),
+        (b"\xff\xfe\x00bad", "The file is not UTF-8 text (byte 0); export it as CSV UTF-8."),
+        (b"email,shoe_size\n", "Column 2 (shoe_size) is not one Scaffold knows."),
+        (b"email,title\n", "The header needs the column(s): full_name."),
+        (b"email,email,full_name\n", "The column email appears twice in the header."),
+        (
+            b"email,full_name\na@x.io,A,extra\n",
+            "Row 2 has 3 values but the header names 2 columns",
+        ),
+    ],
+)
+def test_unreadable_files_are_refused_with_the_reason(data: bytes, message: str) -> None:
+    with pytest.raises(imports.FileError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        plan(data)
+
+
+def test_semicolons_a_bom_and_header_spellings_are_understood() -> None:
+    data = "\ufeffEmail;Name;Time zone\nana@x.io;Ana Lima;Asia/Tokyo\n".encode()
+    result = plan(data)
+    assert problems(result) == []
+    assert (result.rows[0].full_name, result.rows[0].time_zone) == ("Ana Lima", "Asia/Tokyo")
+    # Columns left out leave those fields alone.
+    assert (result.rows[0].title, result.rows[0].department) == (None, None)
+
+
+# --------------------------------------------------------------------------
+# Dry run and commit against the database
+
+
+def start(personas: Personas, data: bytes, program: Any = None) -> PersonImport:
+    return person_import_start(
+        uploaded_by=personas.hr, filename="people.csv", content=data, program=program
+    )
+
+
+def test_dry_run_then_commit_writes_everything(
+    personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    data = csv_bytes(
+        # A manager further down the file, an existing person updated, a new department.
+        "new.lead@x.io,Nell Lead,Team Lead,Data,new.director@x.io,Europe/Paris,2026-10-01,"
+        "Coaching and feedback,mentee",
+        "new.director@x.io,Dan Director,Director,Data,,Europe/Paris,2012-05-01,"
+        "coaching-and-feedback;Conflict resolution,mentor",
+        f"{personas.outsider.email},Oscar Outsider,Principal Engineer,Product,,UTC,,,",
+    )
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        person_import = start(personas, data, program=personas.program)
+    assert len(queued) == 1
+    people_before = Person.objects.count()
+
+    checked = person_import_check(person_import=person_import)
+    assert checked.status == ImportStatus.CHECKED
+    assert checked.summary["created"] == 2
+    assert checked.summary["updated"] == 1
+    assert checked.preview[2]["changes"] == ["title"]
+    assert Person.objects.count() == people_before  # a dry run writes nothing
+
+    with django_capture_on_commit_callbacks(execute=False):
+        person_import_commit_request(person_import=checked, by=personas.hr)
+    checked.refresh_from_db()
+    done = person_import_commit(person_import=checked)
+    assert done.status == ImportStatus.IMPORTED
+    assert done.summary["enrolled"] == 2
+    lead = Person.objects.get(email="new.lead@x.io")
+    assert lead.manager is not None
+    assert lead.manager.email == "new.director@x.io"
+    assert lead.department is not None
+    assert lead.department.name == "Data"
+    assert not lead.has_usable_password()
+    assert set(
+        Person.objects.get(email="new.director@x.io").expertise.values_list("slug", flat=True)
+    ) == {
+        "coaching-and-feedback",
+        "conflict-resolution",
+    }
+    personas.outsider.refresh_from_db()
+    assert personas.outsider.title == "Principal Engineer"
+    assert set(
+        Enrollment.objects.filter(
+            program=personas.program, person__email__startswith="new."
+        ).values_list("person__email", "role")
+    ) == {("new.lead@x.io", "mentee"), ("new.director@x.io", "mentor")}
+    assert AuditEvent.objects.filter(action="people.imported").count() == 1
+
+
+def test_one_bad_row_writes_nothing(personas: Personas) -> None:
+    rows = [f"p{i}@x.io,Person {i},,Sales,,UTC,,," for i in range(20)]
+    rows.insert(12, "p99@x.io,Bad Zone,,Sales,,Moon/Base,,,")
+    person_import = start(personas, csv_bytes(*rows))
+    people, departments = Person.objects.count(), Department.objects.count()
+
+    checked = person_import_check(person_import=person_import)
+    assert checked.status == ImportStatus.REJECTED
+    assert checked.errors == [
+        {
+            "row": 14,
+            "column": "time_zone",
+            "message": "“Moon/Base” is not a time zone; use an IANA name such as Europe/Berlin.",
+        }
+    ]
+    with pytest.raises(Exception, match="Only a checked file without errors can be imported"):
+        person_import_commit_request(person_import=checked, by=personas.hr)
+    assert (Person.objects.count(), Department.objects.count()) == (people, departments)
+
+
+def test_the_commit_checks_again_and_writes_nothing_if_the_company_changed(
+    personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    boss = PersonFactory.create(email="boss@x.io")
+    person_import = start(personas, csv_bytes("ana@x.io,Ana,,,boss@x.io,,,,"))
+    person_import_check(person_import=person_import)
+    with django_capture_on_commit_callbacks(execute=False):
+        person_import_commit_request(person_import=person_import, by=personas.hr)
+    boss.delete()
+    person_import.refresh_from_db()
+
+    result = person_import_commit(person_import=person_import)
+    assert result.status == ImportStatus.REJECTED
+    assert result.errors[0]["message"] == "boss@x.io is neither in this file nor in the company."
+    assert not Person.objects.filter(email="ana@x.io").exists()
+
+
+def test_a_file_that_cannot_be_read_is_refused_at_upload(personas: Personas) -> None:
+    with pytest.raises(Exception, match="The header needs the column"):
+        start(personas, b"email\nana@x.io\n")
+    assert PersonImport.objects.count() == 0
+
+
+# --------------------------------------------------------------------------
+# API and pages
+
+
+PERSONAS = ["hr", "program_admin", "mentor", "mentee", "outsider"]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_only_hr_imports_people(
+    personas: Personas,
+    client_for: Any,
+    persona: str,
+    celery_eager: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    theirs = start(personas, csv_bytes("x1@x.io,X One,,,,,,,"))
+    client = client_for(getattr(personas, persona))
+    upload = SimpleUploadedFile("people.csv", csv_bytes("ana@x.io,Ana,,,,UTC,,,"), "text/csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/api/v1/people/imports/", {"file": upload}, format="multipart")
+    listed = client.get("/api/v1/people/imports/").json()["results"]
+    detail = client.get(f"/api/v1/people/imports/{theirs.pk}/")
+    page = Client()
+    page.force_login(getattr(personas, persona))
+    if persona == "hr":
+        assert response.status_code == 202, response.content
+        body = response.json()
+        # Eager tasks: the check ran inside the request.
+        assert body["status"] == "checking"
+        assert client.get(f"/api/v1/people/imports/{body['id']}/").json()["status"] == "checked"
+        assert len(listed) == 2
+        assert detail.status_code == 200
+        assert page.get("/people/import/").status_code == 200
+        with django_capture_on_commit_callbacks(execute=True):
+            committed = client.post(f"/api/v1/people/imports/{body['id']}/commit/")
+        assert committed.status_code == 202, committed.content
+        assert Person.objects.filter(email="ana@x.io").exists()
+    else:
+        assert response.status_code == 403
+        assert listed == []
+        assert detail.status_code == 404
+        assert page.get("/people/import/").status_code == 404
+        assert page.get(f"/people/import/{theirs.pk}/").status_code == 404
+
+
+def test_api_reports_problems_by_row(
+    personas: Personas,
+    client_for: Any,
+    celery_eager: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("people.csv", csv_bytes("ana@x.io,Ana,,,,,20-20-2020,,"))
+    client = client_for(personas.hr)
+    with django_capture_on_commit_callbacks(execute=True):
+        created = client.post(
+            "/api/v1/people/imports/", {"file": upload}, format="multipart"
+        ).json()
+    body = client.get(f"/api/v1/people/imports/{created['id']}/").json()
+    assert body["status"] == "rejected"
+    assert body["problems"] == [
+        {
+            "row": 2,
+            "column": "became_manager_on",
+            "message": "“20-20-2020” is not a date; use YYYY-MM-DD.",
+        }
+    ]
+    assert body["summary"]["rejected"] == 1
+    bad = client.post(
+        "/api/v1/people/imports/",
+        {"file": SimpleUploadedFile("x.csv", b"name\n")},
+        format="multipart",
+    )
+    assert bad.status_code == 400
+    assert bad.json()["error"]["fields"]["file"] == ["The header needs the column(s): email."]
+
+
+def test_the_page_shows_problems_and_the_commit_button(personas: Personas) -> None:
+    client = Client()
+    client.force_login(personas.hr)
+    rejected = start(personas, csv_bytes("ana@x.io,Ana,,,,Moon/Base,,,"))
+    person_import_check(person_import=rejected)
+    html = client.get(f"/people/import/{rejected.pk}/").content.decode()
+    assert "Problems to fix (1)" in html
+    assert "Moon/Base" in html
+    assert "Import 1 row(s)" not in html
+
+    fine = start(personas, csv_bytes("ana@x.io,Ana,,,,UTC,,,"))
+    person_import_check(person_import=fine)
+    html = client.get(f"/people/import/{fine.pk}/").content.decode()
+    assert "Import 1 row(s)" in html
+    progress = client.get(f"/people/import/{fine.pk}/progress/").json()
+    assert progress == {
+        "status": "checked",
+        "stage": "Checked",
+        "done": 1,
+        "total": 1,
+        "finished": True,
+    }
+
+
+def test_imports_list_queries(personas: Personas, client_for: Any) -> None:
+    def grow(n: int) -> None:
+        PersonImport.objects.bulk_create(
+            [
+                PersonImport(
+                    uploaded_by=personas.hr, filename="x.csv", content=b"", status="checked"
+                )
+                for _ in range(n)
+            ]
+        )
+
+    client = client_for(personas.hr)
+
+    def action() -> None:
+        assert client.get("/api/v1/people/imports/").status_code == 200
+
+    assert_constant_queries(action, grow, at_most=5)
