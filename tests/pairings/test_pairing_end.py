@@ -73,6 +73,7 @@ def test_both_are_asked_for_feedback_once_at_nine_local(
     assert sorted(n.recipient_id for n in asked) == sorted([mentee.pk, mentor.pk])
     for notification in asked:
         zone = ZoneInfo(notification.recipient.time_zone)
+        assert notification.sent_at is not None
         local = notification.sent_at.astimezone(zone)
         assert (local.hour, local.minute) == (9, 0)
         assert notification.pairing_id == pairing.pk
