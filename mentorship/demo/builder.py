@@ -18,8 +18,11 @@ from django.db import transaction
 from mentorship.checkins.models import ActionItem, AssessmentOccasion
 from mentorship.checkins.services import ActionItemSpec, assessment_record, checkin_log
 from mentorship.demo import content
+from mentorship.pairings import matching
+from mentorship.pairings import selectors as pairing_selectors
 from mentorship.pairings import services as pairing_services
 from mentorship.pairings.models import (
+    MatchingRun,
     Milestone,
     MilestoneStatus,
     Pairing,
@@ -315,21 +318,10 @@ class DemoBuilder:
                 fate=fate,
             )
 
-        # Two proposals waiting for HR, and one mentee nobody could take yet.
-        for mentee in mentees[len(scenarios) : len(scenarios) + 2]:
-            mentor = self._pick_mentor(program, mentee, mentors, load)
-            pairing_services.pairing_propose(
-                program=program,
-                mentee=mentee,
-                mentor=mentor,
-                by=company.hr,
-                source=PairingSource.MATCHING,
-                match_score=round(self.rng.uniform(0.55, 0.9), 2),
-                match_explanation=[
-                    {"part": "competency", "score": 0.67, "text": "Shares 2 of 3 focus areas"},
-                    {"part": "department", "score": 1.0, "text": "Different department"},
-                ],
-            )
+        # The mentees still waiting get real proposals from a matching run,
+        # for HR to review and approve.
+        run = MatchingRun.objects.create(program=program, requested_by=company.hr)
+        pairing_services.matching_execute(run=run)
         return program
 
     def _pick_mentor(
@@ -348,6 +340,19 @@ class DemoBuilder:
         load[chosen.pk] = load.get(chosen.pk, 0) + 1
         return chosen
 
+    def _score(
+        self, program: Program, mentee: Person, mentor: Person
+    ) -> tuple[float | None, list[dict[str, object]]]:
+        """The engine's own score and reasons for a pair HR chose by hand."""
+        cohort = pairing_selectors.matching_cohort(program, mentee_ids={mentee.pk})
+        candidate = next((m for m in cohort.mentors if m.id == mentor.pk), None)
+        if not cohort.mentees or candidate is None:
+            return None, []
+        proposal = matching.score_pair(
+            cohort.mentees[0], candidate, cohort.weights, cohort.competency_names
+        )
+        return proposal.score, [part.as_dict() for part in proposal.parts]
+
     def _run_pairing(
         self,
         *,
@@ -358,13 +363,15 @@ class DemoBuilder:
         days_ago: int,
         fate: str,
     ) -> Pairing:
+        score, explanation = self._score(program, mentee, mentor)
         pairing = pairing_services.pairing_propose(
             program=program,
             mentee=mentee,
             mentor=mentor,
             by=company.hr,
-            source=PairingSource.MATCHING,
-            match_score=round(self.rng.uniform(0.6, 0.95), 2),
+            source=PairingSource.MANUAL,
+            match_score=score,
+            match_explanation=explanation,
         )
         starts_on = self.today - dt.timedelta(days=days_ago)
         pairing = pairing_services.pairing_activate(

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from mentorship.people.models import Person
+from tests.browser.test_shell import screenshot
 from tests.fixtures.personas import PASSWORD, Personas
 
 pytestmark = [
@@ -48,6 +49,7 @@ def test_hr_uploads_sees_progress_then_imports(
     summary = page.locator("#import-summary")
     assert summary.get_by_text(f"{ROWS} new people").is_visible()
     assert Person.objects.filter(email__endswith="@acme.test").count() == 0
+    screenshot(page, "people-import-dry-run", full_page=False)
 
     page.get_by_role("button", name=f"Import {ROWS} row(s)").click()
     page.get_by_role("heading", name="Imported", exact=True).wait_for(timeout=60_000)

@@ -9,6 +9,7 @@ import pytest
 from mentorship.pairings.models import Pairing, PairingStatus
 from mentorship.programs.models import EnrollmentRole
 from mentorship.programs.services import enrollment_create
+from tests.browser.test_shell import screenshot
 from tests.factories import PersonFactory, competency
 from tests.fixtures.personas import PASSWORD, Personas
 
@@ -39,6 +40,8 @@ def test_hr_runs_matching_reviews_the_reasons_and_approves(
     heading.wait_for(timeout=30_000)
     table = page.locator("#proposal-table")
     assert table.get_by_text("Shares 1 of 1 focus areas: Coaching and feedback").first.is_visible()
+
+    screenshot(page, "matching-proposals")
 
     table.locator("tr", has_text="Ana Newcomer").get_by_role("link", name="Review").click()
     assert page.get_by_role("heading", name="Other mentors who could take Ana").is_visible()
