@@ -332,6 +332,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Two choice sets share the field name "kind": name each after its meaning.
+    "ENUM_NAME_OVERRIDES": {
+        "StepKindEnum": "mentorship.plans.models.StepKind",
+        "ChangeRequestKindEnum": "mentorship.pairings.models.ChangeRequestKind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "mentorship.core.api.schema_hooks.strict_strings",

@@ -25,6 +25,9 @@ router.register("programs", programs_api.ProgramViewSet, basename="program")
 router.register("plans", plans_api.PlanViewSet, basename="plan")
 router.register("auth/tokens", people_api.ApiTokenViewSet, basename="api-token")
 router.register("milestones", pairings_api.MilestoneViewSet, basename="milestone")
+router.register(
+    "pairings/change-requests", pairings_api.ChangeRequestViewSet, basename="change-request"
+)
 router.register("pairings", pairings_api.PairingViewSet, basename="pairing")
 router.register("matching/runs", pairings_api.MatchingRunViewSet, basename="matching-run")
 router.register("matching/proposals", pairings_api.ProposalViewSet, basename="matching-proposal")

@@ -14,10 +14,12 @@ from mentorship.core.api.filters import IdFilter, StrictFilterSet
 from mentorship.core.api.views import ScopedQuerysetMixin
 from mentorship.pairings import selectors, services
 from mentorship.pairings.models import (
+    ChangeRequestStatus,
     MatchingRun,
     Milestone,
     MilestoneStatus,
     Pairing,
+    PairingChangeRequest,
     PairingSource,
     PairingStatus,
 )
@@ -26,12 +28,16 @@ from mentorship.pairings.serializers import (
     ApproveAllResultSerializer,
     ApproveAllSerializer,
     ApproveSerializer,
+    ChangeRequestInputSerializer,
+    ChangeRequestSerializer,
     CloseSerializer,
+    DecisionSerializer,
     EndSerializer,
     MatchingRunInputSerializer,
     MatchingRunSerializer,
     MilestoneActionSerializer,
     MilestoneSerializer,
+    OutcomeSerializer,
     PairingSerializer,
     ReasonSerializer,
     ReplaceMentorSerializer,
@@ -207,6 +213,89 @@ class PairingViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Pairing]
                 outcome=payload.validated_data["outcome"],
             )
         )
+
+    @extend_schema(
+        tags=["pairings"],
+        request=ChangeRequestInputSerializer,
+        responses={201: ChangeRequestSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="request-change")
+    def request_change(self, request: Request, pk: str | None = None) -> Response:
+        """The mentor or the mentee asks the program admins to pause or end
+        the pairing, with the reason; the admins decide."""
+        pairing = self.get_object()
+        payload = ChangeRequestInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        change = services.change_request_open(
+            pairing=pairing,
+            by=person_of(request),
+            kind=payload.validated_data["kind"],
+            reason=payload.validated_data["reason"],
+        )
+        return Response(ChangeRequestSerializer(change).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(tags=["pairings"], request=OutcomeSerializer, responses=PairingSerializer)
+    @action(detail=True, methods=["post"])
+    def outcome(self, request: Request, pk: str | None = None) -> Response:
+        """Record how a closed pairing turned out (program admins)."""
+        pairing, person = self._admin_object()
+        payload = OutcomeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return self._fresh(
+            services.pairing_record_outcome(
+                pairing=pairing, by=person, outcome=payload.validated_data["outcome"]
+            )
+        )
+
+
+class ChangeRequestFilter(StrictFilterSet):
+    pairing = IdFilter(field_name="pairing_id", label="Pairing id")
+    status = django_filters.ChoiceFilter(choices=ChangeRequestStatus.choices)
+
+    class Meta:
+        model = PairingChangeRequest
+        fields = ["pairing", "status"]
+
+
+@extend_schema_view(
+    list=extend_schema(tags=["pairings"]), retrieve=extend_schema(tags=["pairings"])
+)
+class ChangeRequestViewSet(
+    ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[PairingChangeRequest]
+):
+    """Requests from the pair to pause or end their pairing: theirs, and
+    those of the programs you run, which you approve or decline."""
+
+    serializer_class = ChangeRequestSerializer
+    filterset_class = ChangeRequestFilter
+    cursor_ordering = ("-created_at", "-id")
+
+    def scoped_queryset(self, viewer: Person) -> QuerySet[PairingChangeRequest]:
+        return selectors.change_requests_visible_to(viewer)
+
+    def _decide(self, request: Request, *, approve: bool) -> Response:
+        change = self.get_object()
+        payload = DecisionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        decided = services.change_request_decide(
+            change_request=change,
+            by=person_of(request),
+            approve=approve,
+            note=payload.validated_data["note"],
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=decided.pk)).data)
+
+    @extend_schema(tags=["pairings"], request=DecisionSerializer, responses=ChangeRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        """Approve: the pairing is paused or ended with the requester's reason."""
+        return self._decide(request, approve=True)
+
+    @extend_schema(tags=["pairings"], request=DecisionSerializer, responses=ChangeRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, pk: str | None = None) -> Response:
+        """Decline, with a note for the person who asked."""
+        return self._decide(request, approve=False)
 
 
 # --------------------------------------------------------------------------

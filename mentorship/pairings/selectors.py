@@ -17,6 +17,7 @@ from mentorship.pairings.models import (
     Milestone,
     MilestoneStatus,
     Pairing,
+    PairingChangeRequest,
     PairingStatus,
 )
 from mentorship.people.models import Competency, Person
@@ -293,3 +294,19 @@ def matching_runs_visible_to(viewer: Person) -> QuerySet[MatchingRun]:
 def proposals_visible_to(viewer: Person) -> QuerySet[Pairing]:
     """Proposed pairings: only admins of the program see them."""
     return pairings_visible_to(viewer).filter(status=PairingStatus.PROPOSED)
+
+
+def change_requests_visible_to(viewer: Person) -> QuerySet[PairingChangeRequest]:
+    """Requests to pause or end a pairing: the pair who asked, and the admins
+    of the program who decide. (A line manager sees the pairing, not these.)"""
+    requests = PairingChangeRequest.objects.select_related(
+        "pairing__program", "requested_by", "decided_by"
+    )
+    if roles_for(viewer).is_hr:
+        return requests
+    administered = Exists(
+        Program.admins.through.objects.filter(
+            program_id=OuterRef("pairing__program_id"), person_id=viewer.pk
+        )
+    )
+    return requests.filter(administered | Q(pairing__mentee=viewer) | Q(pairing__mentor=viewer))

@@ -6,7 +6,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from mentorship.core.api.fields import IdRelatedField, StrictCharField
-from mentorship.pairings.models import MatchingRun, Milestone, Pairing, PairingOutcome
+from mentorship.pairings.models import (
+    ChangeRequestKind,
+    MatchingRun,
+    Milestone,
+    Pairing,
+    PairingChangeRequest,
+    PairingOutcome,
+)
 from mentorship.people.models import Person
 from mentorship.people.serializers import CompetencyRefSerializer, PersonRefSerializer
 from mentorship.programs.models import Program
@@ -170,3 +177,35 @@ class CloseSerializer(serializers.Serializer[Any]):
 
 class EndSerializer(CloseSerializer):
     reason = StrictCharField(max_length=500)
+
+
+class ChangeRequestSerializer(serializers.ModelSerializer[PairingChangeRequest]):
+    requested_by = PersonRefSerializer()
+
+    class Meta:
+        model = PairingChangeRequest
+        fields = [
+            "id",
+            "pairing",
+            "kind",
+            "status",
+            "reason",
+            "requested_by",
+            "created_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
+
+
+class ChangeRequestInputSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=ChangeRequestKind.choices)
+    reason = StrictCharField(max_length=500)
+
+
+class DecisionSerializer(serializers.Serializer[Any]):
+    note = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class OutcomeSerializer(serializers.Serializer[Any]):
+    outcome = serializers.ChoiceField(choices=PairingOutcome.choices)

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,11 +16,11 @@ from mentorship.core.timezones import today_for
 from mentorship.notifications import links
 from mentorship.notifications.models import SignedLinkUse
 from mentorship.pairings import selectors, services
-from mentorship.pairings.models import LIVE_PAIRING_STATUSES, Milestone
+from mentorship.pairings.models import LIVE_PAIRING_STATUSES, Milestone, Pairing, PairingOutcome
 from mentorship.people.auth import AuthenticatedHttpRequest
 from mentorship.people.models import Person
 from mentorship.people.selectors import roles_for
-from mentorship.programs.selectors import program_overview_for_admin
+from mentorship.programs.selectors import program_overview_for_admin, programs_administered_by
 
 
 class MilestoneNoteForm(forms.Form):
@@ -61,6 +64,7 @@ def pairing_detail(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpRe
         raise Http404
     today = today_for(person)
     member = selectors.is_pair_member(person, pairing)
+    admin = programs_administered_by(person).filter(pk=pairing.program_id).exists()
     return render(
         request,
         "pairings/detail.html",
@@ -69,9 +73,103 @@ def pairing_detail(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpRe
             "timeline": selectors.milestone_timeline(pairing, today=today),
             "today": today,
             "is_member": member,
+            "is_admin": admin,
             "can_act": member and pairing.status in LIVE_PAIRING_STATUSES,
+            "change_requests": list(
+                selectors.change_requests_visible_to(person).filter(pairing=pairing)
+            )
+            if member or admin
+            else [],
+            "outcomes": PairingOutcome.choices,
         },
     )
+
+
+MANAGE_DONE = {
+    "request_pause": "Your request to pause is with the program admins.",
+    "request_end": "Your request to end the pairing is with the program admins.",
+    "approve_request": "The request is approved.",
+    "decline_request": "The request is declined.",
+    "pause": "The pairing is paused.",
+    "resume": "The pairing is active again.",
+    "complete": "The pairing is complete; both are asked for their feedback.",
+    "end": "The pairing has ended.",
+    "outcome": "The outcome is recorded.",
+}
+
+
+class ManageForm(forms.Form):
+    action = forms.ChoiceField(choices=[(name, name) for name in MANAGE_DONE])
+    reason = forms.CharField(required=False, max_length=500)
+    note = forms.CharField(required=False, max_length=500)
+    outcome = forms.ChoiceField(required=False, choices=[("", ""), *PairingOutcome.choices])
+    change_request = forms.IntegerField(required=False, min_value=1)
+
+
+def _admin_action(pairing: Pairing, person: Person, action: str, data: dict[str, Any]) -> None:
+    services.require_program_admin(pairing.program, person)
+    moves: dict[str, Callable[[], object]] = {
+        "pause": lambda: services.pairing_pause(pairing=pairing, by=person, reason=data["reason"]),
+        "resume": lambda: services.pairing_resume(pairing=pairing, by=person),
+        "complete": lambda: services.pairing_complete(
+            pairing=pairing, by=person, outcome=data["outcome"]
+        ),
+        "end": lambda: services.pairing_end(
+            pairing=pairing, by=person, reason=data["reason"], outcome=data["outcome"]
+        ),
+        "outcome": lambda: services.pairing_record_outcome(
+            pairing=pairing, by=person, outcome=data["outcome"]
+        ),
+    }
+    moves[action]()
+
+
+@login_required
+@require_POST
+def pairing_manage(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpResponse:
+    """The lifecycle from the pairing page: the pair asks to pause or end;
+    program admins decide, and pause, resume, complete or end themselves."""
+    person = request.user
+    pairing = selectors.pairing_visible_to(person, pairing_id)
+    if pairing is None:
+        raise Http404
+    form = ManageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That action is not available here.")
+        return redirect("pairings:detail", pairing_id=pairing.pk)
+    data = form.cleaned_data
+    action = data["action"]
+    try:
+        if action in ("request_pause", "request_end"):
+            services.change_request_open(
+                pairing=pairing,
+                by=person,
+                kind=action.removeprefix("request_"),
+                reason=data["reason"],
+            )
+        elif action in ("approve_request", "decline_request"):
+            change = (
+                selectors.change_requests_visible_to(person)
+                .filter(pairing=pairing, pk=data["change_request"] or 0)
+                .first()
+            )
+            if change is None:
+                raise Http404
+            services.change_request_decide(
+                change_request=change,
+                by=person,
+                approve=action == "approve_request",
+                note=data["note"],
+            )
+        else:
+            _admin_action(pairing, person, action, data)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, MANAGE_DONE[action])
+    return redirect("pairings:detail", pairing_id=pairing.pk)
 
 
 MILESTONE_ACTIONS = {
