@@ -291,4 +291,5 @@ def test_email_preferences_are_your_own(
         "pairing_welcome": True,
         "milestone_due_soon": False,
         "milestone_overdue": False,
+        "pairing_feedback": False,
     }

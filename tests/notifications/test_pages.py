@@ -39,7 +39,7 @@ def test_preferences_turn_kinds_off_and_on(client: Client, personas: Personas) -
 
     assert set(
         EmailOptOut.objects.filter(person=personas.mentee).values_list("kind", flat=True)
-    ) == {"milestone_overdue"}
+    ) == {"milestone_overdue", "pairing_feedback"}
     personas.mentee.refresh_from_db()
     assert personas.mentee.email_weekdays_only is True
 
@@ -49,6 +49,7 @@ def test_preferences_turn_kinds_off_and_on(client: Client, personas: Personas) -
             "kind_milestone_due_soon": "on",
             "kind_pairing_welcome": "on",
             "kind_milestone_overdue": "on",
+            "kind_pairing_feedback": "on",
         },
     )
     assert not EmailOptOut.objects.filter(person=personas.mentee).exists()
