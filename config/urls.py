@@ -23,6 +23,7 @@ router.register("departments", people_api.DepartmentViewSet, basename="departmen
 router.register("competencies", people_api.CompetencyViewSet, basename="competency")
 router.register("programs", programs_api.ProgramViewSet, basename="program")
 router.register("plans", plans_api.PlanViewSet, basename="plan")
+router.register("enrollments", programs_api.EnrollmentViewSet, basename="enrollment")
 router.register("auth/tokens", people_api.ApiTokenViewSet, basename="api-token")
 router.register("milestones", pairings_api.MilestoneViewSet, basename="milestone")
 router.register(
@@ -41,6 +42,12 @@ api_v1 = [
         name="me-email-preferences",
     ),
     path("auth/token/", people_api.TokenView.as_view(), name="auth-token"),
+    path(
+        "matching/recommendations/",
+        pairings_api.RecommendationsView.as_view(),
+        name="matching-recommendations",
+    ),
+    path("matching/requests/", pairings_api.MentorRequestView.as_view(), name="matching-requests"),
     *router.urls,
 ]
 

@@ -4,11 +4,12 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from mentorship.core.api.filters import IdFilter, StrictFilterSet
 from mentorship.core.api.views import ScopedQuerysetMixin
@@ -35,11 +36,14 @@ from mentorship.pairings.serializers import (
     EndSerializer,
     MatchingRunInputSerializer,
     MatchingRunSerializer,
+    MentorRequestSerializer,
     MilestoneActionSerializer,
     MilestoneSerializer,
     OutcomeSerializer,
     PairingSerializer,
     ReasonSerializer,
+    RecommendationQuerySerializer,
+    RecommendationSerializer,
     ReplaceMentorSerializer,
 )
 from mentorship.people.auth import person_of
@@ -460,3 +464,67 @@ class ProposalViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Pairing
             starts_on=payload.validated_data.get("starts_on"),
         )
         return Response({"approved": approved, "problems": problems})
+
+
+def _waiting_program(request: Request, program_id: int) -> Program:
+    """A program where the person asking is a mentee still waiting for a mentor."""
+    program = (
+        selectors.programs_waiting_for_a_mentor(person_of(request)).filter(pk=program_id).first()
+    )
+    if program is None:
+        raise exceptions.ValidationError(
+            {"program": ["You are not waiting for a mentor in this program."]}
+        )
+    return program
+
+
+class RecommendationsView(APIView):
+    """For a mentee waiting for a mentor: the three mentors who fit best,
+    with the reasons, to ask for one."""
+
+    @extend_schema(
+        tags=["matching"],
+        parameters=[
+            OpenApiParameter(
+                "program", int, required=True, description="A program you wait in, as a mentee"
+            )
+        ],
+        responses=RecommendationSerializer(many=True),
+        operation_id="matching_recommendations_list",
+    )
+    def get(self, request: Request) -> Response:
+        query = RecommendationQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        program = _waiting_program(request, query.validated_data["program"])
+        ranked = selectors.mentor_recommendations(person_of(request), program)
+        mentors = {p.pk: p for p in Person.objects.filter(pk__in=[r.mentor_id for r in ranked])}
+        rows = [
+            {
+                "mentor": mentors[r.mentor_id],
+                "score": r.score,
+                "parts": [part.as_dict() for part in r.parts],
+                "explanation": r.explanation,
+            }
+            for r in ranked
+        ]
+        return Response(RecommendationSerializer(rows, many=True).data)
+
+
+class MentorRequestView(APIView):
+    """A waiting mentee asks for one of their recommended mentors; the
+    program admins approve or decline (with a reason) like any proposal."""
+
+    @extend_schema(
+        tags=["matching"],
+        request=MentorRequestSerializer,
+        responses={201: PairingSerializer},
+        operation_id="matching_requests_create",
+    )
+    def post(self, request: Request) -> Response:
+        payload = MentorRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        program = _waiting_program(request, payload.validated_data["program"].pk)
+        pairing = services.pairing_request(
+            program=program, mentee=person_of(request), mentor=payload.validated_data["mentor"]
+        )
+        return Response(PairingSerializer(pairing).data, status=status.HTTP_201_CREATED)

@@ -310,3 +310,36 @@ def change_requests_visible_to(viewer: Person) -> QuerySet[PairingChangeRequest]
         )
     )
     return requests.filter(administered | Q(pairing__mentee=viewer) | Q(pairing__mentor=viewer))
+
+
+def mentor_recommendations(
+    mentee: Person, program: Program, *, limit: int | None = 3
+) -> list[matching.Proposal]:
+    """For a mentee still waiting in an active program: the best feasible
+    mentors with room, with the reasons. Empty once they have a pairing."""
+    if program.status != "active":
+        return []
+    cohort = matching_cohort(program, mentee_ids={mentee.pk})
+    if not cohort.mentees:
+        return []
+    if Pairing.objects.filter(
+        program=program, mentee=mentee, status__in=OPEN_PAIRING_STATUSES
+    ).exists():
+        return []
+    return matching.rank_mentors(
+        cohort.mentees[0], cohort.mentors, cohort.weights, cohort.competency_names, limit=limit
+    )
+
+
+def programs_waiting_for_a_mentor(mentee: Person) -> QuerySet[Program]:
+    """Active programs where this person is an enrolled mentee with no open pairing."""
+    return Program.objects.filter(
+        status="active",
+        enrollments__person=mentee,
+        enrollments__role=EnrollmentRole.MENTEE,
+        enrollments__status=EnrollmentStatus.ACTIVE,
+    ).exclude(
+        pk__in=Pairing.objects.filter(mentee=mentee, status__in=OPEN_PAIRING_STATUSES).values(
+            "program_id"
+        )
+    )

@@ -5,7 +5,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from mentorship.core.api.fields import IdRelatedField, StrictCharField
+from mentorship.core.api.fields import MAX_ID, IdRelatedField, StrictCharField
 from mentorship.pairings.models import (
     ChangeRequestKind,
     MatchingRun,
@@ -209,3 +209,19 @@ class DecisionSerializer(serializers.Serializer[Any]):
 
 class OutcomeSerializer(serializers.Serializer[Any]):
     outcome = serializers.ChoiceField(choices=PairingOutcome.choices)
+
+
+class RecommendationSerializer(serializers.Serializer[Any]):
+    mentor = PersonRefSerializer()
+    score = serializers.FloatField()
+    parts = MatchPartSerializer(many=True)
+    explanation = serializers.CharField()
+
+
+class RecommendationQuerySerializer(serializers.Serializer[Any]):
+    program = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+
+
+class MentorRequestSerializer(serializers.Serializer[Any]):
+    program = IdRelatedField(queryset=Program.objects.all())
+    mentor = IdRelatedField(queryset=Person.objects.filter(is_active=True))

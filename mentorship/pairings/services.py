@@ -441,6 +441,8 @@ def milestone_act_from_email(
 # --------------------------------------------------------------------------
 # Matching
 
+# How many mentors a waiting mentee is offered to choose from.
+RECOMMENDATIONS = 3
 # A run still unfinished after this long lost its worker without a redelivery.
 MATCHING_RUN_STALE_AFTER = dt.timedelta(minutes=15)
 
@@ -798,3 +800,27 @@ def pairing_record_outcome(*, pairing: Pairing, by: Person, outcome: str) -> Pai
             data={"from": before, "to": outcome},
         )
     return pairing
+
+
+def pairing_request(*, program: Program, mentee: Person, mentor: Person) -> Pairing:
+    """A mentee asks for one of their recommended mentors. The request is a
+    proposal like any other: a program admin approves or declines it."""
+    from mentorship.pairings.selectors import mentor_recommendations
+
+    recommended = {
+        p.mentor_id: p for p in mentor_recommendations(mentee, program, limit=RECOMMENDATIONS)
+    }
+    proposal = recommended.get(mentor.pk)
+    if proposal is None:
+        raise ValidationError(
+            {"mentor": f"{mentor} is not among the mentors recommended for you in {program}."}
+        )
+    return pairing_propose(
+        program=program,
+        mentee=mentee,
+        mentor=mentor,
+        by=mentee,
+        source=PairingSource.REQUEST,
+        match_score=proposal.score,
+        match_explanation=[part.as_dict() for part in proposal.parts],
+    )

@@ -6,6 +6,7 @@ app_name = "pairings"
 
 urlpatterns = [
     path("<int:pairing_id>/", views.pairing_detail, name="detail"),
+    path("request-a-mentor/", views.mentor_request, name="mentor-request"),
     path("<int:pairing_id>/feedback/", views.pairing_feedback, name="feedback"),
     path("<int:pairing_id>/manage/", views.pairing_manage, name="manage"),
     path("email/<str:token>/", views.email_action, name="email-action"),

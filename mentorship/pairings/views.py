@@ -16,7 +16,14 @@ from mentorship.core.timezones import today_for
 from mentorship.notifications import links
 from mentorship.notifications.models import SignedLinkUse
 from mentorship.pairings import selectors, services
-from mentorship.pairings.models import LIVE_PAIRING_STATUSES, Milestone, Pairing, PairingOutcome
+from mentorship.pairings.models import (
+    LIVE_PAIRING_STATUSES,
+    Milestone,
+    Pairing,
+    PairingOutcome,
+    PairingSource,
+    PairingStatus,
+)
 from mentorship.people.auth import AuthenticatedHttpRequest
 from mentorship.people.models import Person
 from mentorship.people.selectors import roles_for
@@ -49,11 +56,67 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             person,
             [p.pk for p in mine if p.status == "active"],
         )
+    if roles.is_mentee:
+        context["waiting"] = _waiting_for_a_mentor(person)
     if roles.is_mentor:
         context["as_mentor"] = list(visible.filter(mentor=person))
     if roles.is_line_manager:
         context["reports"] = list(visible.filter(mentee__manager=person))
     return render(request, "pairings/home.html", context)
+
+
+def _waiting_for_a_mentor(person: Person) -> list[dict[str, object]]:
+    """Each program where the person waits for a mentor: their request, if
+    they made one, or the mentors recommended to them."""
+    waiting = []
+    requested = {
+        p.program_id: p
+        for p in Pairing.objects.filter(
+            mentee=person, status=PairingStatus.PROPOSED, source=PairingSource.REQUEST
+        ).select_related("mentor", "program")
+    }
+    for program in selectors.programs_waiting_for_a_mentor(person):
+        ranked = selectors.mentor_recommendations(person, program)
+        mentors = {p.pk: p for p in Person.objects.filter(pk__in=[r.mentor_id for r in ranked])}
+        waiting.append(
+            {
+                "program": program,
+                "recommendations": [(r, mentors[r.mentor_id]) for r in ranked],
+            }
+        )
+    waiting.extend(
+        {"program": pairing.program, "requested": pairing} for pairing in requested.values()
+    )
+    return waiting
+
+
+@login_required
+@require_POST
+def mentor_request(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A waiting mentee asks for one of their recommended mentors."""
+    person = request.user
+    program = (
+        selectors.programs_waiting_for_a_mentor(person)
+        .filter(pk=_int(request.POST.get("program")))
+        .first()
+    )
+    mentor = Person.objects.filter(pk=_int(request.POST.get("mentor")), is_active=True).first()
+    if program is None or mentor is None:
+        messages.error(request, "Choose one of the mentors recommended to you.")
+        return redirect("home")
+    try:
+        services.pairing_request(program=program, mentee=person, mentor=mentor)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, f"You asked for {mentor.full_name}. The program admins will confirm."
+        )
+    return redirect("home")
+
+
+def _int(value: str | None) -> int:
+    return int(value) if value and value.isdigit() and len(value) < 18 else 0
 
 
 @login_required

@@ -89,3 +89,15 @@ def program_overview_for_admin(viewer: Person) -> QuerySet[Program]:
             "program",
         ),
     )
+
+
+def enrollments_visible_to(viewer: Person) -> QuerySet[Enrollment]:
+    """HR: all. Program admins: their programs'. Everyone: their own."""
+    enrollments = Enrollment.objects.select_related("person", "program").prefetch_related(
+        "focus_competencies"
+    )
+    if roles_for(viewer).is_hr:
+        return enrollments
+    return enrollments.filter(
+        Q(person=viewer) | Q(program__in=programs_administered_by(viewer).order_by().values("pk"))
+    )

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
-from mentorship.people.serializers import PersonRefSerializer
+from mentorship.core.api.fields import IdRelatedField, StrictCharField
+from mentorship.people.models import Competency, Person
+from mentorship.people.serializers import CompetencyRefSerializer, PersonRefSerializer
 from mentorship.plans.serializers import PlanRefSerializer
-from mentorship.programs.models import Program
+from mentorship.programs.models import Enrollment, EnrollmentRole, Program
 
 
 class ProgramSerializer(serializers.ModelSerializer[Program]):
@@ -31,3 +35,47 @@ class ProgramSerializer(serializers.ModelSerializer[Program]):
             "weight_time_zone",
             "weight_experience",
         ]
+
+
+class EnrollmentSerializer(serializers.ModelSerializer[Enrollment]):
+    person = PersonRefSerializer()
+    focus_competencies = CompetencyRefSerializer(many=True)
+
+    class Meta:
+        model = Enrollment
+        fields = [
+            "id",
+            "program",
+            "person",
+            "role",
+            "status",
+            "focus_competencies",
+            "capacity",
+            "created_at",
+            "withdrawn_at",
+            "withdrawn_reason",
+        ]
+
+
+class EnrollmentInputSerializer(serializers.Serializer[Any]):
+    program = IdRelatedField(queryset=Program.objects.all())
+    person = IdRelatedField(queryset=Person.objects.all())
+    role = serializers.ChoiceField(choices=EnrollmentRole.choices)
+    focus_competencies = serializers.ListField(
+        child=IdRelatedField(queryset=Competency.objects.all()),
+        required=False,
+        default=list,
+        max_length=20,
+        help_text="Mentees: what they want to work on.",
+    )
+    capacity = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=20,
+        help_text="Mentors: how many mentees here (their default when left out).",
+    )
+
+
+class WithdrawSerializer(serializers.Serializer[Any]):
+    reason = StrictCharField(max_length=500)

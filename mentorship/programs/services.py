@@ -6,14 +6,21 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from mentorship.audit.services import audit_record
 from mentorship.people.models import Competency, Person
 from mentorship.plans.models import OnboardingPlan
-from mentorship.programs.models import Enrollment, EnrollmentRole, Program, ProgramStatus
+from mentorship.programs.models import (
+    Enrollment,
+    EnrollmentRole,
+    EnrollmentStatus,
+    Program,
+    ProgramStatus,
+)
 
 
 def _unique_slug(name: str) -> str:
@@ -86,6 +93,26 @@ def enrollment_create(
         raise ValidationError({"person": f"{person} has no active account."})
     if role != EnrollmentRole.MENTOR and capacity is not None:
         raise ValidationError({"capacity": "Only mentors have a capacity."})
+    withdrawn = Enrollment.objects.filter(
+        program=program, person=person, role=role, status=EnrollmentStatus.WITHDRAWN
+    ).first()
+    if withdrawn is not None:
+        # Coming back: the same enrollment, active again.
+        with transaction.atomic():
+            withdrawn.status = EnrollmentStatus.ACTIVE
+            withdrawn.withdrawn_at = None
+            withdrawn.withdrawn_reason = ""
+            withdrawn.capacity = capacity
+            withdrawn.save()
+            withdrawn.focus_competencies.set(focus_competencies)
+            audit_record(
+                actor=by,
+                action="enrollment.reactivated",
+                target=withdrawn,
+                program=program,
+                data={"person": person.pk, "role": role},
+            )
+        return withdrawn
     enrollment = Enrollment(
         program=program, person=person, role=role, capacity=capacity, enrolled_by=by
     )
@@ -113,3 +140,45 @@ def enrollment_capacity(enrollment: Enrollment) -> int:
     if enrollment.capacity is not None:
         return enrollment.capacity
     return enrollment.person.default_mentor_capacity
+
+
+def enrollment_withdraw(*, enrollment: Enrollment, by: Person, reason: str) -> Enrollment:
+    """Take someone out of a program, with the reason. Proposals waiting for
+    them are declined; a live pairing must be ended first, deliberately."""
+    from mentorship.pairings.models import LIVE_PAIRING_STATUSES, Pairing, PairingStatus
+    from mentorship.programs.selectors import programs_administered_by
+
+    if not programs_administered_by(by).filter(pk=enrollment.program_id).exists():
+        raise PermissionDenied("Only the admins of this program can withdraw people from it.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why they leave the program."})
+    side = "mentee" if enrollment.role == EnrollmentRole.MENTEE else "mentor"
+    theirs = Pairing.objects.filter(
+        program_id=enrollment.program_id, **{side: enrollment.person_id}
+    )
+    with transaction.atomic():
+        locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        if locked.status == EnrollmentStatus.WITHDRAWN:
+            raise ValidationError({"status": "They have already been withdrawn."})
+        live = theirs.filter(status__in=LIVE_PAIRING_STATUSES).count()
+        if live:
+            raise ValidationError(
+                {"status": f"They are in {live} live pairing(s) here; end those first."}
+            )
+        declined = theirs.filter(status=PairingStatus.PROPOSED).update(
+            status=PairingStatus.DECLINED,
+            closed_at=timezone.now(),
+            close_reason=f"Withdrawn from the program: {reason.strip()}"[:500],
+        )
+        locked.status = EnrollmentStatus.WITHDRAWN
+        locked.withdrawn_at = timezone.now()
+        locked.withdrawn_reason = reason.strip()
+        locked.save(update_fields=["status", "withdrawn_at", "withdrawn_reason", "updated_at"])
+        audit_record(
+            actor=by,
+            action="enrollment.withdrawn",
+            target=locked,
+            program=locked.program,
+            data={"proposals_declined": declined},
+        )
+    return locked
