@@ -101,3 +101,23 @@ def enrollments_visible_to(viewer: Person) -> QuerySet[Enrollment]:
     return enrollments.filter(
         Q(person=viewer) | Q(program__in=programs_administered_by(viewer).order_by().values("pk"))
     )
+
+
+def program_roster(program: Program) -> QuerySet[Enrollment]:
+    """A program's people for its admins: mentees then mentors, each with
+    their open pairings here (a mentor's load), in one query plus the
+    focus areas."""
+    open_here = Pairing.objects.filter(
+        program=OuterRef("program_id"),
+        status__in=[PairingStatus.PROPOSED, PairingStatus.ACTIVE, PairingStatus.PAUSED],
+    )
+    return (
+        Enrollment.objects.filter(program=program)
+        .select_related("person__department")
+        .prefetch_related("focus_competencies")
+        .annotate(
+            as_mentee=subquery_count(open_here.filter(mentee=OuterRef("person_id")), "program"),
+            as_mentor=subquery_count(open_here.filter(mentor=OuterRef("person_id")), "program"),
+        )
+        .order_by("-status", "role", "person__full_name")
+    )

@@ -1,10 +1,17 @@
 from django.urls import path
 
 from mentorship.pairings import matching_views
+from mentorship.programs import views
 
 app_name = "programs"
 
 urlpatterns = [
+    path("<int:program_id>/people/", views.people, name="people"),
+    path(
+        "<int:program_id>/people/<int:enrollment_id>/withdraw/",
+        views.withdraw,
+        name="withdraw",
+    ),
     path("<int:program_id>/matching/", matching_views.matching_page, name="matching"),
     path(
         "<int:program_id>/matching/runs/<int:run_id>/progress/",

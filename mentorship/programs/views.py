@@ -1,0 +1,112 @@
+"""The people of a program, for its admins: enroll, see who waits, withdraw."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from mentorship.people.auth import AuthenticatedHttpRequest
+from mentorship.people.models import Competency, Person
+from mentorship.programs import selectors, services
+from mentorship.programs.models import Enrollment, EnrollmentRole, Program
+
+
+class EnrollForm(forms.Form):
+    email = forms.EmailField(label="Email of the person")
+    role = forms.ChoiceField(choices=EnrollmentRole.choices, widget=forms.RadioSelect)
+    focus_competencies = forms.ModelMultipleChoiceField(
+        queryset=Competency.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Focus areas (mentees)",
+    )
+    capacity = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=20,
+        label="Capacity (mentors)",
+        help_text="How many mentees in this program; their usual capacity when left empty.",
+    )
+
+    def clean_email(self) -> Person:
+        email = self.cleaned_data["email"].strip().lower()
+        person = Person.objects.filter(email=email, is_active=True).first()
+        if person is None:
+            raise ValidationError(f"Nobody with the address {email} works here; import them first.")
+        return person
+
+
+def _program(person: Person, program_id: int) -> Program:
+    program = selectors.programs_administered_by(person).filter(pk=program_id).first()
+    if program is None:
+        raise Http404
+    return program
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def people(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    program = _program(request.user, program_id)
+    form = EnrollForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.enrollment_create(
+                program=program,
+                person=data["email"],
+                role=data["role"],
+                by=request.user,
+                focus_competencies=data["focus_competencies"]
+                if data["role"] == EnrollmentRole.MENTEE
+                else [],
+                capacity=data["capacity"] if data["role"] == EnrollmentRole.MENTOR else None,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error("email" if field in ("person", "program") else field, errors)
+        else:
+            messages.success(request, f"{data['email']} is enrolled as a {data['role']}.")
+            return redirect("programs:people", program_id=program.pk)
+    roster = list(selectors.program_roster(program))
+    return render(
+        request,
+        "programs/people.html",
+        {
+            "program": program,
+            "form": form,
+            "mentees": [e for e in roster if e.role == EnrollmentRole.MENTEE],
+            "mentors": [e for e in roster if e.role == EnrollmentRole.MENTOR],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def withdraw(
+    request: AuthenticatedHttpRequest, program_id: int, enrollment_id: int
+) -> HttpResponse:
+    program = _program(request.user, program_id)
+    enrollment = (
+        Enrollment.objects.filter(program=program, pk=enrollment_id)
+        .select_related("person")
+        .first()
+    )
+    if enrollment is None:
+        raise Http404
+    try:
+        services.enrollment_withdraw(
+            enrollment=enrollment, by=request.user, reason=request.POST.get("reason", "")
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as exc:
+        messages.error(request, f"{enrollment.person}: {' '.join(exc.messages)}")
+    else:
+        messages.success(request, f"{enrollment.person} is withdrawn from {program}.")
+    return redirect("programs:people", program_id=program.pk)

@@ -1,0 +1,87 @@
+"""The people of a program, for its admins: enroll, see who waits, withdraw."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from mentorship.programs.models import Enrollment, EnrollmentStatus
+from tests.factories import EnrollmentFactory, PersonFactory, competency
+from tests.fixtures.personas import Personas
+from tests.helpers import assert_constant_queries
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(person: Any) -> Client:
+    client = Client()
+    client.force_login(person)
+    return client
+
+
+@pytest.mark.parametrize(
+    "persona", ["hr", "program_admin", "mentor", "mentee", "line_manager", "outsider"]
+)
+def test_only_program_admins_see_the_roster(personas: Personas, persona: str) -> None:
+    url = f"/programs/{personas.program.pk}/people/"
+    response = signed_in(getattr(personas, persona)).get(url)
+    if persona in ("hr", "program_admin"):
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Mira Mentee" in html
+        assert "1 of 2" in html  # the mentor's load against capacity
+    else:
+        assert response.status_code == 404
+
+
+def test_enroll_with_clear_errors_then_withdraw(personas: Personas) -> None:
+    client = signed_in(personas.program_admin)
+    url = f"/programs/{personas.program.pk}/people/"
+    unknown = client.post(url, {"email": "nobody@x.io", "role": "mentee"})
+    assert unknown.status_code == 400
+    assert "Nobody with the address nobody@x.io works here; import them first." in (
+        unknown.content.decode()
+    )
+    twice = client.post(url, {"email": personas.mentee.email, "role": "mentee"})
+    assert twice.status_code == 400
+    assert "is already enrolled" in twice.content.decode()
+
+    newcomer = PersonFactory.create(email="nia@x.io", full_name="Nia New")
+    done = client.post(
+        url,
+        {
+            "email": "NIA@x.io",
+            "role": "mentee",
+            "focus_competencies": [competency("conflict-resolution").pk],
+        },
+        follow=True,
+    )
+    assert "Nia New is enrolled as a mentee." in done.content.decode()
+    enrollment = Enrollment.objects.get(person=newcomer)
+    assert list(enrollment.focus_competencies.values_list("slug", flat=True)) == [
+        "conflict-resolution"
+    ]
+    assert "<strong>waiting</strong>" in done.content.decode()
+
+    no_reason = client.post(f"{url}{enrollment.pk}/withdraw/", {"reason": ""}, follow=True)
+    assert "Say why they leave the program." in no_reason.content.decode()
+    withdrawn = client.post(f"{url}{enrollment.pk}/withdraw/", {"reason": "Moved"}, follow=True)
+    assert "is withdrawn from" in withdrawn.content.decode()
+    enrollment.refresh_from_db()
+    assert enrollment.status == EnrollmentStatus.WITHDRAWN
+
+
+def test_roster_queries_do_not_grow(personas: Personas) -> None:
+    client = signed_in(personas.hr)
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            enrollment = EnrollmentFactory.create(program=personas.program)
+            enrollment.focus_competencies.set([competency("coaching-and-feedback")])
+
+    def action() -> None:
+        assert client.get(f"/programs/{personas.program.pk}/people/").status_code == 200
+
+    assert_constant_queries(action, grow, at_most=12)
