@@ -17,6 +17,7 @@ from mentorship.pairings import selectors, services
 from mentorship.pairings.models import (
     ChangeRequestStatus,
     MatchingRun,
+    MatchingRunStatus,
     Milestone,
     MilestoneStatus,
     Pairing,
@@ -306,6 +307,15 @@ class ChangeRequestViewSet(
 # Matching
 
 
+class MatchingRunFilter(StrictFilterSet):
+    program = IdFilter(field_name="program_id", label="Program id")
+    status = django_filters.ChoiceFilter(choices=MatchingRunStatus.choices)
+
+    class Meta:
+        model = MatchingRun
+        fields = ["program", "status"]
+
+
 @extend_schema_view(
     list=extend_schema(tags=["matching"]),
     retrieve=extend_schema(tags=["matching"]),
@@ -331,7 +341,7 @@ class MatchingRunViewSet(
     not place and why."""
 
     serializer_class = MatchingRunSerializer
-    filterset_fields = ["program", "status"]
+    filterset_class = MatchingRunFilter
     cursor_ordering = ("-created_at", "-id")
 
     def scoped_queryset(self, viewer: Person) -> QuerySet[MatchingRun]:

@@ -31,6 +31,7 @@ from mentorship.people.serializers import (
     TokenCreatedSerializer,
     TokenRequestSerializer,
 )
+from mentorship.programs.selectors import programs_administered_by
 
 
 class MeView(APIView):
@@ -248,11 +249,18 @@ class PersonImportViewSet(
         payload = PersonImportInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         upload = payload.validated_data["file"]
+        program = None
+        if (program_id := payload.validated_data.get("program")) is not None:
+            program = programs_administered_by(person).filter(pk=program_id).first()
+            if program is None:
+                raise exceptions.ValidationError(
+                    {"program": [f'Invalid pk "{program_id}" - object does not exist.']}
+                )
         person_import = services.person_import_start(
             uploaded_by=person,
             filename=upload.name or "people.csv",
             content=upload.read(),
-            program=payload.validated_data.get("program"),
+            program=program,
         )
         return Response(self.get_serializer(person_import).data, status=status.HTTP_202_ACCEPTED)
 

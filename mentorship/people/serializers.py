@@ -5,11 +5,10 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from mentorship.core.api.fields import IdRelatedField, StrictBooleanField, StrictCharField
+from mentorship.core.api.fields import MAX_ID, StrictBooleanField, StrictCharField
 from mentorship.core.timezones import time_zone_choices
 from mentorship.people.models import ApiToken, Competency, Department, Person, PersonImport
 from mentorship.people.selectors import roles_for
-from mentorship.programs.models import Program
 
 
 class DepartmentSerializer(serializers.ModelSerializer[Department]):
@@ -184,11 +183,12 @@ class PersonImportInputSerializer(serializers.Serializer[Any]):
             "(competency names separated by ;), role (mentee or mentor; needs program)."
         )
     )
-    program = IdRelatedField(
-        queryset=Program.objects.all(),
+    # A form field arrives as text: a plain integer, looked up by the view.
+    program = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
         required=False,
-        allow_null=True,
-        help_text="Enroll rows that have a role in this program.",
+        help_text="Enroll rows that have a role in this program you run (leave out for none).",
     )
 
     def validate_file(self, value: Any) -> Any:

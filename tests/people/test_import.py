@@ -397,3 +397,34 @@ def test_imports_list_queries(personas: Personas, client_for: Any) -> None:
         assert client.get("/api/v1/people/imports/").status_code == 200
 
     assert_constant_queries(action, grow, at_most=5)
+
+
+def test_api_import_enrolls_in_a_program_given_as_a_form_field(
+    personas: Personas,
+    client_for: Any,
+    celery_eager: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(personas.hr)
+    upload = SimpleUploadedFile("people.csv", csv_bytes("nova@x.io,Nova,,,,UTC,,,mentor"))
+    with django_capture_on_commit_callbacks(execute=True):
+        created = client.post(
+            "/api/v1/people/imports/",
+            {"file": upload, "program": str(personas.program.pk)},
+            format="multipart",
+        )
+    assert created.status_code == 202, created.content
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/api/v1/people/imports/{created.json()['id']}/commit/")
+    assert Enrollment.objects.filter(
+        program=personas.program, person__email="nova@x.io", role="mentor"
+    ).exists()
+    unknown = client.post(
+        "/api/v1/people/imports/",
+        {"file": SimpleUploadedFile("p.csv", csv_bytes("a@x.io,A,,,,,,,")), "program": "999999"},
+        format="multipart",
+    )
+    assert unknown.status_code == 400
+    assert "program" in unknown.json()["error"]["fields"]
