@@ -5,7 +5,8 @@ loads the people into the small frozen records below, and this module returns
 proposals with a score between 0 and 1 and an explanation a person can read.
 
 Hard rules (a pair breaking one is never proposed): not the same person;
-neither is in the other's management chain; the mentor has a free slot.
+neither is in the other's management chain; the mentor has a free slot; a
+program admin has not already declined this pair.
 
 Soft score: a weighted mean of four parts, each between 0 and 1 —
 
@@ -65,6 +66,8 @@ class Mentee:
     utc_offset_minutes: int = 0
     # Everyone above this person in the reporting line.
     managers: frozenset[int] = frozenset()
+    # Mentors a program admin already declined for this mentee.
+    declined: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,8 @@ def blocking_rule(mentee: Mentee, mentor: Mentor) -> str | None:
         return f"{mentor.name} is in {mentee.name}'s management chain"
     if mentee.id in mentor.managers:
         return f"{mentee.name} is in {mentor.name}'s management chain"
+    if mentor.id in mentee.declined:
+        return f"{mentor.name} was declined for {mentee.name}"
     return None
 
 
@@ -194,7 +199,7 @@ class _Matrices:
         self.feasible = np.ones(shared.shape, dtype=bool)
         mentor_index = {mentor.id: index for index, mentor in enumerate(mentors)}
         for row, mentee in enumerate(mentees):
-            for blocked in (mentee.id, *mentee.managers):
+            for blocked in (mentee.id, *mentee.managers, *mentee.declined):
                 if (blocked_col := mentor_index.get(blocked)) is not None:
                     self.feasible[row, blocked_col] = False
         mentee_index = {mentee.id: index for index, mentee in enumerate(mentees)}

@@ -20,6 +20,11 @@ class PairingStatus(models.TextChoices):
 OPEN_PAIRING_STATUSES = (PairingStatus.PROPOSED, PairingStatus.ACTIVE, PairingStatus.PAUSED)
 # The pair is working together and may log check-ins.
 LIVE_PAIRING_STATUSES = (PairingStatus.ACTIVE, PairingStatus.PAUSED)
+# A mentee with a pairing in one of these states has had their mentor in this
+# program: matching and recommendations leave them be.
+PAIRED_STATUSES = (*OPEN_PAIRING_STATUSES, PairingStatus.COMPLETED, PairingStatus.ENDED)
+# What a new matching run writes on the proposals it replaces.
+REPLACED_BY_MATCHING = "Replaced by a new matching run."
 
 
 class PairingSource(models.TextChoices):

@@ -13,6 +13,8 @@ from mentorship.core.queries import subquery_count
 from mentorship.pairings import matching
 from mentorship.pairings.models import (
     OPEN_PAIRING_STATUSES,
+    PAIRED_STATUSES,
+    REPLACED_BY_MATCHING,
     MatchingRun,
     Milestone,
     MilestoneStatus,
@@ -210,7 +212,9 @@ def matching_cohort(
         mentee_enrollments = mentee_enrollments.filter(person_id__in=mentee_ids)
     else:
         mentee_enrollments = mentee_enrollments.exclude(
-            person_id__in=open_pairings.values("mentee_id")
+            person_id__in=Pairing.objects.filter(
+                program=program, status__in=PAIRED_STATUSES
+            ).values("mentee_id")
         )
     mentor_enrollments = (
         Enrollment.objects.filter(
@@ -230,6 +234,14 @@ def matching_cohort(
     )
     mentee_rows = list(mentee_enrollments)
     mentor_rows = list(mentor_enrollments)
+    # Pairs a program admin declined are never proposed again.
+    declined: dict[int, set[int]] = {}
+    for mentee_id, mentor_id in (
+        Pairing.objects.filter(program=program, status=PairingStatus.DECLINED)
+        .exclude(close_reason=REPLACED_BY_MATCHING)
+        .values_list("mentee_id", "mentor_id")
+    ):
+        declined.setdefault(mentee_id, set()).add(mentor_id)
     chains = _chains({e.person_id for e in mentee_rows} | {e.person_id for e in mentor_rows})
 
     def years(person: Person) -> float | None:
@@ -245,6 +257,7 @@ def matching_cohort(
             department_id=e.person.department_id,
             utc_offset_minutes=_utc_offset_minutes(e.person.time_zone, now),
             managers=chains[e.person_id],
+            declined=frozenset(declined.get(e.person_id, ())),
         )
         for e in mentee_rows
     ]
@@ -322,9 +335,7 @@ def mentor_recommendations(
     cohort = matching_cohort(program, mentee_ids={mentee.pk})
     if not cohort.mentees:
         return []
-    if Pairing.objects.filter(
-        program=program, mentee=mentee, status__in=OPEN_PAIRING_STATUSES
-    ).exists():
+    if Pairing.objects.filter(program=program, mentee=mentee, status__in=PAIRED_STATUSES).exists():
         return []
     return matching.rank_mentors(
         cohort.mentees[0], cohort.mentors, cohort.weights, cohort.competency_names, limit=limit
@@ -339,7 +350,7 @@ def programs_waiting_for_a_mentor(mentee: Person) -> QuerySet[Program]:
         enrollments__role=EnrollmentRole.MENTEE,
         enrollments__status=EnrollmentStatus.ACTIVE,
     ).exclude(
-        pk__in=Pairing.objects.filter(mentee=mentee, status__in=OPEN_PAIRING_STATUSES).values(
+        pk__in=Pairing.objects.filter(mentee=mentee, status__in=PAIRED_STATUSES).values(
             "program_id"
         )
     )

@@ -21,6 +21,7 @@ from mentorship.notifications.links import ActionLink
 from mentorship.pairings.matching import assign_cohort
 from mentorship.pairings.models import (
     OPEN_PAIRING_STATUSES,
+    REPLACED_BY_MATCHING,
     UNFINISHED_RUN_STATUSES,
     ChangeRequestKind,
     ChangeRequestStatus,
@@ -157,6 +158,21 @@ def pairing_propose(
     return pairing
 
 
+def _cancel_pending_reminders(pairing: Pairing) -> int:
+    """A closed pairing needs no more milestone reminders; say so in the log
+    rather than leave them pending until their turn."""
+    from mentorship.notifications.models import Notification, NotificationStatus
+
+    return (
+        Notification.objects.filter(pairing=pairing, status=NotificationStatus.PENDING)
+        .exclude(kind="pairing_feedback")
+        .update(
+            status=NotificationStatus.CANCELLED,
+            last_error="Not sent: the pairing closed first.",
+        )
+    )
+
+
 def _with_article(word: str) -> str:
     return f"{'An' if word[:1] in 'aeiou' else 'A'} {word}"
 
@@ -185,6 +201,8 @@ def _transition(
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.save(update_fields=["status", "updated_at", *fields])
+        if to in (PairingStatus.COMPLETED, PairingStatus.ENDED):
+            _cancel_pending_reminders(locked)
         audit_record(
             actor=by,
             action=f"pairing.{to}",
@@ -520,7 +538,7 @@ def matching_execute(*, run: MatchingRun, now: dt.datetime | None = None) -> Mat
             ).update(
                 status=PairingStatus.DECLINED,
                 closed_at=now,
-                close_reason="Replaced by a new matching run.",
+                close_reason=REPLACED_BY_MATCHING,
                 updated_at=now,
             )
             cohort = matching_cohort(program, now=now)
@@ -636,9 +654,13 @@ def pairing_replace_mentor(*, pairing: Pairing, mentor: Person, by: Person) -> P
         proposal = scored.get(mentor.pk)
         before = locked.mentor_id
         locked.mentor = mentor
+        # HR's own choice now: a later matching run leaves it in place.
+        locked.source = PairingSource.MANUAL
         locked.match_score = proposal.score if proposal else None
         locked.match_explanation = [part.as_dict() for part in proposal.parts] if proposal else []
-        locked.save(update_fields=["mentor", "match_score", "match_explanation", "updated_at"])
+        locked.save(
+            update_fields=["mentor", "source", "match_score", "match_explanation", "updated_at"]
+        )
         audit_record(
             actor=by,
             action="pairing.mentor_replaced",

@@ -18,6 +18,7 @@ from mentorship.notifications.models import SignedLinkUse
 from mentorship.pairings import selectors, services
 from mentorship.pairings.models import (
     LIVE_PAIRING_STATUSES,
+    ChangeRequestStatus,
     Milestone,
     Pairing,
     PairingOutcome,
@@ -26,7 +27,7 @@ from mentorship.pairings.models import (
 )
 from mentorship.people.auth import AuthenticatedHttpRequest
 from mentorship.people.models import Person
-from mentorship.people.selectors import roles_for
+from mentorship.people.selectors import VISIBLE_TO_PARTICIPANTS, roles_for
 from mentorship.programs.selectors import program_overview_for_admin, programs_administered_by
 
 
@@ -44,9 +45,19 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 
     if roles.is_program_admin:
         context["programs"] = list(program_overview_for_admin(person))
+        context["open_requests"] = list(
+            selectors.change_requests_visible_to(person)
+            .filter(
+                status=ChangeRequestStatus.OPEN,
+                pairing__program__in=programs_administered_by(person).values("pk"),
+            )
+            .select_related("pairing__mentee", "pairing__mentor")
+            .order_by("created_at")
+        )
 
+    # Proposals and declined proposals are HR's business, not a pairing yet.
     visible = selectors.with_milestone_progress(
-        selectors.pairings_visible_to(person),
+        selectors.pairings_visible_to(person).filter(status__in=VISIBLE_TO_PARTICIPANTS),
         today=today,
     ).order_by("-starts_on", "-id")
     if roles.is_mentee:
@@ -128,12 +139,18 @@ def pairing_detail(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpRe
     today = today_for(person)
     member = selectors.is_pair_member(person, pairing)
     admin = programs_administered_by(person).filter(pk=pairing.program_id).exists()
+    timeline = selectors.milestone_timeline(pairing, today=today)
+    closed = pairing.status in (PairingStatus.COMPLETED, PairingStatus.ENDED)
     return render(
         request,
         "pairings/detail.html",
         {
             "pairing": pairing,
-            "timeline": selectors.milestone_timeline(pairing, today=today),
+            "timeline": timeline,
+            # Once closed, what was left open is history, not overdue.
+            "left_open": [*timeline.overdue, *timeline.this_week, *timeline.upcoming]
+            if closed
+            else None,
             "today": today,
             "is_member": member,
             "is_admin": admin,
@@ -151,7 +168,7 @@ def pairing_detail(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpRe
 MANAGE_DONE = {
     "request_pause": "Your request to pause is with the program admins.",
     "request_end": "Your request to end the pairing is with the program admins.",
-    "approve_request": "The request is approved.",
+    "approve_request": "The request is approved; the pairing is {status}.",
     "decline_request": "The request is declined.",
     "pause": "The pairing is paused.",
     "resume": "The pairing is active again.",
@@ -231,7 +248,11 @@ def pairing_manage(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpRe
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, MANAGE_DONE[action])
+        pairing.refresh_from_db()
+        messages.success(
+            request,
+            MANAGE_DONE[action].format(status=pairing.get_status_display().lower()),
+        )
     return redirect("pairings:detail", pairing_id=pairing.pk)
 
 

@@ -70,6 +70,8 @@ class Snapshot:
     people: dict[str, ExistingPerson] = field(default_factory=dict)
     competencies: dict[str, int] = field(default_factory=dict)
     departments: dict[str, str] = field(default_factory=dict)
+    # email → role, for active enrollments in the program the file enrolls in.
+    enrolled: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -314,6 +316,14 @@ class _RowChecker:
             self.error("role", f"“{row.get('role')}” is not a role; use mentee or mentor.")
         elif role and not self.program_chosen:
             self.error("role", "Choose the program to enroll people in, or leave roles empty.")
+        elif (
+            role
+            and (current := self.snapshot.enrolled.get(row.get("email", "").lower()))
+            and current != role
+        ):
+            self.error(
+                "role", f"Already a {current} in this program; a person has one role per program."
+            )
         return role
 
     def _department(self, row: Mapping[str, str]) -> str | None:
@@ -402,21 +412,18 @@ def _check_cycles(plan: ImportPlan, snapshot: Snapshot, in_file: dict[str, Plann
         existing = snapshot.people.get(email)
         return existing.manager_email if existing else None
 
-    reported: set[str] = set()
+    # Every row in a loop is flagged (each must change for the file to pass).
     for planned in plan.rows:
         path = [planned.email]
         current = manager_of(planned.email)
         while current is not None and len(path) <= len(in_file) + len(snapshot.people):
             if current in path:
-                loop = [*path[path.index(current) :], current]
-                key = min(loop[:-1])
-                if planned.email in loop and key not in reported:
-                    reported.add(key)
+                if current == planned.email:
                     plan.errors.append(
                         RowError(
                             planned.row,
                             "manager_email",
-                            "This makes a reporting cycle: " + " → ".join(loop) + ".",
+                            "This makes a reporting cycle: " + " → ".join([*path, current]) + ".",
                         )
                     )
                 break

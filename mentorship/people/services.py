@@ -164,8 +164,8 @@ PREVIEW_ROWS = 50
 ERRORS_KEPT = 1000
 
 
-def _import_snapshot() -> imports.Snapshot:
-    """The company as the import sees it, in four queries."""
+def _import_snapshot(program_id: int | None = None) -> imports.Snapshot:
+    """The company as the import sees it, in five queries."""
     expertise: dict[int, set[int]] = {}
     for person_id, competency_id in Person.expertise.through.objects.values_list(
         "person_id", "competency_id"
@@ -199,7 +199,18 @@ def _import_snapshot() -> imports.Snapshot:
         competencies[name.lower()] = pk
         competencies[slug.lower()] = pk
     departments = {name.lower(): name for name in Department.objects.values_list("name", flat=True)}
-    return imports.Snapshot(people=people, competencies=competencies, departments=departments)
+    enrolled: dict[str, str] = {}
+    if program_id is not None:
+        from mentorship.programs.models import Enrollment, EnrollmentStatus
+
+        enrolled = dict(
+            Enrollment.objects.filter(
+                program_id=program_id, status=EnrollmentStatus.ACTIVE
+            ).values_list("person__email", "role")
+        )
+    return imports.Snapshot(
+        people=people, competencies=competencies, departments=departments, enrolled=enrolled
+    )
 
 
 def person_import_start(
@@ -250,7 +261,7 @@ def _plan(person_import: PersonImport, *, report_progress: bool) -> imports.Impo
     return imports.plan_import(
         columns,
         rows,
-        _import_snapshot(),
+        _import_snapshot(person_import.program_id),
         today=timezone.localdate(),
         program_chosen=person_import.program_id is not None,
         progress=progress if report_progress else None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from mentorship.core.queries import subquery_count
 from mentorship.pairings.models import Pairing, PairingStatus
@@ -111,6 +111,11 @@ def program_roster(program: Program) -> QuerySet[Enrollment]:
         program=OuterRef("program_id"),
         status__in=[PairingStatus.PROPOSED, PairingStatus.ACTIVE, PairingStatus.PAUSED],
     )
+    latest = (
+        Pairing.objects.filter(program=OuterRef("program_id"), mentee=OuterRef("person_id"))
+        .exclude(status=PairingStatus.DECLINED)
+        .order_by("-created_at")
+    )
     return (
         Enrollment.objects.filter(program=program)
         .select_related("person__department")
@@ -118,6 +123,10 @@ def program_roster(program: Program) -> QuerySet[Enrollment]:
         .annotate(
             as_mentee=subquery_count(open_here.filter(mentee=OuterRef("person_id")), "program"),
             as_mentor=subquery_count(open_here.filter(mentor=OuterRef("person_id")), "program"),
+            # A mentee's latest pairing here that is not a declined proposal.
+            pairing_id=Subquery(latest.values("pk")[:1]),
+            pairing_status=Subquery(latest.values("status")[:1]),
+            pairing_mentor=Subquery(latest.values("mentor__full_name")[:1]),
         )
         .order_by("-status", "role", "person__full_name")
     )

@@ -93,6 +93,14 @@ def enrollment_create(
         raise ValidationError({"person": f"{person} has no active account."})
     if role != EnrollmentRole.MENTOR and capacity is not None:
         raise ValidationError({"capacity": "Only mentors have a capacity."})
+    other_role = Enrollment.objects.filter(
+        program=program, person=person, status=EnrollmentStatus.ACTIVE
+    ).exclude(role=role)
+    if other_role.exists():
+        other = EnrollmentRole.MENTOR if role == EnrollmentRole.MENTEE else EnrollmentRole.MENTEE
+        raise ValidationError(
+            {"role": f"{person} is already a {other} in {program}; one role per program."}
+        )
     withdrawn = Enrollment.objects.filter(
         program=program, person=person, role=role, status=EnrollmentStatus.WITHDRAWN
     ).first()

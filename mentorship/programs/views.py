@@ -72,6 +72,10 @@ def people(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
         else:
             messages.success(request, f"{data['email']} is enrolled as a {data['role']}.")
             return redirect("programs:people", program_id=program.pk)
+    if form.errors:
+        # The form is at the foot of a long page: say so where people look.
+        problems = " ".join(str(error) for errors in form.errors.values() for error in errors)
+        messages.error(request, f"Not enrolled: {problems}")
     roster = list(selectors.program_roster(program))
     return render(
         request,
@@ -108,5 +112,7 @@ def withdraw(
     except ValidationError as exc:
         messages.error(request, f"{enrollment.person}: {' '.join(exc.messages)}")
     else:
-        messages.success(request, f"{enrollment.person} is withdrawn from {program}.")
+        messages.success(
+            request, f"{enrollment.person} is withdrawn as a {enrollment.role} from {program}."
+        )
     return redirect("programs:people", program_id=program.pk)

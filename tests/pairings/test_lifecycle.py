@@ -169,7 +169,7 @@ def test_on_the_page_the_mentee_asks_and_the_admin_approves(personas: Personas) 
         {"action": "approve_request", "change_request": change.pk},
         follow=True,
     )
-    assert "The request is approved." in done.content.decode()
+    assert "The request is approved; the pairing is ended early." in done.content.decode()
     personas.pairing.refresh_from_db()
     assert personas.pairing.status == PairingStatus.ENDED
     recorded = admin.post(
@@ -186,3 +186,28 @@ def test_an_illegal_move_on_the_page_says_why(personas: Personas) -> None:
         f"/pairings/{personas.pairing.pk}/manage/", {"action": "resume"}, follow=True
     )
     assert "An active pairing cannot become active." in response.content.decode()
+
+
+def test_closing_cancels_pending_milestone_reminders(personas: Personas) -> None:
+    from mentorship.notifications.models import Notification
+    from mentorship.notifications.services import notifications_sweep
+
+    notifications_sweep()
+    pending = Notification.objects.filter(pairing=personas.pairing, status="pending")
+    assert pending.exclude(kind="pairing_feedback").exists()
+    pairing_end(pairing=personas.pairing, by=personas.hr, reason="Left the company")
+    assert not pending.exclude(kind="pairing_feedback").exists()
+    cancelled = Notification.objects.filter(pairing=personas.pairing, status="cancelled")
+    assert set(cancelled.values_list("last_error", flat=True)) == {
+        "Not sent: the pairing closed first."
+    }
+
+
+def test_hr_home_lists_open_requests(personas: Personas) -> None:
+    change_request_open(
+        pairing=personas.pairing, by=personas.mentee, kind="pause", reason="Parental leave"
+    )
+    html = signed_in(personas.program_admin).get("/").content.decode()
+    assert "Requests waiting for you (1)" in html
+    assert "Mira Mentee asks to pause the pairing of Mira Mentee with Marco Mentor" in html
+    assert "Requests waiting for you" not in signed_in(personas.mentor).get("/").content.decode()

@@ -13,6 +13,7 @@ from mentorship.pairings.models import (
     MatchingRun,
     MatchingRunStatus,
     Pairing,
+    PairingSource,
     PairingStatus,
 )
 from mentorship.people.models import Person
@@ -176,3 +177,53 @@ def test_replacing_a_mentor_rescores_and_respects_the_rules(personas: Personas) 
         )
     with pytest.raises(ValidationError, match="not enrolled as a mentor"):
         services.pairing_replace_mentor(pairing=replaced, mentor=personas.outsider, by=personas.hr)
+
+
+def test_a_rerun_respects_what_hr_decided(personas: Personas) -> None:
+    """Declined pairs are not proposed again; a mentor HR chose by hand stays;
+    a mentee whose pairing has finished is not matched again."""
+    from mentorship.pairings.services import pairing_decline, pairing_replace_mentor
+
+    people = enroll_mentees(personas)
+    run_matching(personas)
+    proposals = list(Pairing.objects.filter(status=PairingStatus.PROPOSED).order_by("pk"))
+    declined, kept = proposals
+    pairing_decline(pairing=declined, by=personas.hr, reason="They already know each other")
+    extra = PersonFactory.create(full_name="Xena Extra")
+    enrollment_create(
+        program=personas.program, person=extra, role=EnrollmentRole.MENTOR, by=personas.hr
+    )
+    kept = pairing_replace_mentor(pairing=kept, mentor=extra, by=personas.hr)
+    assert kept.source == PairingSource.MANUAL
+    personas.pairing.status = PairingStatus.COMPLETED
+    personas.pairing.save()
+
+    run_matching(personas)
+    kept.refresh_from_db()
+    assert (kept.status, kept.mentor_id) == (PairingStatus.PROPOSED, extra.pk)
+    again = Pairing.objects.filter(
+        mentee=declined.mentee, mentor=declined.mentor, status=PairingStatus.PROPOSED
+    )
+    assert not again.exists()
+    # The personas' mentee finished her pairing: not proposed anyone new.
+    assert not Pairing.objects.filter(
+        mentee=personas.mentee, status=PairingStatus.PROPOSED
+    ).exists()
+    assert people  # the three newcomers were the cohort
+
+
+def test_one_role_per_program_in_an_import(personas: Personas) -> None:
+    from mentorship.people.services import person_import_check, person_import_start
+
+    data = (f"email,full_name,role\n{personas.mentor.email},Marco Mentor,mentee\n").encode()
+    person_import = person_import_start(
+        uploaded_by=personas.hr, filename="x.csv", content=data, program=personas.program
+    )
+    checked = person_import_check(person_import=person_import)
+    assert checked.errors == [
+        {
+            "row": 2,
+            "column": "role",
+            "message": "Already a mentor in this program; a person has one role per program.",
+        }
+    ]

@@ -68,7 +68,7 @@ def test_enroll_with_clear_errors_then_withdraw(personas: Personas) -> None:
     no_reason = client.post(f"{url}{enrollment.pk}/withdraw/", {"reason": ""}, follow=True)
     assert "Say why they leave the program." in no_reason.content.decode()
     withdrawn = client.post(f"{url}{enrollment.pk}/withdraw/", {"reason": "Moved"}, follow=True)
-    assert "is withdrawn from" in withdrawn.content.decode()
+    assert "Nia New is withdrawn as a mentee from" in withdrawn.content.decode()
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.WITHDRAWN
 

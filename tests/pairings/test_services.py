@@ -20,6 +20,7 @@ from mentorship.plans.models import StepAnchor
 from mentorship.plans.schedule import step_due_on
 from mentorship.programs.models import EnrollmentRole
 from mentorship.programs.services import enrollment_create
+from tests.factories import EnrollmentFactory
 from tests.fixtures.personas import Personas
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +33,17 @@ def enroll(personas: Personas, email: str, role: str, **fields: object) -> objec
 
 
 def test_it_refuses_to_pair_a_person_with_themselves(personas: Personas) -> None:
-    enrollment_create(
-        program=personas.program, person=personas.mentor, role=EnrollmentRole.MENTEE, by=personas.hr
+    # One role per program: the service refuses a mentor as a mentee too.
+    with pytest.raises(ValidationError, match="already a mentor in Test program"):
+        enrollment_create(
+            program=personas.program,
+            person=personas.mentor,
+            role=EnrollmentRole.MENTEE,
+            by=personas.hr,
+        )
+    # Data from before that rule (written directly) still cannot pair them.
+    EnrollmentFactory.create(
+        program=personas.program, person=personas.mentor, role=EnrollmentRole.MENTEE
     )
     with pytest.raises(ValidationError, match="cannot mentor themselves"):
         services.pairing_propose(

@@ -120,8 +120,11 @@ def test_reporting_cycles_in_the_file_and_through_the_company() -> None:
         csv_bytes("a@x.io,A,,,b@x.io,,,,", "b@x.io,B,,,c@x.io,,,,", "c@x.io,C,,,a@x.io,,,,")
     )
     assert problems(in_file) == [
-        (2, "manager_email", "This makes a reporting cycle: a@x.io → b@x.io → c@x.io → a@x.io.")
+        (2, "manager_email", "This makes a reporting cycle: a@x.io → b@x.io → c@x.io → a@x.io."),
+        (3, "manager_email", "This makes a reporting cycle: b@x.io → c@x.io → a@x.io → b@x.io."),
+        (4, "manager_email", "This makes a reporting cycle: c@x.io → a@x.io → b@x.io → c@x.io."),
     ]
+    assert in_file.summary()["created"] == 0
     # The company says boss@ reports to ana@; the file makes ana@ report to boss@.
     snapshot = imports.Snapshot(
         people={
