@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.urls import reverse
 
 from mentorship.notifications.kinds import Due, ReminderKind
@@ -240,6 +240,50 @@ class MilestoneOverdue(ReminderKind):
         return {**context, "nudge": nudge, "last_nudge": nudge == OVERDUE_NUDGES}
 
 
+def _to_both_sides(
+    name: str,
+    pairings: QuerySet[Pairing],
+    *,
+    moment: str,
+    within: dt.timedelta | None = None,
+) -> Iterator[Due]:
+    """One reminder to each active side of each pairing, due on the local
+    date of ``moment`` (a datetime field) and, with ``within``, no later."""
+    content_type_id = ContentType.objects.get_for_model(Pairing).pk
+    rows = pairings.values(
+        "id",
+        "program_id",
+        moment,
+        "mentee_id",
+        "mentee__time_zone",
+        "mentee__email_weekdays_only",
+        "mentee__is_active",
+        "mentor_id",
+        "mentor__time_zone",
+        "mentor__email_weekdays_only",
+        "mentor__is_active",
+    )
+    for values in rows.iterator(chunk_size=2000):
+        row = cast(dict[str, Any], values)
+        for side in ("mentee", "mentor"):
+            if not row[f"{side}__is_active"]:
+                continue
+            time_zone = row[f"{side}__time_zone"]
+            becomes_due = local_today(row[moment], time_zone)
+            yield Due(
+                recipient_id=row[f"{side}_id"],
+                dedup_key=f"{name}:{row['id']}:{row[f'{side}_id']}",
+                becomes_due=becomes_due,
+                last_day=becomes_due + within if within is not None else None,
+                time_zone=time_zone,
+                weekdays_only=row[f"{side}__email_weekdays_only"],
+                program_id=row["program_id"],
+                pairing_id=row["id"],
+                subject_type_id=content_type_id,
+                subject_id=row["id"],
+            )
+
+
 class PairingWelcome(ReminderKind):
     name = "pairing_welcome"
     label = "Welcome to a new pairing"
@@ -247,41 +291,12 @@ class PairingWelcome(ReminderKind):
     template = "pairing_welcome"
 
     def due(self, *, now: dt.datetime) -> Iterator[Due]:
-        content_type_id = ContentType.objects.get_for_model(Pairing).pk
-        rows = Pairing.objects.filter(
+        activated = Pairing.objects.filter(
             status=PairingStatus.ACTIVE,
             activated_at__gte=now - WELCOME_WITHIN,
             activated_at__lte=now,
-        ).values(
-            "id",
-            "program_id",
-            "activated_at",
-            "mentee_id",
-            "mentee__time_zone",
-            "mentee__email_weekdays_only",
-            "mentee__is_active",
-            "mentor_id",
-            "mentor__time_zone",
-            "mentor__email_weekdays_only",
-            "mentor__is_active",
         )
-        for values in rows.iterator(chunk_size=2000):
-            row = cast(dict[str, Any], values)
-            for side in ("mentee", "mentor"):
-                if not row[f"{side}__is_active"]:
-                    continue
-                time_zone = row[f"{side}__time_zone"]
-                yield Due(
-                    recipient_id=row[f"{side}_id"],
-                    dedup_key=f"{self.name}:{row['id']}:{row[f'{side}_id']}",
-                    becomes_due=local_today(row["activated_at"], time_zone),
-                    time_zone=time_zone,
-                    weekdays_only=row[f"{side}__email_weekdays_only"],
-                    program_id=row["program_id"],
-                    pairing_id=row["id"],
-                    subject_type_id=content_type_id,
-                    subject_id=row["id"],
-                )
+        return _to_both_sides(self.name, activated, moment="activated_at")
 
     def still_wanted(self, notification: Notification) -> bool:
         return Pairing.objects.filter(
@@ -318,43 +333,12 @@ class PairingFeedbackRequest(ReminderKind):
     template = "pairing_feedback"
 
     def due(self, *, now: dt.datetime) -> Iterator[Due]:
-        content_type_id = ContentType.objects.get_for_model(Pairing).pk
-        rows = Pairing.objects.filter(
+        completed = Pairing.objects.filter(
             status=PairingStatus.COMPLETED,
             closed_at__gte=now - FEEDBACK_WITHIN,
             closed_at__lte=now,
-        ).values(
-            "id",
-            "program_id",
-            "closed_at",
-            "mentee_id",
-            "mentee__time_zone",
-            "mentee__email_weekdays_only",
-            "mentee__is_active",
-            "mentor_id",
-            "mentor__time_zone",
-            "mentor__email_weekdays_only",
-            "mentor__is_active",
         )
-        for values in rows.iterator(chunk_size=2000):
-            row = cast(dict[str, Any], values)
-            for side in ("mentee", "mentor"):
-                if not row[f"{side}__is_active"]:
-                    continue
-                time_zone = row[f"{side}__time_zone"]
-                becomes_due = local_today(row["closed_at"], time_zone)
-                yield Due(
-                    recipient_id=row[f"{side}_id"],
-                    dedup_key=f"{self.name}:{row['id']}:{row[f'{side}_id']}",
-                    becomes_due=becomes_due,
-                    last_day=becomes_due + FEEDBACK_WITHIN,
-                    time_zone=time_zone,
-                    weekdays_only=row[f"{side}__email_weekdays_only"],
-                    program_id=row["program_id"],
-                    pairing_id=row["id"],
-                    subject_type_id=content_type_id,
-                    subject_id=row["id"],
-                )
+        return _to_both_sides(self.name, completed, moment="closed_at", within=FEEDBACK_WITHIN)
 
     def still_wanted(self, notification: Notification) -> bool:
         # Not once the person has already given their feedback.
