@@ -506,16 +506,14 @@ class RecommendationsView(APIView):
         query = RecommendationQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         program = _waiting_program(request, query.validated_data["program"])
-        ranked = selectors.mentor_recommendations(person_of(request), program)
-        mentors = {p.pk: p for p in Person.objects.filter(pk__in=[r.mentor_id for r in ranked])}
         rows = [
             {
-                "mentor": mentors[r.mentor_id],
+                "mentor": mentor,
                 "score": r.score,
                 "parts": [part.as_dict() for part in r.parts],
                 "explanation": r.explanation,
             }
-            for r in ranked
+            for r, mentor in selectors.recommended_mentors(person_of(request), program)
         ]
         return Response(RecommendationSerializer(rows, many=True).data)
 

@@ -16,14 +16,7 @@ from mentorship.pairings.models import MatchingRunStatus, Pairing
 from mentorship.people.auth import AuthenticatedHttpRequest
 from mentorship.people.models import Person
 from mentorship.programs.models import Program
-from mentorship.programs.selectors import programs_administered_by
-
-
-def _program(person: Person, program_id: int) -> Program:
-    program = programs_administered_by(person).filter(pk=program_id).first()
-    if program is None:
-        raise Http404
-    return program
+from mentorship.programs.views import administered_program_or_404
 
 
 def _proposal(person: Person, program: Program, pairing_id: int) -> Pairing:
@@ -37,7 +30,7 @@ def _proposal(person: Person, program: Program, pairing_id: int) -> Pairing:
 @require_http_methods(["GET", "POST"])
 def matching_page(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     person = request.user
-    program = _program(person, program_id)
+    program = administered_program_or_404(person, program_id)
     if request.method == "POST":
         try:
             services.matching_request(program=program, by=person)
@@ -68,7 +61,7 @@ def matching_progress(
     request: AuthenticatedHttpRequest, program_id: int, run_id: int
 ) -> JsonResponse:
     """What the page polls while a run is under way."""
-    program = _program(request.user, program_id)
+    program = administered_program_or_404(request.user, program_id)
     run = selectors.matching_runs_for(request.user, program).filter(pk=run_id).first()
     if run is None:
         raise Http404
@@ -93,7 +86,7 @@ class ApproveForm(forms.Form):
 @login_required
 @require_POST
 def approve_all(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
-    program = _program(request.user, program_id)
+    program = administered_program_or_404(request.user, program_id)
     form = ApproveForm(request.POST)
     if not form.is_valid():
         messages.error(request, "The first day is not a date (use YYYY-MM-DD).")
@@ -124,7 +117,7 @@ def proposal_detail(
     """One proposal: its explanation, approve or decline it, or choose
     another mentor from the ranked alternatives."""
     person = request.user
-    program = _program(person, program_id)
+    program = administered_program_or_404(person, program_id)
     pairing = _proposal(person, program, pairing_id)
     back = reverse("programs:matching", kwargs={"program_id": program.pk})
     error = None
@@ -144,8 +137,6 @@ def proposal_detail(
                     )
                     return redirect(back)
                 if data["action"] == "decline":
-                    if not data["reason"].strip():
-                        raise ValidationError({"reason": "Say why you decline this proposal."})
                     services.pairing_decline(pairing=pairing, by=person, reason=data["reason"])
                     messages.success(request, f"The proposal for {pairing.mentee} is declined.")
                     return redirect(back)
@@ -161,20 +152,15 @@ def proposal_detail(
                 error = " ".join(exc.messages)
         else:
             error = "Choose what to do with this proposal."
-    alternatives = selectors.mentor_alternatives(pairing, limit=None)
-    mentors = {
-        p.pk: p
-        for p in Person.objects.filter(pk__in=[a.mentor_id for a in alternatives]).select_related(
-            "department"
-        )
-    }
     return render(
         request,
         "programs/proposal.html",
         {
             "program": program,
             "pairing": pairing,
-            "alternatives": [(a, mentors[a.mentor_id]) for a in alternatives],
+            "alternatives": selectors.with_mentors(
+                selectors.mentor_alternatives(pairing, limit=None)
+            ),
             "error": error,
             "back": back,
         },

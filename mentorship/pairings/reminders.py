@@ -240,6 +240,19 @@ class MilestoneOverdue(ReminderKind):
         return {**context, "nudge": nudge, "last_nudge": nudge == OVERDUE_NUDGES}
 
 
+def _pair_context(notification: Notification) -> dict[str, Any]:
+    """The pairing a reminder is about, and who the recipient's partner is."""
+    pairing = Pairing.objects.select_related(
+        "program", "mentee__department", "mentor__department"
+    ).get(pk=_subject_id(notification))
+    is_mentee = notification.recipient_id == pairing.mentee_id
+    return {
+        "pairing": pairing,
+        "is_mentee": is_mentee,
+        "partner": pairing.mentor if is_mentee else pairing.mentee,
+    }
+
+
 def _to_both_sides(
     name: str,
     pairings: QuerySet[Pairing],
@@ -304,17 +317,13 @@ class PairingWelcome(ReminderKind):
         ).exists()
 
     def context(self, notification: Notification) -> dict[str, Any]:
-        pairing = Pairing.objects.select_related(
-            "program", "mentee__department", "mentor__department"
-        ).get(pk=_subject_id(notification))
-        is_mentee = notification.recipient_id == pairing.mentee_id
+        context = _pair_context(notification)
+        pairing = context["pairing"]
         kickoff = (
             pairing.milestones.filter(kind=StepKind.KICKOFF).order_by("due_on", "position").first()
         )
         return {
-            "pairing": pairing,
-            "is_mentee": is_mentee,
-            "partner": pairing.mentor if is_mentee else pairing.mentee,
+            **context,
             "kickoff": kickoff,
             "first_steps": list(
                 pairing.milestones.filter(status=MilestoneStatus.OPEN).order_by(
@@ -347,14 +356,9 @@ class PairingFeedbackRequest(ReminderKind):
         ).exists()
 
     def context(self, notification: Notification) -> dict[str, Any]:
-        pairing = Pairing.objects.select_related("program", "mentee", "mentor").get(
-            pk=_subject_id(notification)
-        )
-        is_mentee = notification.recipient_id == pairing.mentee_id
+        context = _pair_context(notification)
         return {
-            "pairing": pairing,
-            "is_mentee": is_mentee,
-            "partner": pairing.mentor if is_mentee else pairing.mentee,
+            **context,
             "feedback_url": settings.SITE_URL
-            + reverse("pairings:feedback", kwargs={"pairing_id": pairing.pk}),
+            + reverse("pairings:feedback", kwargs={"pairing_id": context["pairing"].pk}),
         }

@@ -20,6 +20,7 @@ from mentorship.pairings.models import (
     MilestoneStatus,
     Pairing,
     PairingChangeRequest,
+    PairingSource,
     PairingStatus,
 )
 from mentorship.people.models import Competency, Person
@@ -197,17 +198,17 @@ def matching_cohort(
     open_pairings = Pairing.objects.filter(program=program, status__in=OPEN_PAIRING_STATUSES)
     if exclude_pairing is not None:
         open_pairings = open_pairings.exclude(pk=exclude_pairing.pk)
-    mentee_enrollments = (
-        Enrollment.objects.filter(
-            program=program,
-            role=EnrollmentRole.MENTEE,
-            status=EnrollmentStatus.ACTIVE,
-            person__is_active=True,
+
+    def enrolled(role: str) -> QuerySet[Enrollment]:
+        return (
+            Enrollment.objects.filter(
+                program=program, role=role, status=EnrollmentStatus.ACTIVE, person__is_active=True
+            )
+            .select_related("person")
+            .order_by("person_id")
         )
-        .select_related("person")
-        .prefetch_related("focus_competencies")
-        .order_by("person_id")
-    )
+
+    mentee_enrollments = enrolled(EnrollmentRole.MENTEE).prefetch_related("focus_competencies")
     if mentee_ids is not None:
         mentee_enrollments = mentee_enrollments.filter(person_id__in=mentee_ids)
     else:
@@ -217,13 +218,7 @@ def matching_cohort(
             ).values("mentee_id")
         )
     mentor_enrollments = (
-        Enrollment.objects.filter(
-            program=program,
-            role=EnrollmentRole.MENTOR,
-            status=EnrollmentStatus.ACTIVE,
-            person__is_active=True,
-        )
-        .select_related("person")
+        enrolled(EnrollmentRole.MENTOR)
         .prefetch_related("person__expertise")
         .annotate(
             taken=subquery_count(
@@ -354,3 +349,29 @@ def programs_waiting_for_a_mentor(mentee: Person) -> QuerySet[Program]:
             "program_id"
         )
     )
+
+
+def with_mentors(ranked: list[matching.Proposal]) -> list[tuple[matching.Proposal, Person]]:
+    """Each ranked proposal with its mentor (and department), in one query."""
+    mentors = Person.objects.select_related("department").in_bulk([r.mentor_id for r in ranked])
+    return [(r, mentors[r.mentor_id]) for r in ranked]
+
+
+def recommended_mentors(mentee: Person, program: Program) -> list[tuple[matching.Proposal, Person]]:
+    return with_mentors(mentor_recommendations(mentee, program))
+
+
+def waiting_for_a_mentor(person: Person) -> list[dict[str, object]]:
+    """Each program where the person waits for a mentor: the mentors
+    recommended to them, or the request they made."""
+    waiting: list[dict[str, object]] = [
+        {"program": program, "recommendations": recommended_mentors(person, program)}
+        for program in programs_waiting_for_a_mentor(person)
+    ]
+    waiting += [
+        {"program": pairing.program, "requested": pairing}
+        for pairing in Pairing.objects.filter(
+            mentee=person, status=PairingStatus.PROPOSED, source=PairingSource.REQUEST
+        ).select_related("mentor", "program")
+    ]
+    return waiting

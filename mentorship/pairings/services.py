@@ -241,8 +241,14 @@ def pairing_activate(
 
 
 def pairing_decline(*, pairing: Pairing, by: Person | None, reason: str) -> Pairing:
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why you decline this proposal."})
     return _transition(
-        pairing, PairingStatus.DECLINED, by=by, close_reason=reason, closed_at=timezone.now()
+        pairing,
+        PairingStatus.DECLINED,
+        by=by,
+        close_reason=reason.strip(),
+        closed_at=timezone.now(),
     )
 
 

@@ -22,7 +22,6 @@ from mentorship.pairings.models import (
     Milestone,
     Pairing,
     PairingOutcome,
-    PairingSource,
     PairingStatus,
 )
 from mentorship.people.auth import AuthenticatedHttpRequest
@@ -68,37 +67,12 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             [p.pk for p in mine if p.status == "active"],
         )
     if roles.is_mentee:
-        context["waiting"] = _waiting_for_a_mentor(person)
+        context["waiting"] = selectors.waiting_for_a_mentor(person)
     if roles.is_mentor:
         context["as_mentor"] = list(visible.filter(mentor=person))
     if roles.is_line_manager:
         context["reports"] = list(visible.filter(mentee__manager=person))
     return render(request, "pairings/home.html", context)
-
-
-def _waiting_for_a_mentor(person: Person) -> list[dict[str, object]]:
-    """Each program where the person waits for a mentor: their request, if
-    they made one, or the mentors recommended to them."""
-    waiting = []
-    requested = {
-        p.program_id: p
-        for p in Pairing.objects.filter(
-            mentee=person, status=PairingStatus.PROPOSED, source=PairingSource.REQUEST
-        ).select_related("mentor", "program")
-    }
-    for program in selectors.programs_waiting_for_a_mentor(person):
-        ranked = selectors.mentor_recommendations(person, program)
-        mentors = {p.pk: p for p in Person.objects.filter(pk__in=[r.mentor_id for r in ranked])}
-        waiting.append(
-            {
-                "program": program,
-                "recommendations": [(r, mentors[r.mentor_id]) for r in ranked],
-            }
-        )
-    waiting.extend(
-        {"program": pairing.program, "requested": pairing} for pairing in requested.values()
-    )
-    return waiting
 
 
 @login_required

@@ -41,7 +41,8 @@ class EnrollForm(forms.Form):
         return person
 
 
-def _program(person: Person, program_id: int) -> Program:
+def administered_program_or_404(person: Person, program_id: int) -> Program:
+    """A program the person runs, or 404 (never 403: others do not learn it exists)."""
     program = selectors.programs_administered_by(person).filter(pk=program_id).first()
     if program is None:
         raise Http404
@@ -51,7 +52,7 @@ def _program(person: Person, program_id: int) -> Program:
 @login_required
 @require_http_methods(["GET", "POST"])
 def people(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
-    program = _program(request.user, program_id)
+    program = administered_program_or_404(request.user, program_id)
     form = EnrollForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -95,7 +96,7 @@ def people(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
 def withdraw(
     request: AuthenticatedHttpRequest, program_id: int, enrollment_id: int
 ) -> HttpResponse:
-    program = _program(request.user, program_id)
+    program = administered_program_or_404(request.user, program_id)
     enrollment = (
         Enrollment.objects.filter(program=program, pk=enrollment_id)
         .select_related("person")

@@ -12,7 +12,7 @@ from mentorship.pairings.models import MatchingRun, Pairing, PairingStatus
 from mentorship.pairings.services import matching_execute
 from mentorship.programs.models import EnrollmentRole
 from mentorship.programs.services import enrollment_create
-from tests.api.test_permission_matrix import PERSONAS, _page
+from tests.api.test_permission_matrix import PERSONAS, _page, milestones_visible
 from tests.factories import PersonFactory, competency
 from tests.fixtures.personas import Personas
 from tests.helpers import assert_constant_queries
@@ -22,17 +22,8 @@ pytestmark = pytest.mark.django_db
 ADMINS = {"hr", "program_admin"}
 
 
-def pairings_visible(persona: str) -> set[str]:
-    return {
-        "hr": {"pairing", "other_pairing"},
-        "program_admin": {"pairing", "other_pairing"},
-        "mentor": {"pairing"},
-        "mentee": {"pairing"},
-        "line_manager": {"pairing"},
-        "other_mentor": {"other_pairing"},
-        "other_mentee": {"other_pairing"},
-        "outsider": set(),
-    }[persona]
+# A milestone is visible exactly when its pairing is.
+pairings_visible = milestones_visible
 
 
 def with_proposal(personas: Personas) -> tuple[MatchingRun, Pairing]:

@@ -9,22 +9,14 @@ from django.test import Client
 
 from mentorship.pairings.models import MatchingRun, MatchingRunStatus, Pairing, PairingStatus
 from tests.api.test_pairings_api import with_proposal
+from tests.api.test_permission_matrix import PERSONAS as MATRIX_PERSONAS
 from tests.factories import PairingFactory
 from tests.fixtures.personas import Personas
 from tests.helpers import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = [
-    "hr",
-    "program_admin",
-    "mentor",
-    "mentee",
-    "line_manager",
-    "other_mentor",
-    "other_mentee",
-    "outsider",
-]
+PERSONAS = [name for name in MATRIX_PERSONAS if name != "anonymous"]
 
 
 def signed_in(person: Any) -> Client:
