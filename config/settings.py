@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "mentorship.programs",
     "mentorship.pairings",
     "mentorship.checkins",
+    "mentorship.feeds",
+    "mentorship.insights",
     "mentorship.notifications",
     "mentorship.audit",
     "mentorship.demo",
@@ -336,6 +338,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StepKindEnum": "mentorship.plans.models.StepKind",
         "ChangeRequestKindEnum": "mentorship.pairings.models.ChangeRequestKind",
+        "StepOwnerEnum": "mentorship.plans.models.StepOwner",
+        "CheckInKindEnum": "mentorship.checkins.models.CheckInKind",
+        "ActionItemOwnerEnum": "mentorship.checkins.serializers.ACTION_ITEM_OWNERS",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -418,6 +423,10 @@ SCAFFOLD_REMINDER_KINDS = [
     "mentorship.pairings.reminders.MilestoneDueSoon",
     "mentorship.pairings.reminders.MilestoneOverdue",
     "mentorship.pairings.reminders.PairingFeedbackRequest",
+    "mentorship.checkins.reminders.CheckInNudge",
+    "mentorship.checkins.reminders.AssessmentDue",
+    "mentorship.checkins.reminders.ActionItemOverdue",
+    "mentorship.insights.reminders.WeeklyDigest",
 ]
 # A row "sending" for longer than this belongs to a dead worker. Longer than
 # the task time limit, so a slow but living worker is never second-guessed.

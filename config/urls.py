@@ -5,9 +5,11 @@ from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from mentorship.checkins import api as checkins_api
 from mentorship.core import views as core_views
 from mentorship.core.api.docs import ApiDocsView
 from mentorship.core.api.errors import json_not_found, json_server_error
+from mentorship.insights import api as insights_api
 from mentorship.notifications import api as notifications_api
 from mentorship.pairings import api as pairings_api
 from mentorship.pairings import views as pairing_views
@@ -32,6 +34,9 @@ router.register(
 router.register("pairings", pairings_api.PairingViewSet, basename="pairing")
 router.register("matching/runs", pairings_api.MatchingRunViewSet, basename="matching-run")
 router.register("matching/proposals", pairings_api.ProposalViewSet, basename="matching-proposal")
+router.register("check-ins", checkins_api.CheckInViewSet, basename="check-in")
+router.register("action-items", checkins_api.ActionItemViewSet, basename="action-item")
+router.register("assessments", checkins_api.AssessmentViewSet, basename="assessment")
 router.register("notifications", notifications_api.NotificationViewSet, basename="notification")
 
 api_v1 = [
@@ -47,6 +52,12 @@ api_v1 = [
         pairings_api.RecommendationsView.as_view(),
         name="matching-recommendations",
     ),
+    path(
+        "assessments/summary/",
+        checkins_api.ConfidenceSummaryView.as_view(),
+        name="assessments-summary",
+    ),
+    path("insights/", insights_api.InsightsView.as_view(), name="insights"),
     path("matching/requests/", pairings_api.MentorRequestView.as_view(), name="matching-requests"),
     *router.urls,
 ]
@@ -57,8 +68,11 @@ urlpatterns = [
     path("account/", include("mentorship.people.urls")),
     path("people/import/", include("mentorship.people.import_urls")),
     path("pairings/", include("mentorship.pairings.urls")),
+    path("", include("mentorship.checkins.urls")),
+    path("", include("mentorship.feeds.urls")),
     path("plans/", include("mentorship.plans.urls")),
     path("programs/", include("mentorship.programs.urls")),
+    path("", include("mentorship.insights.urls")),
     path("mail/", include("mentorship.notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -52,6 +52,8 @@ class CheckIn(TimeStampedModel):
         indexes = [
             # Timelines and "days since the last check-in": a pairing's newest first.
             models.Index(fields=["pairing", "-occurred_on"], name="checkin_pairing_recent"),
+            # Insights: check-ins in a date range (the last 30 days, the last 12 weeks).
+            models.Index(fields=["occurred_on", "pairing"], name="checkin_by_date"),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mentorship.audit.services import audit_record
@@ -21,8 +21,10 @@ from mentorship.checkins.models import (
     CheckInPrivateNote,
     Reflection,
 )
+from mentorship.checkins.selectors import EDIT_WINDOW, plan_competencies, scheduled_assessments
 from mentorship.core.timezones import today_for
-from mentorship.pairings.models import LIVE_PAIRING_STATUSES, Pairing
+from mentorship.pairings.models import LIVE_PAIRING_STATUSES, MilestoneStatus, Pairing
+from mentorship.pairings.services import milestone_complete
 from mentorship.people.models import Competency, Person
 
 
@@ -36,6 +38,47 @@ class ActionItemSpec:
 def _require_member(pairing: Pairing, person: Person) -> None:
     if person.pk not in (pairing.mentee_id, pairing.mentor_id):
         raise ValidationError({"pairing": "Only the mentor and the mentee can log here."})
+
+
+def _check_when_and_pulse(
+    pairing: Pairing, by: Person, occurred_on: dt.date, confidence_pulse: int | None
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if pairing.status not in LIVE_PAIRING_STATUSES:
+        errors["pairing"] = (
+            f"This pairing is {pairing.get_status_display().lower()}; check-ins can be logged "
+            "only while it is active or paused."
+        )
+    if occurred_on > today_for(by):
+        errors["occurred_on"] = "A check-in cannot be in the future."
+    elif pairing.starts_on and occurred_on < pairing.starts_on:
+        errors["occurred_on"] = (
+            f"The pairing started on {pairing.starts_on:%-d %B %Y}; pick that day or later."
+        )
+    if confidence_pulse is not None:
+        if by.pk != pairing.mentee_id:
+            errors["confidence_pulse"] = "Only the mentee rates their own confidence."
+        elif not 1 <= confidence_pulse <= 5:
+            errors["confidence_pulse"] = "Confidence goes from 1 (not at all) to 5 (very)."
+    return errors
+
+
+def _check_action_items(
+    pairing: Pairing, occurred_on: dt.date, action_items: Sequence[ActionItemSpec]
+) -> str | None:
+    for number, spec in enumerate(action_items, start=1):
+        if spec.owner.pk not in (pairing.mentee_id, pairing.mentor_id):
+            return f"Action item {number}: it belongs to the mentor or the mentee."
+        if not spec.text.strip():
+            return f"Action item {number}: say what is to be done."
+        if len(spec.text.strip()) > ACTION_ITEM_MAX_LENGTH:
+            return f"Action item {number}: keep it under {ACTION_ITEM_MAX_LENGTH} characters."
+        if spec.due_on is not None and spec.due_on < occurred_on:
+            return f"Action item {number}: the due date is before the check-in."
+    return None
+
+
+ACTION_ITEM_MAX_LENGTH = 500
 
 
 def checkin_log(
@@ -52,24 +95,16 @@ def checkin_log(
     action_items: Sequence[ActionItemSpec] = (),
     close_action_items: Iterable[ActionItem] = (),
 ) -> CheckIn:
+    """Log a check-in of a live pairing, by the mentor or the mentee: its
+    new action items are added and the ticked-off ones closed, all at once."""
     _require_member(pairing, by)
-    errors: dict[str, str] = {}
-    if pairing.status not in LIVE_PAIRING_STATUSES:
-        errors["pairing"] = (
-            f"This pairing is {pairing.get_status_display().lower()}; check-ins can be logged "
-            "only while it is active or paused."
-        )
-    if occurred_on > today_for(by):
-        errors["occurred_on"] = "A check-in cannot be in the future."
-    elif pairing.starts_on and occurred_on < pairing.starts_on:
-        errors["occurred_on"] = (
-            f"The pairing started on {pairing.starts_on:%-d %B %Y}; pick that day or later."
-        )
-    if confidence_pulse is not None and by.pk != pairing.mentee_id:
-        errors["confidence_pulse"] = "Only the mentee rates their own confidence."
-    for spec in action_items:
-        if spec.owner.pk not in (pairing.mentee_id, pairing.mentor_id):
-            errors["action_items"] = "Action items belong to the mentor or the mentee."
+    errors = _check_when_and_pulse(pairing, by, occurred_on, confidence_pulse)
+    problem = _check_action_items(pairing, occurred_on, action_items)
+    if problem:
+        errors["action_items"] = problem
+    closing = list(close_action_items)
+    if any(item.pairing_id != pairing.pk or item.done_at is not None for item in closing):
+        errors["close_action_items"] = "Only this pairing's open action items can be ticked off."
     if errors:
         raise ValidationError(errors)
 
@@ -87,8 +122,6 @@ def checkin_log(
         ActionItem(pairing=pairing, text=spec.text.strip(), owner=spec.owner, due_on=spec.due_on)
         for spec in action_items
     ]
-    for item in items:
-        item.full_clean(exclude=["created_in"])
 
     with transaction.atomic():
         checkin.save()
@@ -98,10 +131,9 @@ def checkin_log(
         for item in items:
             item.created_in = checkin
         ActionItem.objects.bulk_create(items)
-        closing = [item.pk for item in close_action_items if item.pairing_id == pairing.pk]
-        ActionItem.objects.filter(pk__in=closing, done_at__isnull=True).update(
-            done_at=timezone.now(), done_in=checkin
-        )
+        closed = ActionItem.objects.filter(
+            pk__in=[item.pk for item in closing], done_at__isnull=True
+        ).update(done_at=timezone.now(), done_in=checkin)
         audit_record(
             actor=by,
             action="checkin.logged",
@@ -110,10 +142,157 @@ def checkin_log(
             data={
                 "pairing": pairing.pk,
                 "action_items_added": len(items),
-                "action_items_closed": len(closing),
+                "action_items_closed": closed,
             },
         )
     return checkin
+
+
+def checkin_edit(
+    *,
+    checkin: CheckIn,
+    by: Person,
+    occurred_on: dt.date,
+    duration_minutes: int,
+    kind: str,
+    topics: Iterable[Competency],
+    shared_notes: str,
+    private_note: str,
+    confidence_pulse: int | None,
+    now: dt.datetime | None = None,
+) -> CheckIn:
+    """Change a check-in: by its author, within a week of logging it. The
+    audit trail records which fields changed, never what they say."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            CheckIn.objects.select_for_update(of=("self",))
+            .select_related("pairing__program")
+            .get(pk=checkin.pk)
+        )
+        pairing = locked.pairing
+        if locked.logged_by_id != by.pk:
+            raise ValidationError({"checkin": "Only the person who logged a check-in edits it."})
+        if now - locked.created_at > EDIT_WINDOW:
+            raise ValidationError(
+                {
+                    "checkin": (
+                        f"Check-ins can be changed for {EDIT_WINDOW.days} days after they are "
+                        f"logged; this one was logged on {locked.created_at:%-d %B %Y}."
+                    )
+                }
+            )
+        errors = _check_when_and_pulse(pairing, by, occurred_on, confidence_pulse)
+        if errors:
+            raise ValidationError(errors)
+        topics = list(topics)
+        before_topics = set(locked.topics.values_list("pk", flat=True))
+        note = CheckInPrivateNote.objects.filter(checkin=locked, author=by).first()
+        changes = {
+            "occurred_on": occurred_on,
+            "duration_minutes": duration_minutes,
+            "kind": kind,
+            "shared_notes": shared_notes.strip(),
+            "confidence_pulse": confidence_pulse,
+        }
+        changed = [name for name, value in changes.items() if getattr(locked, name) != value]
+        for name in changed:
+            setattr(locked, name, changes[name])
+        locked.full_clean()
+        locked.save(update_fields=[*changed, "updated_at"])
+        if {c.pk for c in topics} != before_topics:
+            locked.topics.set(topics)
+            changed.append("topics")
+        body = private_note.strip()
+        if body != (note.body if note else ""):
+            changed.append("private_note")
+            if note and body:
+                note.body = body
+                note.save(update_fields=["body", "updated_at"])
+            elif note:
+                note.delete()
+            else:
+                CheckInPrivateNote.objects.create(checkin=locked, author=by, body=body)
+        if changed:
+            audit_record(
+                actor=by,
+                action="checkin.edited",
+                target=locked,
+                program=pairing.program,
+                data={"pairing": pairing.pk, "fields": sorted(changed)},
+            )
+    return locked
+
+
+def action_item_complete(*, item: ActionItem, by: Person) -> ActionItem:
+    """Tick an action item off outside a check-in."""
+    with transaction.atomic():
+        locked = (
+            ActionItem.objects.select_for_update(of=("self",))
+            .select_related("pairing__program")
+            .get(pk=item.pk)
+        )
+        _require_member(locked.pairing, by)
+        if locked.pairing.status not in LIVE_PAIRING_STATUSES:
+            raise ValidationError(
+                {"pairing": "This pairing is closed; its action items stay as they were."}
+            )
+        if locked.done_at is not None:
+            raise ValidationError({"done_at": "This action item is already done."})
+        locked.done_at = timezone.now()
+        locked.save(update_fields=["done_at", "updated_at"])
+        audit_record(
+            actor=by,
+            action="action_item.done",
+            target=locked,
+            program=locked.pairing.program,
+            data={"pairing": locked.pairing_id},
+        )
+    return locked
+
+
+def _check_assessment(
+    *,
+    pairing: Pairing,
+    by: Person,
+    occasion: str,
+    ratings: Mapping[Competency, int],
+    taken_on: dt.date,
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if pairing.status not in LIVE_PAIRING_STATUSES:
+        errors["pairing"] = (
+            f"This pairing is {pairing.get_status_display().lower()}; self-assessments are "
+            "taken while it is active or paused."
+        )
+    if occasion not in AssessmentOccasion.values:
+        errors["occasion"] = f"Choose one of: {', '.join(AssessmentOccasion.values)}."
+    elif occasion != AssessmentOccasion.AD_HOC:
+        taken = Assessment.objects.filter(pairing=pairing, occasion=occasion).first()
+        if taken is not None:
+            errors["occasion"] = (
+                f"You took your {taken.get_occasion_display().lower()} self-assessment on "
+                f"{taken.taken_on:%-d %B %Y}; take an ad hoc one instead."
+            )
+    if taken_on > today_for(by):
+        errors["taken_on"] = "A self-assessment cannot be in the future."
+    elif pairing.starts_on and taken_on < pairing.starts_on:
+        errors["taken_on"] = (
+            f"The pairing started on {pairing.starts_on:%-d %B %Y}; pick that day or later."
+        )
+    plan = plan_competencies(pairing)
+    bad = sorted(c.name for c, score in ratings.items() if not 1 <= score <= 5)
+    foreign = sorted(c.name for c in ratings if c not in plan)
+    missing = [c.name for c in plan if c not in ratings]
+    if not ratings:
+        errors["ratings"] = "Rate at least one competency."
+    elif bad:
+        errors["ratings"] = f"Ratings go from 1 to 5 ({', '.join(bad)})."
+    elif foreign:
+        errors["ratings"] = f"Not in this pairing's plan: {', '.join(foreign)}."
+    elif missing and occasion != AssessmentOccasion.AD_HOC:
+        errors["ratings"] = f"Rate every competency of the plan; missing: {', '.join(missing)}."
+    return errors
 
 
 def assessment_record(
@@ -125,38 +304,65 @@ def assessment_record(
     taken_on: dt.date | None = None,
     shared_with_mentor: bool = False,
     reflection: str = "",
+    when: dt.datetime | None = None,
 ) -> Assessment:
+    """The mentee rates their confidence. A scheduled one (day 0, 30, 60,
+    90) also completes the plan step that asked for it."""
     if by.pk != pairing.mentee_id:
         raise ValidationError({"pairing": "Only the mentee assesses their own confidence."})
-    errors: dict[str, str] = {}
-    if occasion not in AssessmentOccasion.values:
-        errors["occasion"] = f"Choose one of: {', '.join(AssessmentOccasion.values)}."
-    if not ratings:
-        errors["ratings"] = "Rate at least one competency."
-    bad = [c.name for c, score in ratings.items() if not 1 <= score <= 5]
-    if bad:
-        errors["ratings"] = f"Ratings go from 1 to 5 ({', '.join(bad)})."
+    taken_on = taken_on or today_for(by)
+    errors = _check_assessment(
+        pairing=pairing, by=by, occasion=occasion, ratings=ratings, taken_on=taken_on
+    )
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        assessment = Assessment.objects.create(
-            pairing=pairing,
-            mentee=by,
-            occasion=occasion,
-            taken_on=taken_on or today_for(by),
-            shared_with_mentor=shared_with_mentor,
-        )
-        AssessmentRating.objects.bulk_create(
-            AssessmentRating(assessment=assessment, competency=competency, score=score)
-            for competency, score in ratings.items()
-        )
-        if reflection.strip():
-            Reflection.objects.create(assessment=assessment, author=by, body=reflection.strip())
+    step = scheduled_assessments(pairing).get(occasion)
+    try:
+        with transaction.atomic():
+            assessment = Assessment.objects.create(
+                pairing=pairing,
+                mentee=by,
+                occasion=occasion,
+                milestone=step,
+                taken_on=taken_on,
+                shared_with_mentor=shared_with_mentor,
+            )
+            AssessmentRating.objects.bulk_create(
+                AssessmentRating(assessment=assessment, competency=competency, score=score)
+                for competency, score in ratings.items()
+            )
+            if reflection.strip():
+                Reflection.objects.create(assessment=assessment, author=by, body=reflection.strip())
+            if step is not None and step.status == MilestoneStatus.OPEN:
+                milestone_complete(milestone=step, by=by, when=when)
+            audit_record(
+                actor=by,
+                action="assessment.recorded",
+                target=assessment,
+                program=pairing.program,
+                data={"pairing": pairing.pk, "occasion": occasion, "competencies": len(ratings)},
+            )
+    except IntegrityError:
+        # Two submissions of the same scheduled assessment at once.
+        raise ValidationError(
+            {"occasion": "This self-assessment was just recorded; take an ad hoc one instead."}
+        ) from None
+    return assessment
+
+
+def assessment_share(*, assessment: Assessment, by: Person, shared: bool) -> Assessment:
+    """The mentee decides whether their mentor sees these ratings (never the
+    reflection)."""
+    if by.pk != assessment.mentee_id:
+        raise ValidationError({"shared_with_mentor": "Only the mentee decides who sees this."})
+    if assessment.shared_with_mentor != shared:
+        assessment.shared_with_mentor = shared
+        assessment.save(update_fields=["shared_with_mentor", "updated_at"])
         audit_record(
             actor=by,
-            action="assessment.recorded",
+            action="assessment.shared" if shared else "assessment.unshared",
             target=assessment,
-            program=pairing.program,
-            data={"pairing": pairing.pk, "occasion": occasion, "competencies": len(ratings)},
+            program=assessment.pairing.program,
+            data={"pairing": assessment.pairing_id},
         )
     return assessment

@@ -16,6 +16,7 @@ from itertools import count
 from django.db import transaction
 
 from mentorship.checkins.models import ActionItem, AssessmentOccasion
+from mentorship.checkins.selectors import occasion_of, plan_competencies
 from mentorship.checkins.services import ActionItemSpec, assessment_record, checkin_log
 from mentorship.demo import content
 from mentorship.pairings import matching
@@ -40,13 +41,6 @@ from mentorship.programs.services import enrollment_create, program_activate, pr
 HR_EMAIL = content.HR_EMAIL
 MENTOR_EMAIL = content.MENTOR_EMAIL
 MENTEE_EMAIL = content.MENTEE_EMAIL
-
-OCCASION_BY_OFFSET = {
-    0: AssessmentOccasion.DAY_0,
-    30: AssessmentOccasion.DAY_30,
-    60: AssessmentOccasion.DAY_60,
-    90: AssessmentOccasion.DAY_90,
-}
 
 
 @dataclass
@@ -390,6 +384,19 @@ class DemoBuilder:
             pairing, history_until, complete_all=fate == "completed", demo=is_demo_pair
         )
         self._checkins(pairing, history_until)
+        if is_demo_pair:
+            # Between the scheduled ones: so the demo mentee's chart has a line.
+            taken_on = history_until - dt.timedelta(days=5)
+            assessment_record(
+                pairing=pairing,
+                by=pairing.mentee,
+                occasion=AssessmentOccasion.AD_HOC,
+                ratings={
+                    c: min(5, 3 + self.rng.randint(-1, 1)) for c in plan_competencies(pairing)
+                },
+                taken_on=taken_on,
+                shared_with_mentor=True,
+            )
 
         closed_at = dt.datetime.combine(history_until, dt.time(16), tzinfo=dt.UTC)
         if fate == "completed":
@@ -431,8 +438,9 @@ class DemoBuilder:
             done_on = min(until, milestone.due_on + dt.timedelta(days=self.rng.randint(-3, 4)))
             when = dt.datetime.combine(done_on, dt.time(15), tzinfo=dt.UTC)
             if milestone.kind == StepKind.ASSESSMENT:
-                self._assessment(pairing, milestone, done_on)
-            if roll > 0.95 and milestone.kind == StepKind.MILESTONE:
+                # Taking a scheduled self-assessment completes its step.
+                self._assessment(pairing, milestone, done_on, when=when)
+            elif roll > 0.95 and milestone.kind == StepKind.MILESTONE:
                 pairing_services.milestone_skip(
                     milestone=milestone, by=actor, note="Not relevant for this team.", when=when
                 )
@@ -443,24 +451,30 @@ class DemoBuilder:
         for milestone in Milestone.objects.filter(pairing=pairing, status=MilestoneStatus.OPEN):
             when = dt.datetime.combine(until, dt.time(15), tzinfo=dt.UTC)
             if milestone.kind == StepKind.ASSESSMENT:
-                self._assessment(pairing, milestone, until)
-            pairing_services.milestone_complete(milestone=milestone, by=pairing.mentee, when=when)
+                self._assessment(pairing, milestone, until, when=when)
+            else:
+                pairing_services.milestone_complete(
+                    milestone=milestone, by=pairing.mentee, when=when
+                )
 
-    def _assessment(self, pairing: Pairing, milestone: Milestone, taken_on: dt.date) -> None:
+    def _assessment(
+        self, pairing: Pairing, milestone: Milestone, taken_on: dt.date, *, when: dt.datetime
+    ) -> None:
         assert pairing.starts_on is not None
         offset = (milestone.due_on - pairing.starts_on).days
-        occasion = OCCASION_BY_OFFSET.get(offset, AssessmentOccasion.AD_HOC)
+        occasion = occasion_of(milestone, pairing.starts_on)
         growth = offset / 30
         ratings = {
             competency: max(1, min(5, round(2 + growth * 0.6 + self.rng.uniform(-0.8, 0.8))))
-            for competency in self.competencies.values()
+            for competency in plan_competencies(pairing)
         }
         assessment_record(
             pairing=pairing,
             by=pairing.mentee,
             occasion=occasion,
             ratings=ratings,
-            taken_on=min(taken_on, self.today - dt.timedelta(days=1)),
+            taken_on=max(pairing.starts_on, min(taken_on, self.today - dt.timedelta(days=1))),
+            when=when,
             shared_with_mentor=self.rng.random() < 0.7,
             reflection=(
                 self.rng.choice(content.REFLECTIONS)

@@ -44,6 +44,13 @@ class Due:
     subject_id: int | None = None
 
 
+def subject_id(notification: Notification) -> int:
+    """The id of what a reminder is about (every kind sets one)."""
+    if notification.subject_id is None:
+        raise ValueError(f"Notification {notification.pk} is about nothing.")
+    return notification.subject_id
+
+
 class ReminderKind:
     name: ClassVar[str]
     label: ClassVar[str]  # for the preferences page

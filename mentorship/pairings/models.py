@@ -65,6 +65,9 @@ class Pairing(TimeStampedModel):
     ends_on = models.DateField(null=True, blank=True)
     activated_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The last time a pause ended: check-in nudges count the cadence from
+    # here, not across the pause.
+    resumed_at = models.DateTimeField(null=True, blank=True)
     close_reason = models.CharField(max_length=500, blank=True)
     outcome = models.CharField(max_length=20, choices=PairingOutcome.choices, blank=True)
     requested_by = models.ForeignKey(

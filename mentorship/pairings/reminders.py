@@ -16,7 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Max, QuerySet
 from django.urls import reverse
 
-from mentorship.notifications.kinds import Due, ReminderKind
+from mentorship.notifications.kinds import Due, ReminderKind, subject_id
 from mentorship.notifications.links import action_url
 from mentorship.notifications.models import Notification
 from mentorship.notifications.scheduling import LocalDates, local_today
@@ -97,16 +97,10 @@ def _milestone_due(
     )
 
 
-def _subject_id(notification: Notification) -> int:
-    if notification.subject_id is None:
-        raise ValueError(f"Notification {notification.pk} is about nothing.")
-    return notification.subject_id
-
-
 def _milestone_context(notification: Notification) -> dict[str, Any]:
     milestone = Milestone.objects.select_related(
         "pairing__program", "pairing__mentee", "pairing__mentor", "competency"
-    ).get(pk=_subject_id(notification))
+    ).get(pk=subject_id(notification))
     person_id = notification.recipient_id
     return {
         "milestone": milestone,
@@ -127,9 +121,9 @@ def _milestone_context(notification: Notification) -> dict[str, Any]:
     }
 
 
-def _milestone_open_and_live(notification: Notification) -> bool:
+def milestone_open_and_live(notification: Notification) -> bool:
     return Milestone.objects.filter(
-        pk=_subject_id(notification),
+        pk=subject_id(notification),
         status=MilestoneStatus.OPEN,
         pairing__status=PairingStatus.ACTIVE,
     ).exists()
@@ -139,6 +133,7 @@ class MilestoneDueSoon(ReminderKind):
     name = "milestone_due_soon"
     label = "Milestone coming up"
     description = "A few days before a milestone in your plan is due (the program sets how many)."
+    # Self-assessment steps have a reminder of their own (AssessmentDue).
     template = "milestone_due_soon"
 
     def due(self, *, now: dt.datetime) -> Iterator[Due]:
@@ -151,7 +146,8 @@ class MilestoneDueSoon(ReminderKind):
             or 0
         )
         rows = (
-            Milestone.objects.filter(
+            Milestone.objects.exclude(kind=StepKind.ASSESSMENT)
+            .filter(
                 status=MilestoneStatus.OPEN,
                 pairing__status=PairingStatus.ACTIVE,
                 due_on__gte=utc_today - dt.timedelta(days=1),
@@ -181,7 +177,7 @@ class MilestoneDueSoon(ReminderKind):
                 )
 
     def still_wanted(self, notification: Notification) -> bool:
-        return _milestone_open_and_live(notification)
+        return milestone_open_and_live(notification)
 
     def context(self, notification: Notification) -> dict[str, Any]:
         return _milestone_context(notification)
@@ -198,7 +194,8 @@ class MilestoneOverdue(ReminderKind):
         content_type_id = ContentType.objects.get_for_model(Milestone).pk
         oldest = utc_today - dt.timedelta(days=OVERDUE_NUDGES * OVERDUE_EVERY_DAYS + 1)
         rows = (
-            Milestone.objects.filter(
+            Milestone.objects.exclude(kind=StepKind.ASSESSMENT)
+            .filter(
                 status=MilestoneStatus.OPEN,
                 pairing__status=PairingStatus.ACTIVE,
                 due_on__lt=utc_today + dt.timedelta(days=1),
@@ -232,7 +229,7 @@ class MilestoneOverdue(ReminderKind):
                 )
 
     def still_wanted(self, notification: Notification) -> bool:
-        return _milestone_open_and_live(notification)
+        return milestone_open_and_live(notification)
 
     def context(self, notification: Notification) -> dict[str, Any]:
         context = _milestone_context(notification)
@@ -244,8 +241,31 @@ def _pair_context(notification: Notification) -> dict[str, Any]:
     """The pairing a reminder is about, and who the recipient's partner is."""
     pairing = Pairing.objects.select_related(
         "program", "mentee__department", "mentor__department"
-    ).get(pk=_subject_id(notification))
-    is_mentee = notification.recipient_id == pairing.mentee_id
+    ).get(pk=subject_id(notification))
+    return pair_context(pairing, notification.recipient_id)
+
+
+PAIR_SIDE_FIELDS = tuple(
+    f"{side}{suffix}"
+    for side in ("mentee", "mentor")
+    for suffix in ("_id", "__time_zone", "__email_weekdays_only", "__is_active")
+)
+
+
+def pair_sides(row: dict[str, Any], prefix: str = "") -> Iterator[tuple[int, str, bool]]:
+    """(person id, time zone, weekdays only) for each active side of a
+    pairing row fetched with ``PAIR_SIDE_FIELDS`` (under ``prefix``)."""
+    for side in ("mentee", "mentor"):
+        if row[f"{prefix}{side}__is_active"]:
+            yield (
+                row[f"{prefix}{side}_id"],
+                row[f"{prefix}{side}__time_zone"],
+                row[f"{prefix}{side}__email_weekdays_only"],
+            )
+
+
+def pair_context(pairing: Pairing, recipient_id: int) -> dict[str, Any]:
+    is_mentee = recipient_id == pairing.mentee_id
     return {
         "pairing": pairing,
         "is_mentee": is_mentee,
@@ -263,33 +283,18 @@ def _to_both_sides(
     """One reminder to each active side of each pairing, due on the local
     date of ``moment`` (a datetime field) and, with ``within``, no later."""
     content_type_id = ContentType.objects.get_for_model(Pairing).pk
-    rows = pairings.values(
-        "id",
-        "program_id",
-        moment,
-        "mentee_id",
-        "mentee__time_zone",
-        "mentee__email_weekdays_only",
-        "mentee__is_active",
-        "mentor_id",
-        "mentor__time_zone",
-        "mentor__email_weekdays_only",
-        "mentor__is_active",
-    )
+    rows = pairings.values("id", "program_id", moment, *PAIR_SIDE_FIELDS)
     for values in rows.iterator(chunk_size=2000):
         row = cast(dict[str, Any], values)
-        for side in ("mentee", "mentor"):
-            if not row[f"{side}__is_active"]:
-                continue
-            time_zone = row[f"{side}__time_zone"]
+        for person_id, time_zone, weekdays_only in pair_sides(row):
             becomes_due = local_today(row[moment], time_zone)
             yield Due(
-                recipient_id=row[f"{side}_id"],
-                dedup_key=f"{name}:{row['id']}:{row[f'{side}_id']}",
+                recipient_id=person_id,
+                dedup_key=f"{name}:{row['id']}:{person_id}",
                 becomes_due=becomes_due,
                 last_day=becomes_due + within if within is not None else None,
                 time_zone=time_zone,
-                weekdays_only=row[f"{side}__email_weekdays_only"],
+                weekdays_only=weekdays_only,
                 program_id=row["program_id"],
                 pairing_id=row["id"],
                 subject_type_id=content_type_id,
@@ -313,7 +318,7 @@ class PairingWelcome(ReminderKind):
 
     def still_wanted(self, notification: Notification) -> bool:
         return Pairing.objects.filter(
-            pk=_subject_id(notification), status=PairingStatus.ACTIVE
+            pk=subject_id(notification), status=PairingStatus.ACTIVE
         ).exists()
 
     def context(self, notification: Notification) -> dict[str, Any]:
@@ -352,7 +357,7 @@ class PairingFeedbackRequest(ReminderKind):
     def still_wanted(self, notification: Notification) -> bool:
         # Not once the person has already given their feedback.
         return not Feedback.objects.filter(
-            pairing_id=_subject_id(notification), author_id=notification.recipient_id
+            pairing_id=subject_id(notification), author_id=notification.recipient_id
         ).exists()
 
     def context(self, notification: Notification) -> dict[str, Any]:

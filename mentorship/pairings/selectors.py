@@ -6,7 +6,7 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from mentorship.core.queries import subquery_count
@@ -38,16 +38,22 @@ def pairings_visible_to(viewer: Person) -> QuerySet[Pairing]:
         "program", "mentee", "mentor", "mentee__department", "mentor__department"
     )
     if roles_for(viewer).is_hr:
-        return pairings
+        return pairings.annotate(viewer_is_line_manager_only=Value(False))
     administered = Exists(
         Program.admins.through.objects.filter(
             program_id=OuterRef("program_id"), person_id=viewer.pk
         )
     )
-    own = Q(status__in=VISIBLE_TO_PARTICIPANTS) & (
-        Q(mentee=viewer) | Q(mentor=viewer) | Q(mentee__manager=viewer)
+    in_pair = Q(mentee=viewer) | Q(mentor=viewer)
+    own = Q(status__in=VISIBLE_TO_PARTICIPANTS) & (in_pair | Q(mentee__manager=viewer))
+    # A line manager sees that their report is in a program, the status and
+    # the milestone progress: not why the pair was matched, nor why it
+    # paused or ended, nor its outcome.
+    return pairings.filter(administered | own).annotate(
+        viewer_is_line_manager_only=Case(
+            When(administered | in_pair, then=Value(False)), default=Value(True)
+        )
     )
-    return pairings.filter(administered | own)
 
 
 def with_milestone_progress(

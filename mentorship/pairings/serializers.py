@@ -5,7 +5,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from mentorship.core.api.fields import MAX_ID, IdRelatedField, StrictCharField
+from mentorship.core.api.fields import MAX_ID, IdRelatedField, QuerySerializer, StrictCharField
 from mentorship.pairings.models import (
     ChangeRequestKind,
     MatchingRun,
@@ -79,9 +79,19 @@ class MatchPartSerializer(serializers.Serializer[Any]):
 class PairingSerializer(serializers.ModelSerializer[Pairing]):
     mentee = PersonRefSerializer()
     mentor = PersonRefSerializer()
-    match_explanation = MatchPartSerializer(many=True)
+    match_explanation = MatchPartSerializer(
+        many=True, allow_null=True, help_text="Null for the mentee's line manager."
+    )
     explanation = serializers.SerializerMethodField(
-        help_text="The score's parts as one sentence, as shown to HR."
+        help_text="The score's parts as one sentence, as shown to HR; null for the line manager."
+    )
+    close_reason = serializers.CharField(
+        allow_null=True, help_text="Why it paused or ended; null for the line manager."
+    )
+    outcome = serializers.ChoiceField(
+        choices=[("", ""), *PairingOutcome.choices],
+        allow_null=True,
+        help_text="Null for the line manager.",
     )
 
     class Meta:
@@ -104,8 +114,25 @@ class PairingSerializer(serializers.ModelSerializer[Pairing]):
             "outcome",
         ]
 
+    @extend_schema_field({"type": "string", "nullable": True})
     def get_explanation(self, pairing: Pairing) -> str:
         return explanation_text(pairing)
+
+    def to_representation(self, instance: Pairing) -> dict[str, Any]:
+        data = dict(super().to_representation(instance))
+        if getattr(instance, "viewer_is_line_manager_only", False):
+            data.update(dict.fromkeys(LINE_MANAGER_HIDDEN))
+        return data
+
+
+# What a line manager does not see of their report's pairing (null for them).
+LINE_MANAGER_HIDDEN = (
+    "match_score",
+    "match_explanation",
+    "explanation",
+    "close_reason",
+    "outcome",
+)
 
 
 class MatchingRunSerializer(serializers.ModelSerializer[MatchingRun]):
@@ -218,7 +245,7 @@ class RecommendationSerializer(serializers.Serializer[Any]):
     explanation = serializers.CharField()
 
 
-class RecommendationQuerySerializer(serializers.Serializer[Any]):
+class RecommendationQuerySerializer(QuerySerializer):
     program = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 

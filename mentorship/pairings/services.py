@@ -257,7 +257,9 @@ def pairing_pause(*, pairing: Pairing, by: Person | None, reason: str) -> Pairin
 
 
 def pairing_resume(*, pairing: Pairing, by: Person | None) -> Pairing:
-    return _transition(pairing, PairingStatus.ACTIVE, by=by, close_reason="")
+    return _transition(
+        pairing, PairingStatus.ACTIVE, by=by, close_reason="", resumed_at=timezone.now()
+    )
 
 
 def pairing_complete(

@@ -10,8 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mentorship.checkins import selectors as checkin_selectors
 from mentorship.core.timezones import today_for
 from mentorship.notifications import links
 from mentorship.notifications.models import SignedLinkUse
@@ -115,6 +117,8 @@ def pairing_detail(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpRe
     admin = programs_administered_by(person).filter(pk=pairing.program_id).exists()
     timeline = selectors.milestone_timeline(pairing, today=today)
     closed = pairing.status in (PairingStatus.COMPLETED, PairingStatus.ENDED)
+    now = timezone.now()
+    history = checkin_selectors.pairing_history(person, pairing, timeline.closed, now=now)
     return render(
         request,
         "pairings/detail.html",
@@ -129,6 +133,9 @@ def pairing_detail(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpRe
             "is_member": member,
             "is_admin": admin,
             "can_act": member and pairing.status in LIVE_PAIRING_STATUSES,
+            "is_mentee": person.pk == pairing.mentee_id,
+            "history": history,
+            "open_items": checkin_selectors.open_action_items(person, pairing) if member else [],
             "change_requests": list(
                 selectors.change_requests_visible_to(person).filter(pairing=pairing)
             )

@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from mentorship.core.api.fields import IdRelatedField, StrictCharField
+from mentorship.core.api.fields import IdRelatedField, QuerySerializer, StrictCharField
 from mentorship.people.models import Competency
 from mentorship.people.serializers import CompetencyRefSerializer
 from mentorship.plans.models import OnboardingPlan, PlanStep, StepAnchor, StepKind, StepOwner
@@ -100,7 +100,7 @@ class PlanDuplicateSerializer(serializers.Serializer[Any]):
     name = StrictCharField(max_length=200, required=False, help_text="Defaults to “Copy of …”.")
 
 
-class PreviewQuerySerializer(serializers.Serializer[Any]):
+class PreviewQuerySerializer(QuerySerializer):
     starts_on = serializers.DateField(help_text="The day the pairing would start.")
     promoted_on = serializers.DateField(
         required=False, help_text="The day the mentee became a manager, if known."

@@ -292,4 +292,133 @@ def test_email_preferences_are_your_own(
         "milestone_due_soon": False,
         "milestone_overdue": False,
         "pairing_feedback": False,
+        "checkin_nudge": False,
+        "assessment_due": False,
+        "action_item_overdue": False,
+        "weekly_digest": False,
     }
+
+
+def _checkins_world(p: Personas) -> dict[str, dict[str, int]]:
+    """One check-in with an action item and one self-assessment on each of
+    the two pairings; the other mentee shares theirs with their mentor."""
+    from mentorship.checkins.selectors import plan_competencies
+    from mentorship.checkins.services import ActionItemSpec, assessment_record, checkin_log
+    from mentorship.core.timezones import today_for
+
+    made: dict[str, dict[str, int]] = {"checkin": {}, "item": {}, "assessment": {}}
+    for name, pairing, mentee in (
+        ("mine", p.pairing, p.mentee),
+        ("other", p.other_pairing, p.other_mentee),
+    ):
+        checkin = checkin_log(
+            pairing=pairing,
+            by=mentee,
+            occurred_on=today_for(mentee),
+            duration_minutes=30,
+            action_items=[ActionItemSpec(text="Try it", owner=mentee)],
+        )
+        made["checkin"][name] = checkin.pk
+        made["item"][name] = checkin.action_items.get().pk
+        made["assessment"][name] = assessment_record(
+            pairing=pairing,
+            by=mentee,
+            occasion="ad_hoc",
+            ratings=dict.fromkeys(plan_competencies(pairing), 3),
+            shared_with_mentor=name == "other",
+        ).pk
+    return made
+
+
+CHECKINS_VISIBLE = {
+    # route → persona → which of the two ("mine": the mentee's pairing,
+    # "other": the other pairing) they see.
+    "check-ins": {
+        "hr": {"mine", "other"},
+        "program_admin": {"mine", "other"},
+        "mentor": {"mine"},
+        "mentee": {"mine"},
+        "other_mentor": {"other"},
+        "other_mentee": {"other"},
+    },
+    "action-items": {
+        "mentor": {"mine"},
+        "mentee": {"mine"},
+        "other_mentor": {"other"},
+        "other_mentee": {"other"},
+    },
+    "assessments": {
+        "mentee": {"mine"},
+        "other_mentor": {"other"},
+        "other_mentee": {"other"},
+    },
+}
+ROUTE_OBJECTS = {"check-ins": "checkin", "action-items": "item", "assessments": "assessment"}
+
+
+@pytest.mark.parametrize("route", sorted(CHECKINS_VISIBLE))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_checkins_action_items_and_assessments(
+    personas: Personas, client_for: Callable[..., Any], persona: str, route: str
+) -> None:
+    made = _checkins_world(personas)[ROUTE_OBJECTS[route]]
+    client = client_for(personas.everyone()[persona])
+    if persona == "anonymous":
+        assert client.get(f"/api/v1/{route}/").status_code == 401
+        assert client.get(f"/api/v1/{route}/{made['mine']}/").status_code == 401
+        return
+    sees = CHECKINS_VISIBLE[route].get(persona, set())
+
+    assert {row["id"] for row in _page(client, f"/api/v1/{route}/")} == {
+        made[name] for name in sees
+    }
+    for name, pk in made.items():
+        status = client.get(f"/api/v1/{route}/{pk}/").status_code
+        assert status == (200 if name in sees else 404), (persona, name)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_confidence_summary_is_for_those_who_run_the_program(
+    personas: Personas, client_for: Callable[..., Any], persona: str
+) -> None:
+    client = client_for(personas.everyone()[persona])
+    status = client.get(
+        "/api/v1/assessments/summary/", {"program": personas.program.pk}
+    ).status_code
+    expected = {"anonymous": 401, "hr": 200, "program_admin": 200}.get(persona, 404)
+    assert status == expected
+
+
+@pytest.mark.parametrize("persona", ["hr", "program_admin", "mentor", "mentee", "line_manager"])
+def test_the_line_manager_sees_status_and_progress_only(
+    personas: Personas, client_for: Callable[..., Any], persona: str
+) -> None:
+    """A mentee's own manager sees that their report is in a program, the
+    pairing's status and milestone progress — not why they were matched, why
+    the pairing paused or how it ended."""
+    from mentorship.pairings.serializers import LINE_MANAGER_HIDDEN
+    from mentorship.pairings.services import pairing_pause
+
+    personas.pairing.match_score = 0.8
+    personas.pairing.match_explanation = [
+        {"key": "focus", "value": 1.0, "weight": 0.4, "sentence": "Shares 1 of 1 focus areas"}
+    ]
+    personas.pairing.save()
+    pairing_pause(pairing=personas.pairing, by=personas.hr, reason="Family leave")
+    client = client_for(getattr(personas, persona))
+
+    body = client.get(f"/api/v1/pairings/{personas.pairing.pk}/").json()
+    page = client.get(f"/pairings/{personas.pairing.pk}/").content.decode()
+    milestones = client.get("/api/v1/milestones/", {"pairing": personas.pairing.pk}).json()
+
+    assert body["status"] == "paused"
+    assert len(milestones["results"]) == personas.pairing.milestones.count()
+    hidden = {name: body[name] for name in LINE_MANAGER_HIDDEN}
+    if persona == "line_manager":
+        assert hidden == dict.fromkeys(LINE_MANAGER_HIDDEN)
+        assert "Family leave" not in page
+        assert "Paused" in page
+    else:
+        assert body["close_reason"] == "Family leave"
+        assert body["match_score"] == 0.8
+        assert "Family leave" in page

@@ -9,6 +9,7 @@ import pytest
 from mentorship.pairings.models import PairingStatus
 from mentorship.programs.models import EnrollmentRole
 from tests.factories import (
+    CheckInFactory,
     DepartmentFactory,
     EnrollmentFactory,
     PairingFactory,
@@ -150,6 +151,7 @@ def test_notifications(personas: Personas, client_for: Any) -> None:
 
 
 def test_pairing_page(personas: Personas, client: Any) -> None:
+    from mentorship.checkins.models import ActionItem
     from tests.factories import MilestoneFactory
 
     def grow(n: int) -> None:
@@ -159,9 +161,17 @@ def test_pairing_page(personas: Personas, client: Any) -> None:
                 competency=competency("conflict-resolution"),
                 description="Guidance",
             )
+            checkin = CheckInFactory.create(pairing=personas.pairing, shared_notes="Talked")
+            checkin.topics.set([competency("conflict-resolution")])
+            ActionItem.objects.create(
+                pairing=personas.pairing,
+                created_in=checkin,
+                text="Try it",
+                owner=personas.mentor,
+            )
 
     client.force_login(personas.mentee)
-    assert_constant_queries(ok(client, f"/pairings/{personas.pairing.pk}/"), grow, at_most=8)
+    assert_constant_queries(ok(client, f"/pairings/{personas.pairing.pk}/"), grow, at_most=13)
 
 
 def test_email_log_and_my_emails(personas: Personas, client: Any) -> None:
@@ -192,3 +202,59 @@ def test_plans_page(personas: Personas, client: Any) -> None:
 
     client.force_login(personas.hr)
     assert_constant_queries(ok(client, "/plans/"), grow, at_most=8)
+
+
+def _log_checkins(personas: Personas, n: int) -> None:
+    from mentorship.checkins.selectors import plan_competencies
+    from mentorship.checkins.services import ActionItemSpec, assessment_record, checkin_log
+    from mentorship.core.timezones import today_for
+
+    topics = plan_competencies(personas.pairing)
+    for _ in range(n):
+        checkin_log(
+            pairing=personas.pairing,
+            by=personas.mentee,
+            occurred_on=today_for(personas.mentee),
+            duration_minutes=30,
+            topics=topics,
+            shared_notes="Shared",
+            private_note="Mine",
+            action_items=[ActionItemSpec(text="Do it", owner=personas.mentor)],
+        )
+        assessment_record(
+            pairing=personas.pairing,
+            by=personas.mentee,
+            occasion="ad_hoc",
+            ratings=dict.fromkeys(topics, 3),
+            shared_with_mentor=True,
+            reflection="Why",
+        )
+
+
+@pytest.mark.parametrize("persona", ["mentee", "mentor", "hr"])
+def test_checkins(personas: Personas, client_for: Any, persona: str) -> None:
+    client = client_for(getattr(personas, persona))
+    assert_constant_queries(
+        ok(client, "/api/v1/check-ins/"), lambda n: _log_checkins(personas, n), at_most=9
+    )
+
+
+def test_action_items(personas: Personas, client_for: Any) -> None:
+    client = client_for(personas.mentor)
+    assert_constant_queries(
+        ok(client, "/api/v1/action-items/"), lambda n: _log_checkins(personas, n), at_most=5
+    )
+
+
+@pytest.mark.parametrize("persona", ["mentee", "mentor"])
+def test_assessments(personas: Personas, client_for: Any, persona: str) -> None:
+    client = client_for(getattr(personas, persona))
+    assert_constant_queries(
+        ok(client, "/api/v1/assessments/"), lambda n: _log_checkins(personas, n), at_most=6
+    )
+
+
+def test_confidence_summary(personas: Personas, client_for: Any) -> None:
+    client = client_for(personas.hr)
+    url = f"/api/v1/assessments/summary/?program={personas.program.pk}"
+    assert_constant_queries(ok(client, url), lambda n: _log_checkins(personas, n), at_most=6)

@@ -45,7 +45,7 @@ def measure(label: str, action: Callable[[], Any]) -> dict[str, Any]:
     return {"label": label, "seconds": seconds, "queries": count, "result": result}
 
 
-SECTIONS = ("reminders", "matching", "people_import")
+SECTIONS = ("reminders", "matching", "people_import", "insights")
 
 
 def main() -> int:

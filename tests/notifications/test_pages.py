@@ -39,7 +39,14 @@ def test_preferences_turn_kinds_off_and_on(client: Client, personas: Personas) -
 
     assert set(
         EmailOptOut.objects.filter(person=personas.mentee).values_list("kind", flat=True)
-    ) == {"milestone_overdue", "pairing_feedback"}
+    ) == {
+        "milestone_overdue",
+        "pairing_feedback",
+        "checkin_nudge",
+        "assessment_due",
+        "action_item_overdue",
+        "weekly_digest",
+    }
     personas.mentee.refresh_from_db()
     assert personas.mentee.email_weekdays_only is True
 
@@ -50,6 +57,10 @@ def test_preferences_turn_kinds_off_and_on(client: Client, personas: Personas) -
             "kind_pairing_welcome": "on",
             "kind_milestone_overdue": "on",
             "kind_pairing_feedback": "on",
+            "kind_checkin_nudge": "on",
+            "kind_assessment_due": "on",
+            "kind_action_item_overdue": "on",
+            "kind_weekly_digest": "on",
         },
     )
     assert not EmailOptOut.objects.filter(person=personas.mentee).exists()

@@ -132,3 +132,15 @@ def test_duplicate_and_preview(personas: Personas, client_for: Any) -> None:
     bad = client.get(f"/api/v1/plans/{personas.plan.pk}/preview/", {"starts_on": "someday"})
     assert bad.status_code == 400
     assert "starts_on" in bad.json()["error"]["fields"]
+
+
+def test_preview_refuses_an_empty_promotion_date(personas: Personas, client_for: Any) -> None:
+    # ``?promoted_on=`` is a date left blank, not a date left out.
+    response = client_for(personas.hr).get(
+        f"/api/v1/plans/{personas.plan.pk}/preview/",
+        {"starts_on": "2026-09-01", "promoted_on": ""},
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["promoted_on"] == [
+        "Give a value, or leave this parameter out of the query."
+    ]

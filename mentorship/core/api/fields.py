@@ -4,6 +4,7 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 
 
 class StrictBooleanField(serializers.BooleanField):
@@ -38,3 +39,19 @@ class IdRelatedField(serializers.PrimaryKeyRelatedField):
         if isinstance(data, bool) or not isinstance(data, int) or not 1 <= data <= MAX_ID:
             self.fail("incorrect_type", data_type=type(data).__name__)
         return super().to_internal_value(data)
+
+
+class QuerySerializer(serializers.Serializer[Any]):
+    """Query parameters of an action. As with every list filter, an empty
+    value (``?since=``) is a mistake and refused, not read as "left out"."""
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        names: list[str] = list(self.fields.keys())
+        empty = {
+            name: ["Give a value, or leave this parameter out of the query."]
+            for name in names
+            if data.get(name) == ""
+        }
+        if empty:
+            raise ValidationError(empty)
+        return dict(super().to_internal_value(data))

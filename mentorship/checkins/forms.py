@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from mentorship.checkins.models import ActionItem, AssessmentOccasion, CheckInKind
+from mentorship.checkins.serializers import NOTE_MAX_LENGTH
+from mentorship.pairings.models import Pairing
+from mentorship.people.models import Competency
+
+PULSE_CHOICES = [
+    ("", "Skip"),
+    ("1", "1 · not at all"),
+    ("2", "2"),
+    ("3", "3 · somewhat"),
+    ("4", "4"),
+    ("5", "5 · very"),
+]
+
+
+class CheckInForm(forms.Form):
+    occurred_on = forms.DateField(label="When", widget=forms.DateInput(attrs={"type": "date"}))
+    duration_minutes = forms.IntegerField(
+        label="How long (minutes)", min_value=1, max_value=24 * 60, initial=45
+    )
+    kind = forms.ChoiceField(label="How", choices=CheckInKind.choices, initial=CheckInKind.MEETING)
+    topics = forms.ModelMultipleChoiceField(
+        label="What you talked about",
+        queryset=Competency.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    shared_notes = forms.CharField(
+        label="Notes for the two of you",
+        help_text="Your partner reads these. The program admins never do.",
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    private_note = forms.CharField(
+        label="Private note",
+        help_text="Only you will ever read this — not your partner, not HR.",
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    confidence_pulse = forms.TypedChoiceField(
+        label="How confident do you feel in the role right now?",
+        help_text="Your mentor sees this; HR sees it only as a group figure.",
+        choices=PULSE_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, is_mentee: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not is_mentee:
+            del self.fields["confidence_pulse"]
+
+    def checkin_fields(self) -> dict[str, Any]:
+        """The cleaned values, as ``checkin_log`` and ``checkin_edit`` take them."""
+        data = self.cleaned_data
+        return {
+            "occurred_on": data["occurred_on"],
+            "duration_minutes": data["duration_minutes"],
+            "kind": data["kind"],
+            "topics": data["topics"],
+            "shared_notes": data["shared_notes"],
+            "private_note": data["private_note"],
+            "confidence_pulse": data.get("confidence_pulse"),
+        }
+
+
+class CloseItemsForm(forms.Form):
+    """The open action items carried over from earlier check-ins."""
+
+    done = forms.ModelMultipleChoiceField(
+        queryset=ActionItem.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Open action items: tick what is done",
+    )
+
+    def __init__(self, *args: Any, items: list[ActionItem], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["done"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = ActionItem.objects.filter(pk__in=[item.pk for item in items])
+        labels = {item.pk: _item_label(item) for item in items}
+        field.label_from_instance = lambda item: labels.get(item.pk, item.text)  # type: ignore[method-assign,assignment]
+
+
+def _item_label(item: ActionItem) -> str:
+    due = f" · due {item.due_on:%-d %b}" if item.due_on else ""
+    return f"{item.text} ({item.owner.full_name}{due})"
+
+
+class NewActionItemForm(forms.Form):
+    text = forms.CharField(label="Action item", max_length=500, required=False)
+    owner = forms.ChoiceField(label="Who", choices=[("mentee", "Mentee"), ("mentor", "Mentor")])
+    due_on = forms.DateField(
+        label="Due (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, pairing: Pairing, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [  # type: ignore[attr-defined]
+            ("mentee", f"{pairing.mentee.full_name} (mentee)"),
+            ("mentor", f"{pairing.mentor.full_name} (mentor)"),
+        ]
+
+
+NewActionItemFormSet = forms.formset_factory(NewActionItemForm, extra=3, max_num=20)
+
+
+REFLECTION_PROMPTS: dict[str, str] = {
+    AssessmentOccasion.DAY_0: "Why do you want this role?",
+    AssessmentOccasion.DAY_90: (
+        "Ninety days in: why do you want this role now — and has that changed since day 0?"
+    ),
+}
+DEFAULT_REFLECTION_PROMPT = "Anything on your mind about the role? (optional)"
+
+
+class AssessmentForm(forms.Form):
+    occasion = forms.ChoiceField(label="Which self-assessment")
+    shared_with_mentor = forms.BooleanField(
+        label="Let my mentor see these ratings", required=False, initial=True
+    )
+    reflection = forms.CharField(
+        label=DEFAULT_REFLECTION_PROMPT,
+        help_text="Private: nobody but you ever reads this — not your mentor, not HR.",
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        competencies: list[Competency],
+        occasions: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.competencies = competencies
+        self.fields["occasion"].choices = occasions  # type: ignore[attr-defined]
+        for competency in competencies:
+            self.fields[f"rating_{competency.pk}"] = forms.TypedChoiceField(
+                label=competency.name,
+                choices=[(n, str(n)) for n in range(1, 6)],
+                coerce=int,
+                widget=forms.RadioSelect,
+                required=True,
+                error_messages={"required": f"Rate {competency.name} from 1 to 5."},
+            )
+
+    def rating_fields(self) -> list[forms.BoundField]:
+        return [self[f"rating_{c.pk}"] for c in self.competencies]
+
+    def ratings(self) -> dict[Competency, int]:
+        return {c: self.cleaned_data[f"rating_{c.pk}"] for c in self.competencies}
+
+
+class ShareForm(forms.Form):
+    shared_with_mentor = forms.BooleanField(required=False)

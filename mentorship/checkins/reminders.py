@@ -1,0 +1,275 @@
+"""Nudges: reminder kinds about check-ins, self-assessments and action items.
+
+Like every kind, each one finds what is due with one set-based query and
+decides per recipient with their own local date; the engine does the rest
+(deduplication, 09:00 local, preferences, sending). None is sent for a
+paused or closed pairing: each asks for an active one, both when it is
+found and again just before it is sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any, cast
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Max, Q
+from django.urls import reverse
+
+from mentorship.checkins.models import ActionItem, CheckIn
+from mentorship.checkins.selectors import REFLECTION_OCCASIONS, occasion_of
+from mentorship.notifications.kinds import Due, ReminderKind, subject_id
+from mentorship.notifications.models import Notification
+from mentorship.notifications.scheduling import LocalDates, local_today
+from mentorship.pairings.models import Milestone, MilestoneStatus, Pairing, PairingStatus
+from mentorship.pairings.reminders import (
+    PAIR_SIDE_FIELDS,
+    milestone_open_and_live,
+    pair_context,
+    pair_sides,
+)
+from mentorship.plans.models import StepKind
+
+# An assessment prompt is worth sending for a week after the step's due date.
+ASSESSMENT_PROMPT_DAYS = 7
+# An overdue action item is mentioned once, within a week of its due date.
+ACTION_ITEM_NUDGE_DAYS = 7
+
+
+def checkin_form_url(pairing_id: int) -> str:
+    return settings.SITE_URL + reverse("checkins:new", kwargs={"pairing_id": pairing_id})
+
+
+class CheckInNudge(ReminderKind):
+    """No check-in for a whole cadence: both sides hear about it, once per
+    cadence period. The count starts at the latest of the pairing's start,
+    its approval, its last check-in and its return from a pause."""
+
+    name = "checkin_nudge"
+    label = "Time for a check-in"
+    description = (
+        "When your pairing has gone a full cadence (the program sets it; 14 days unless "
+        "changed) without a check-in. At most once per cadence."
+    )
+    template = "checkin_nudge"
+
+    def due(self, *, now: dt.datetime) -> Iterator[Due]:
+        content_type_id = ContentType.objects.get_for_model(Pairing).pk
+        rows = (
+            Pairing.objects.filter(
+                status=PairingStatus.ACTIVE, starts_on__isnull=False, activated_at__isnull=False
+            )
+            .annotate(last_checkin=Max("checkins__occurred_on"))
+            .values(
+                "id",
+                "program_id",
+                "program__checkin_cadence_days",
+                "starts_on",
+                "ends_on",
+                "activated_at",
+                "resumed_at",
+                "last_checkin",
+                *PAIR_SIDE_FIELDS,
+            )
+        )
+        todays = LocalDates(now)
+        for values in rows.iterator(chunk_size=2000):
+            row = cast(dict[str, Any], values)
+            cadence = row["program__checkin_cadence_days"]
+            for person_id, time_zone, weekdays_only in pair_sides(row):
+                today = todays[time_zone]
+                # Approved late or back from a pause: count from then.
+                anchor = max(
+                    row["starts_on"],
+                    row["last_checkin"] or row["starts_on"],
+                    local_today(row["activated_at"], time_zone),
+                    local_today(row["resumed_at"], time_zone)
+                    if row["resumed_at"]
+                    else row["starts_on"],
+                )
+                period = (today - anchor).days // cadence
+                if period < 1 or (row["ends_on"] and today > row["ends_on"]):
+                    continue
+                becomes_due = anchor + dt.timedelta(days=period * cadence)
+                yield Due(
+                    recipient_id=person_id,
+                    dedup_key=f"{self.name}:{row['id']}:{person_id}:{anchor}:{period}",
+                    becomes_due=becomes_due,
+                    last_day=becomes_due + dt.timedelta(days=cadence - 1),
+                    time_zone=time_zone,
+                    weekdays_only=weekdays_only,
+                    program_id=row["program_id"],
+                    pairing_id=row["id"],
+                    subject_type_id=content_type_id,
+                    subject_id=row["id"],
+                )
+
+    @staticmethod
+    def _anchor(notification: Notification) -> dt.date:
+        return dt.date.fromisoformat(notification.dedup_key.split(":")[3])
+
+    def still_wanted(self, notification: Notification) -> bool:
+        pairing_id = subject_id(notification)
+        logged_since = CheckIn.objects.filter(
+            Q(occurred_on__gt=self._anchor(notification))
+            | Q(created_at__gt=notification.created_at),
+            pairing_id=pairing_id,
+        ).exists()
+        active = Pairing.objects.filter(pk=pairing_id, status=PairingStatus.ACTIVE).exists()
+        return active and not logged_since
+
+    def context(self, notification: Notification) -> dict[str, Any]:
+        pairing = Pairing.objects.select_related("program", "mentee", "mentor").get(
+            pk=subject_id(notification)
+        )
+        last = pairing.checkins.order_by("-occurred_on").values_list("occurred_on", flat=True)
+        return {
+            **pair_context(pairing, notification.recipient_id),
+            "cadence": pairing.program.checkin_cadence_days,
+            "last_checkin": last.first(),
+            "log_url": checkin_form_url(pairing.pk),
+        }
+
+
+class AssessmentDue(ReminderKind):
+    """A scheduled self-assessment (a plan step) is due: the mentee is asked,
+    on its due date, to rate their confidence."""
+
+    name = "assessment_due"
+    label = "Self-assessment due"
+    description = "On day 0, 30, 60 and 90 of your pairing: rate your confidence (mentees)."
+    template = "assessment_due"
+
+    def due(self, *, now: dt.datetime) -> Iterator[Due]:
+        utc_today = now.astimezone(dt.UTC).date()
+        content_type_id = ContentType.objects.get_for_model(Milestone).pk
+        rows = (
+            Milestone.objects.filter(
+                kind=StepKind.ASSESSMENT,
+                status=MilestoneStatus.OPEN,
+                pairing__status=PairingStatus.ACTIVE,
+                due_on__gte=utc_today - dt.timedelta(days=ASSESSMENT_PROMPT_DAYS + 1),
+                due_on__lte=utc_today + dt.timedelta(days=1),
+            )
+            .values(
+                "id",
+                "due_on",
+                "pairing_id",
+                "pairing__program_id",
+                "pairing__mentee_id",
+                "pairing__mentee__time_zone",
+                "pairing__mentee__email_weekdays_only",
+                "pairing__mentee__is_active",
+            )
+            .iterator(chunk_size=5000)
+        )
+        todays = LocalDates(now)
+        for row in rows:
+            time_zone = row["pairing__mentee__time_zone"]
+            today = todays[time_zone]
+            last_day = row["due_on"] + dt.timedelta(days=ASSESSMENT_PROMPT_DAYS)
+            if not row["pairing__mentee__is_active"] or not row["due_on"] <= today <= last_day:
+                continue
+            mentee_id = row["pairing__mentee_id"]
+            yield Due(
+                recipient_id=mentee_id,
+                dedup_key=f"{self.name}:{row['id']}:{mentee_id}",
+                becomes_due=row["due_on"],
+                last_day=last_day,
+                time_zone=time_zone,
+                weekdays_only=row["pairing__mentee__email_weekdays_only"],
+                program_id=row["pairing__program_id"],
+                pairing_id=row["pairing_id"],
+                subject_type_id=content_type_id,
+                subject_id=row["id"],
+            )
+
+    def still_wanted(self, notification: Notification) -> bool:
+        return milestone_open_and_live(notification)
+
+    def context(self, notification: Notification) -> dict[str, Any]:
+        milestone = Milestone.objects.select_related(
+            "pairing__program", "pairing__mentee", "pairing__mentor"
+        ).get(pk=subject_id(notification))
+        pairing = milestone.pairing
+        occasion = occasion_of(milestone, pairing.starts_on)
+        return {
+            **pair_context(pairing, notification.recipient_id),
+            "milestone": milestone,
+            "asks_why": occasion in REFLECTION_OCCASIONS,
+            "assess_url": settings.SITE_URL
+            + reverse("checkins:assess", kwargs={"pairing_id": pairing.pk}),
+        }
+
+
+class ActionItemOverdue(ReminderKind):
+    """An open action item past its due date: its owner hears about it once,
+    the day after."""
+
+    name = "action_item_overdue"
+    label = "Action item overdue"
+    description = "The day after an action item you own was due, if it is still open."
+    template = "action_item_overdue"
+
+    def due(self, *, now: dt.datetime) -> Iterator[Due]:
+        utc_today = now.astimezone(dt.UTC).date()
+        content_type_id = ContentType.objects.get_for_model(ActionItem).pk
+        rows = (
+            ActionItem.objects.filter(
+                done_at__isnull=True,
+                pairing__status=PairingStatus.ACTIVE,
+                due_on__gte=utc_today - dt.timedelta(days=ACTION_ITEM_NUDGE_DAYS + 2),
+                due_on__lt=utc_today + dt.timedelta(days=1),
+                owner__is_active=True,
+            )
+            .values(
+                "id",
+                "due_on",
+                "pairing_id",
+                "pairing__program_id",
+                "owner_id",
+                "owner__time_zone",
+                "owner__email_weekdays_only",
+            )
+            .iterator(chunk_size=5000)
+        )
+        todays = LocalDates(now)
+        for values in rows:
+            row = cast(dict[str, Any], values)
+            becomes_due = row["due_on"] + dt.timedelta(days=1)
+            last_day = row["due_on"] + dt.timedelta(days=ACTION_ITEM_NUDGE_DAYS)
+            if not becomes_due <= todays[row["owner__time_zone"]] <= last_day:
+                continue
+            yield Due(
+                recipient_id=row["owner_id"],
+                dedup_key=f"{self.name}:{row['id']}:{row['owner_id']}",
+                becomes_due=becomes_due,
+                last_day=last_day,
+                time_zone=row["owner__time_zone"],
+                weekdays_only=row["owner__email_weekdays_only"],
+                program_id=row["pairing__program_id"],
+                pairing_id=row["pairing_id"],
+                subject_type_id=content_type_id,
+                subject_id=row["id"],
+            )
+
+    def still_wanted(self, notification: Notification) -> bool:
+        return ActionItem.objects.filter(
+            pk=subject_id(notification),
+            done_at__isnull=True,
+            pairing__status=PairingStatus.ACTIVE,
+        ).exists()
+
+    def context(self, notification: Notification) -> dict[str, Any]:
+        item = ActionItem.objects.select_related(
+            "pairing__program", "pairing__mentee", "pairing__mentor"
+        ).get(pk=subject_id(notification))
+        return {
+            **pair_context(item.pairing, notification.recipient_id),
+            "item": item,
+            "log_url": checkin_form_url(item.pairing_id),
+            "pairing_url": settings.SITE_URL
+            + reverse("pairings:detail", kwargs={"pairing_id": item.pairing_id}),
+        }

@@ -1,0 +1,337 @@
+"""Who reads what about check-ins, action items and self-assessments.
+
+These are the product's privacy rules, and this module is the only place
+that reads the tables they protect:
+
+- **Private notes and reflections**: their author, and nobody else — not the
+  partner, not HR, not a superuser. They are read only by the subqueries
+  below, filtered on ``author = viewer``; nothing else joins their tables.
+- **Shared notes, action items and the confidence pulse**: the pair. For
+  anyone else the database hands back NULL in their place, so the text never
+  reaches Python, let alone a template or a serializer.
+- **That a check-in happened** (date, duration, kind, topics, who logged it):
+  the pair, the program's admins and HR. Not the mentee's line manager.
+- **Self-assessment ratings**: the mentee; their mentor when the mentee
+  shares them; program admins and HR only as aggregates over at least
+  ``SCAFFOLD_MIN_AGGREGATE_GROUP`` mentees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+
+from mentorship.checkins.models import (
+    ActionItem,
+    Assessment,
+    AssessmentOccasion,
+    AssessmentRating,
+    CheckIn,
+    CheckInPrivateNote,
+    Reflection,
+)
+from mentorship.pairings.models import Milestone, MilestoneStatus, Pairing
+from mentorship.people.models import Competency, Person
+from mentorship.people.selectors import VISIBLE_TO_PARTICIPANTS, roles_for
+from mentorship.plans.models import StepKind
+from mentorship.programs.models import Program
+from mentorship.programs.selectors import programs_administered_by
+
+# How long the author of a check-in may still change it.
+EDIT_WINDOW = dt.timedelta(days=7)
+
+
+def _in_pair(viewer: Person, prefix: str = "pairing__") -> Q:
+    return Q(**{f"{prefix}mentee": viewer}) | Q(**{f"{prefix}mentor": viewer})
+
+
+def is_in_pair(viewer: Person, pairing: Pairing) -> bool:
+    return viewer.pk in (pairing.mentee_id, pairing.mentor_id)
+
+
+def checkin_pairings_for(viewer: Person) -> QuerySet[Pairing]:
+    """Pairings whose check-ins the viewer may know about: their own (once
+    approved), those of the programs they run, and all of them for HR."""
+    if roles_for(viewer).is_hr:
+        return Pairing.objects.all()
+    administered = Q(program__in=programs_administered_by(viewer).values("pk"))
+    own = Q(status__in=VISIBLE_TO_PARTICIPANTS) & _in_pair(viewer, prefix="")
+    return Pairing.objects.filter(administered | own)
+
+
+def checkins_visible_to(viewer: Person) -> QuerySet[CheckIn]:
+    """Check-ins the viewer may know about, each carrying only what the
+    viewer may read:
+
+    - ``readable_shared_notes``, ``readable_pulse``: the values for the pair,
+      NULL for everyone else (the columns themselves are deferred);
+    - ``own_private_note``: the viewer's own private note, if they wrote one;
+    - ``readable_action_items`` / ``readable_closed_items``: the items added
+      and ticked off in it, for the pair only;
+    - ``viewer_in_pair``.
+    """
+    in_pair = _in_pair(viewer)
+    pair_items = ActionItem.objects.filter(in_pair).select_related("owner").order_by("created_at")
+    return (
+        CheckIn.objects.filter(pairing__in=checkin_pairings_for(viewer).values("pk"))
+        .defer("shared_notes", "confidence_pulse")
+        .select_related("pairing__program", "pairing__mentee", "pairing__mentor", "logged_by")
+        .annotate(
+            viewer_in_pair=Case(When(in_pair, then=Value(True)), default=Value(False)),
+            readable_shared_notes=Case(
+                When(in_pair, then=F("shared_notes")), default=None, output_field=TextField()
+            ),
+            readable_pulse=Case(
+                When(in_pair, then=F("confidence_pulse")),
+                default=None,
+                output_field=IntegerField(),
+            ),
+            own_private_note=Subquery(
+                CheckInPrivateNote.objects.filter(checkin=OuterRef("pk"), author=viewer).values(
+                    "body"
+                )[:1],
+                output_field=TextField(),
+            ),
+        )
+        .prefetch_related(
+            Prefetch("topics", queryset=Competency.objects.order_by("name")),
+            Prefetch("action_items", queryset=pair_items, to_attr="readable_action_items"),
+            Prefetch("closed_action_items", queryset=pair_items, to_attr="readable_closed_items"),
+        )
+    )
+
+
+def checkin_editable_by(viewer: Person, checkin: CheckIn, *, now: dt.datetime) -> bool:
+    return (
+        checkin.logged_by_id == viewer.pk
+        and now - checkin.created_at <= EDIT_WINDOW
+        and checkin.pairing.status in ("active", "paused")
+    )
+
+
+def action_items_visible_to(viewer: Person) -> QuerySet[ActionItem]:
+    """Action items of the viewer's own pairings: their text is the pair's."""
+    return ActionItem.objects.filter(
+        _in_pair(viewer), pairing__status__in=VISIBLE_TO_PARTICIPANTS
+    ).select_related("owner", "pairing")
+
+
+def open_action_items(viewer: Person, pairing: Pairing) -> list[ActionItem]:
+    """What the next check-in form carries over: the pair's open items."""
+    return list(
+        action_items_visible_to(viewer)
+        .filter(pairing=pairing, done_at__isnull=True)
+        .order_by(F("due_on").asc(nulls_last=True), "created_at")
+    )
+
+
+def assessments_visible_to(viewer: Person) -> QuerySet[Assessment]:
+    """The mentee's own self-assessments, and those a mentee shared with the
+    viewer as their mentor. ``own_reflection`` is the viewer's own
+    reflection: a mentor reading a shared assessment gets NULL."""
+    shared_with_me = Q(
+        pairing__mentor=viewer,
+        shared_with_mentor=True,
+        pairing__status__in=VISIBLE_TO_PARTICIPANTS,
+    )
+    return (
+        Assessment.objects.filter(Q(mentee=viewer) | shared_with_me)
+        .select_related("pairing__program", "pairing__mentee", "pairing__mentor", "milestone")
+        .annotate(
+            own_reflection=Subquery(
+                Reflection.objects.filter(assessment=OuterRef("pk"), author=viewer).values("body")[
+                    :1
+                ],
+                output_field=TextField(),
+            ),
+            by_viewer=Case(When(mentee=viewer, then=Value(True)), default=Value(False)),
+        )
+        .prefetch_related(
+            Prefetch(
+                "ratings",
+                queryset=AssessmentRating.objects.select_related("competency").order_by(
+                    "competency__name"
+                ),
+            )
+        )
+    )
+
+
+def pairings_of_pair(viewer: Person) -> QuerySet[Pairing]:
+    """The viewer's own pairings, as mentor or mentee, once approved."""
+    return Pairing.objects.filter(
+        _in_pair(viewer, prefix=""), status__in=VISIBLE_TO_PARTICIPANTS
+    ).select_related("program", "mentee", "mentor")
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    on: dt.date
+    checkin: CheckIn | None = None
+    milestone: Milestone | None = None
+    editable: bool = False
+
+
+def pairing_history(
+    viewer: Person, pairing: Pairing, closed_milestones: list[Milestone], *, now: dt.datetime
+) -> list[HistoryEntry]:
+    """The pairing page's timeline: check-ins (as much of them as the viewer
+    may read) and closed milestones together, newest first."""
+    entries = [
+        HistoryEntry(
+            on=checkin.occurred_on,
+            checkin=checkin,
+            editable=checkin_editable_by(viewer, checkin, now=now),
+        )
+        for checkin in checkins_visible_to(viewer).filter(pairing=pairing)
+    ]
+    entries += [
+        HistoryEntry(
+            on=(milestone.completed_at or milestone.updated_at).date(), milestone=milestone
+        )
+        for milestone in closed_milestones
+    ]
+    return sorted(entries, key=lambda entry: entry.on, reverse=True)
+
+
+# --------------------------------------------------------------------------
+# Scheduled self-assessments
+
+SCHEDULED_OFFSETS = {
+    0: AssessmentOccasion.DAY_0,
+    30: AssessmentOccasion.DAY_30,
+    60: AssessmentOccasion.DAY_60,
+    90: AssessmentOccasion.DAY_90,
+}
+# A plan may move an assessment a little; further than this it is not "day 30".
+OCCASION_SLACK_DAYS = 15
+# The occasions whose prompt asks why they want the role, and whether that changed.
+REFLECTION_OCCASIONS = (AssessmentOccasion.DAY_0, AssessmentOccasion.DAY_90)
+
+
+def occasion_of(milestone: Milestone, starts_on: dt.date | None) -> str:
+    """Which scheduled self-assessment an assessment step of the plan is."""
+    if starts_on is None:
+        return AssessmentOccasion.AD_HOC
+    offset = (milestone.due_on - starts_on).days
+    nearest = min(SCHEDULED_OFFSETS, key=lambda day: abs(day - offset))
+    if abs(nearest - offset) > OCCASION_SLACK_DAYS:
+        return AssessmentOccasion.AD_HOC
+    return SCHEDULED_OFFSETS[nearest]
+
+
+def scheduled_assessments(pairing: Pairing) -> dict[str, Milestone]:
+    """Occasion → the plan step (milestone) that schedules it."""
+    found: dict[str, Milestone] = {}
+    steps = pairing.milestones.filter(kind=StepKind.ASSESSMENT).order_by("due_on", "position")
+    for milestone in steps:
+        occasion = occasion_of(milestone, pairing.starts_on)
+        if occasion != AssessmentOccasion.AD_HOC:
+            found.setdefault(occasion, milestone)
+    return found
+
+
+def next_assessment_due(pairing: Pairing, *, today: dt.date) -> tuple[str, Milestone] | None:
+    """The scheduled self-assessment to take now: the earliest open one that
+    is due within a week (or already late)."""
+    for occasion, milestone in sorted(
+        scheduled_assessments(pairing).items(), key=lambda item: item[1].due_on
+    ):
+        if milestone.status == MilestoneStatus.OPEN and milestone.due_on <= today + dt.timedelta(
+            days=7
+        ):
+            return occasion, milestone
+    return None
+
+
+def plan_competencies(pairing: Pairing) -> list[Competency]:
+    """The competencies a mentee rates: those of the pairing's plan (all of
+    them when the plan names none)."""
+    used = Competency.objects.filter(
+        Exists(Milestone.objects.filter(pairing=pairing, competency=OuterRef("pk")))
+    ).order_by("name")
+    return list(used) or list(Competency.objects.order_by("name"))
+
+
+# --------------------------------------------------------------------------
+# Confidence over time
+
+
+@dataclass(frozen=True)
+class Point:
+    taken_on: dt.date
+    score: int
+    occasion: str
+
+
+def confidence_series(assessments: list[Assessment]) -> dict[str, list[Point]]:
+    """Competency name → the ratings over time, oldest first."""
+    series: dict[str, list[Point]] = defaultdict(list)
+    for assessment in sorted(assessments, key=lambda a: (a.taken_on, a.created_at)):
+        for rating in assessment.ratings.all():
+            series[rating.competency.name].append(
+                Point(assessment.taken_on, rating.score, assessment.occasion)
+            )
+    return dict(sorted(series.items()))
+
+
+@dataclass(frozen=True)
+class CompetencyConfidence:
+    competency: str
+    mentees: int
+    # Means over the group; None when the group is too small to show.
+    first: float | None
+    latest: float | None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.first is None
+
+
+def confidence_aggregate(viewer: Person, program: Program) -> list[CompetencyConfidence]:
+    """Mean self-rated confidence per competency over a program's mentees:
+    each mentee's first rating against their latest. Only for the program's
+    admins and HR, and only for groups of at least the configured size."""
+    if not programs_administered_by(viewer).filter(pk=program.pk).exists():
+        return []
+    minimum = settings.SCAFFOLD_MIN_AGGREGATE_GROUP
+    rows = (
+        AssessmentRating.objects.filter(assessment__pairing__program=program)
+        .order_by("assessment__taken_on", "assessment__created_at")
+        .values_list("competency__name", "assessment__mentee_id", "score")
+    )
+    first: dict[str, dict[int, int]] = defaultdict(dict)
+    latest: dict[str, dict[int, int]] = defaultdict(dict)
+    for name, mentee_id, score in rows.iterator(chunk_size=5000):
+        first[name].setdefault(mentee_id, score)
+        latest[name][mentee_id] = score
+    result = []
+    for name in sorted(first):
+        mentees = len(first[name])
+        shown = mentees >= minimum
+        result.append(
+            CompetencyConfidence(
+                competency=name,
+                mentees=mentees,
+                first=round(sum(first[name].values()) / mentees, 2) if shown else None,
+                latest=round(sum(latest[name].values()) / mentees, 2) if shown else None,
+            )
+        )
+    return result

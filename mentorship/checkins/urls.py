@@ -1,0 +1,14 @@
+from django.urls import path
+
+from mentorship.checkins import views
+
+app_name = "checkins"
+
+urlpatterns = [
+    path("pairings/<int:pairing_id>/check-ins/new/", views.checkin_new, name="new"),
+    path("check-ins/<int:checkin_id>/edit/", views.checkin_edit, name="edit"),
+    path("action-items/<int:item_id>/done/", views.action_item_done, name="action-item-done"),
+    path("pairings/<int:pairing_id>/self-assessment/", views.assessment_new, name="assess"),
+    path("pairings/<int:pairing_id>/confidence/", views.confidence, name="confidence"),
+    path("assessments/<int:assessment_id>/share/", views.assessment_share, name="assessment-share"),
+]

@@ -1,0 +1,271 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from mentorship.checkins import selectors, services
+from mentorship.checkins.chart import confidence_chart
+from mentorship.checkins.forms import (
+    DEFAULT_REFLECTION_PROMPT,
+    REFLECTION_PROMPTS,
+    AssessmentForm,
+    CheckInForm,
+    CloseItemsForm,
+    NewActionItemFormSet,
+    ShareForm,
+)
+from mentorship.checkins.models import AssessmentOccasion, CheckIn
+from mentorship.core.timezones import today_for
+from mentorship.pairings.models import LIVE_PAIRING_STATUSES, Pairing
+from mentorship.people.auth import AuthenticatedHttpRequest
+
+
+def _own_pairing(request: AuthenticatedHttpRequest, pairing_id: int) -> Pairing:
+    pairing = selectors.pairings_of_pair(request.user).filter(pk=pairing_id).first()
+    if pairing is None:
+        raise Http404
+    return pairing
+
+
+def _attach_errors(exc: ValidationError, form: forms.Form) -> None:
+    """Service errors next to the field they name; the rest at the top."""
+    for field, problems in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, problems)
+
+
+def _detail(pairing_id: int, anchor: str = "") -> str:
+    url = reverse("pairings:detail", kwargs={"pairing_id": pairing_id})
+    return f"{url}#{anchor}" if anchor else url
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkin_new(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpResponse:
+    """Log a check-in: the open action items carry over to tick off."""
+    person = request.user
+    pairing = _own_pairing(request, pairing_id)
+    if pairing.status not in LIVE_PAIRING_STATUSES:
+        messages.error(
+            request,
+            f"This pairing is {pairing.get_status_display().lower()}; "
+            "check-ins can no longer be logged.",
+        )
+        return redirect(_detail(pairing.pk))
+    is_mentee = person.pk == pairing.mentee_id
+    open_items = selectors.open_action_items(person, pairing)
+    data = request.POST if request.method == "POST" else None
+    form = CheckInForm(data, is_mentee=is_mentee, initial={"occurred_on": today_for(person)})
+    carry = CloseItemsForm(data, prefix="carry", items=open_items)
+    new_items = NewActionItemFormSet(data, prefix="items", form_kwargs={"pairing": pairing})
+    if data is not None and form.is_valid() and carry.is_valid() and new_items.is_valid():
+        owners = {"mentee": pairing.mentee, "mentor": pairing.mentor}
+        try:
+            checkin = services.checkin_log(
+                pairing=pairing,
+                by=person,
+                **form.checkin_fields(),
+                action_items=[
+                    services.ActionItemSpec(
+                        text=row["text"], owner=owners[row["owner"]], due_on=row["due_on"]
+                    )
+                    for row in new_items.cleaned_data
+                    if row.get("text", "").strip()
+                ],
+                close_action_items=carry.cleaned_data["done"],
+            )
+        except ValidationError as exc:
+            _attach_errors(exc, form)
+        else:
+            messages.success(request, "Check-in logged.")
+            return redirect(_detail(pairing.pk, f"checkin-{checkin.pk}"))
+    invalid = bool(form.errors or carry.errors or new_items.total_error_count())
+    return render(
+        request,
+        "checkins/checkin_form.html",
+        {
+            "pairing": pairing,
+            "form": form,
+            "carry": carry,
+            "new_items": new_items,
+            "open_items": open_items,
+            "editing": None,
+        },
+        status=400 if invalid else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkin_edit(request: AuthenticatedHttpRequest, checkin_id: int) -> HttpResponse:
+    """The author changes their check-in, within a week."""
+    person = request.user
+    checkin: CheckIn | None = selectors.checkins_visible_to(person).filter(pk=checkin_id).first()
+    if checkin is None or not checkin.viewer_in_pair:  # type: ignore[attr-defined]
+        raise Http404
+    pairing = checkin.pairing
+    if not selectors.checkin_editable_by(person, checkin, now=timezone.now()):
+        messages.error(
+            request,
+            f"Only its author can change a check-in, within {selectors.EDIT_WINDOW.days} days.",
+        )
+        return redirect(_detail(pairing.pk, f"checkin-{checkin.pk}"))
+    initial = {
+        "occurred_on": checkin.occurred_on,
+        "duration_minutes": checkin.duration_minutes,
+        "kind": checkin.kind,
+        "topics": list(checkin.topics.all()),
+        "shared_notes": checkin.readable_shared_notes,  # type: ignore[attr-defined]
+        "private_note": checkin.own_private_note or "",  # type: ignore[attr-defined]
+        "confidence_pulse": checkin.readable_pulse,  # type: ignore[attr-defined]
+    }
+    form = CheckInForm(
+        request.POST if request.method == "POST" else None,
+        is_mentee=person.pk == pairing.mentee_id,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.checkin_edit(
+                checkin=checkin,
+                by=person,
+                **form.checkin_fields(),
+            )
+        except ValidationError as exc:
+            _attach_errors(exc, form)
+        else:
+            messages.success(request, "Check-in updated.")
+            return redirect(_detail(pairing.pk, f"checkin-{checkin.pk}"))
+    return render(
+        request,
+        "checkins/checkin_form.html",
+        {"pairing": pairing, "form": form, "editing": checkin},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def action_item_done(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
+    item = selectors.action_items_visible_to(request.user).filter(pk=item_id).first()
+    if item is None:
+        raise Http404
+    try:
+        services.action_item_complete(item=item, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Action item done.")
+    return redirect(_detail(item.pairing_id, "action-items"))
+
+
+def _occasion_choices(pairing: Pairing) -> tuple[list[tuple[str, str]], set[str]]:
+    taken = set(pairing.assessments.values_list("occasion", flat=True))
+    choices = []
+    for occasion, milestone in sorted(
+        selectors.scheduled_assessments(pairing).items(), key=lambda item: item[1].due_on
+    ):
+        if occasion not in taken:
+            label = AssessmentOccasion(occasion).label
+            choices.append((occasion, f"{label} (due {milestone.due_on:%-d %b})"))
+    choices.append((AssessmentOccasion.AD_HOC, "Any time (ad hoc)"))
+    return choices, taken
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_new(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpResponse:
+    """The mentee rates their confidence in each competency of the plan."""
+    person = request.user
+    pairing = _own_pairing(request, pairing_id)
+    if pairing.mentee_id != person.pk:
+        raise Http404
+    if pairing.status not in LIVE_PAIRING_STATUSES:
+        messages.error(request, "This pairing is closed; self-assessments are closed with it.")
+        return redirect(_detail(pairing.pk))
+    occasions, _taken = _occasion_choices(pairing)
+    due = selectors.next_assessment_due(pairing, today=today_for(person))
+    asked = request.GET.get("occasion")
+    occasion = asked if asked in dict(occasions) else (due[0] if due else AssessmentOccasion.AD_HOC)
+    form = AssessmentForm(
+        request.POST if request.method == "POST" else None,
+        competencies=selectors.plan_competencies(pairing),
+        occasions=occasions,
+        initial={"occasion": occasion},
+    )
+    form.fields["reflection"].label = REFLECTION_PROMPTS.get(
+        request.POST.get("occasion", occasion), DEFAULT_REFLECTION_PROMPT
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_record(
+                pairing=pairing,
+                by=person,
+                occasion=form.cleaned_data["occasion"],
+                ratings=form.ratings(),
+                shared_with_mentor=form.cleaned_data["shared_with_mentor"],
+                reflection=form.cleaned_data["reflection"],
+            )
+        except ValidationError as exc:
+            _attach_errors(exc, form)
+        else:
+            messages.success(request, "Your self-assessment is recorded.")
+            return redirect("checkins:confidence", pairing_id=pairing.pk)
+    return render(
+        request,
+        "checkins/assessment_form.html",
+        {"pairing": pairing, "form": form, "reflection_prompts": REFLECTION_PROMPTS},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def confidence(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpResponse:
+    """Confidence per competency over time: the mentee's own, or what the
+    mentee shared with their mentor."""
+    person = request.user
+    pairing = _own_pairing(request, pairing_id)
+    assessments = list(
+        selectors.assessments_visible_to(person).filter(pairing=pairing).order_by("taken_on")
+    )
+    series = selectors.confidence_series(assessments)
+    start = pairing.starts_on or (assessments[0].taken_on if assessments else None)
+    end = pairing.ends_on or start
+    chart = confidence_chart(series, start=start, end=end) if start and end else None
+    context: dict[str, Any] = {
+        "pairing": pairing,
+        "is_mentee": pairing.mentee_id == person.pk,
+        "assessments": assessments,
+        "series": series,
+        "chart": chart,
+        "can_assess": pairing.mentee_id == person.pk and pairing.status in LIVE_PAIRING_STATUSES,
+    }
+    return render(request, "checkins/confidence.html", context)
+
+
+@login_required
+@require_POST
+def assessment_share(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = (
+        selectors.assessments_visible_to(request.user)
+        .filter(pk=assessment_id, mentee=request.user)
+        .first()
+    )
+    if assessment is None:
+        raise Http404
+    form = ShareForm(request.POST)
+    shared = form.is_valid() and form.cleaned_data["shared_with_mentor"]
+    services.assessment_share(assessment=assessment, by=request.user, shared=shared)
+    messages.success(
+        request,
+        "Your mentor now sees these ratings." if shared else "These ratings are now yours alone.",
+    )
+    return redirect("checkins:confidence", pairing_id=assessment.pairing_id)

@@ -1,0 +1,458 @@
+"""Program health for HR and program admins: numbers about structure, never
+about what anyone wrote. A fixed number of queries whatever the size: every
+figure is one aggregate (or one annotated list) computed by the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce, TruncWeek
+
+from mentorship.checkins.models import Assessment, AssessmentOccasion, AssessmentRating, CheckIn
+from mentorship.core.queries import subquery_count
+from mentorship.notifications.models import Notification, NotificationStatus
+from mentorship.pairings.models import (
+    LIVE_PAIRING_STATUSES,
+    PAIRED_STATUSES,
+    ChangeRequestKind,
+    ChangeRequestStatus,
+    Milestone,
+    MilestoneStatus,
+    Pairing,
+    PairingChangeRequest,
+    PairingOutcome,
+    PairingStatus,
+)
+from mentorship.people.models import Department, Person
+from mentorship.people.selectors import VISIBLE_TO_PARTICIPANTS
+from mentorship.programs.models import Enrollment, EnrollmentRole, EnrollmentStatus, Program
+from mentorship.programs.selectors import programs_administered_by
+
+CHART_WEEKS = 12
+# At-risk: a pairing scoring this much or more is at risk; the riskiest are listed.
+AT_RISK_FROM = 2
+AT_RISK_LISTED = 50
+
+
+@dataclass(frozen=True)
+class Filters:
+    program: Program | None = None
+    department: Department | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+def programs_for_insights(viewer: Person) -> QuerySet[Program]:
+    return programs_administered_by(viewer).order_by("name")
+
+
+def _pairings(viewer: Person, filters: Filters) -> QuerySet[Pairing]:
+    pairings = Pairing.objects.filter(
+        program__in=programs_for_insights(viewer).values("pk"),
+        status__in=VISIBLE_TO_PARTICIPANTS,
+    )
+    if filters.program is not None:
+        pairings = pairings.filter(program=filters.program)
+    if filters.department is not None:
+        pairings = pairings.filter(mentee__department=filters.department)
+    if filters.until is not None:
+        pairings = pairings.filter(starts_on__lte=filters.until)
+    if filters.since is not None:
+        pairings = pairings.filter(Q(ends_on__gte=filters.since) | Q(ends_on__isnull=True))
+    return pairings
+
+
+@dataclass(frozen=True)
+class Completion:
+    label: str
+    on_time: int = 0
+    late: int = 0
+    open: int = 0
+    overdue: int = 0
+    skipped: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.on_time + self.late + self.open + self.overdue + self.skipped
+
+    @property
+    def done_share(self) -> float:
+        due = self.total - self.open
+        return (self.on_time + self.late) / due if due else 0.0
+
+
+@dataclass(frozen=True)
+class Week:
+    week: dt.date  # its Monday
+    checkins: int
+
+
+@dataclass(frozen=True)
+class DaySpan:
+    from_day: int  # days into the pairing, in 15-day steps
+    done_share: float
+    due: int
+
+
+@dataclass(frozen=True)
+class Risk:
+    pairing: Pairing
+    score: int
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class MentorLoad:
+    mentor: str
+    pairings: int
+    capacity: int
+
+
+@dataclass(frozen=True)
+class Confidence:
+    competency: str
+    day0_mentees: int
+    day0: float | None
+    latest_mentees: int
+    latest: float | None
+
+
+@dataclass
+class Health:
+    today: dt.date
+    statuses: dict[str, int] = field(default_factory=dict)
+    checkins_30_days: int = 0
+    median_days_since_checkin: float | None = None
+    completion: Completion = field(default_factory=lambda: Completion("All"))
+    completion_by_competency: list[Completion] = field(default_factory=list)
+    completion_by_day: list[DaySpan] = field(default_factory=list)
+    unmatched_mentees: int = 0
+    mentor_load: list[MentorLoad] = field(default_factory=list)
+    confidence: list[Confidence] = field(default_factory=list)
+    outcomes: dict[str, int] = field(default_factory=dict)
+    checkins_per_week: list[Week] = field(default_factory=list)
+    at_risk: list[Risk] = field(default_factory=list)
+    at_risk_total: int = 0
+    minimum_group: int = 5
+
+    @property
+    def live(self) -> int:
+        return self.statuses.get(PairingStatus.ACTIVE, 0) + self.statuses.get(
+            PairingStatus.PAUSED, 0
+        )
+
+    @property
+    def outcomes_labelled(self) -> list[tuple[str, int]]:
+        return [(PairingOutcome(key).label, n) for key, n in sorted(self.outcomes.items())]
+
+    @property
+    def checkins_per_live_pairing(self) -> float:
+        return self.checkins_30_days / self.live if self.live else 0.0
+
+
+def _completion(label: str, row: dict[str, Any]) -> Completion:
+    return Completion(
+        label=label,
+        on_time=row["on_time"],
+        late=row["late"],
+        open=row["open"],
+        overdue=row["overdue"],
+        skipped=row["skipped"],
+    )
+
+
+def _milestone_counts(today: dt.date) -> dict[str, Count]:
+    done = Q(status=MilestoneStatus.DONE)
+    return {
+        "on_time": Count("pk", filter=done & Q(completed_at__date__lte=F("due_on"))),
+        "late": Count("pk", filter=done & Q(completed_at__date__gt=F("due_on"))),
+        "open": Count("pk", filter=Q(status=MilestoneStatus.OPEN, due_on__gte=today)),
+        "overdue": Count("pk", filter=Q(status=MilestoneStatus.OPEN, due_on__lt=today)),
+        "skipped": Count("pk", filter=Q(status=MilestoneStatus.SKIPPED)),
+    }
+
+
+def _completion_figures(health: Health, pairings: QuerySet[Pairing]) -> None:
+    milestones = Milestone.objects.filter(pairing__in=pairings)
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in milestones.values("competency__name")
+        .annotate(**_milestone_counts(health.today))
+        .order_by("competency__name")
+    ]
+    health.completion_by_competency = [
+        _completion(row["competency__name"] or "No competency", row) for row in rows
+    ]
+    totals = {
+        key: sum(row[key] for row in rows)
+        for key in ("on_time", "late", "open", "overdue", "skipped")
+    }
+    health.completion = _completion("All", totals)
+    # Completion over the 90 days: by how many days into the pairing a
+    # milestone is due, in 15-day steps.
+    offset = ExpressionWrapper(F("due_on") - F("pairing__starts_on"), output_field=DurationField())
+    by_offset = (
+        milestones.filter(due_on__lt=health.today)
+        .values(offset_days=offset)
+        .annotate(total=Count("pk"), done=Count("pk", filter=Q(status=MilestoneStatus.DONE)))
+        .order_by()
+    )
+    buckets: dict[int, list[int]] = {}
+    for row in by_offset:
+        days = row["offset_days"].days if row["offset_days"] is not None else 0
+        bucket = buckets.setdefault(max(days, 0) // 15 * 15, [0, 0])
+        bucket[0] += row["done"]
+        bucket[1] += row["total"]
+    health.completion_by_day = [
+        DaySpan(start, round(done / total, 3) if total else 0.0, total)
+        for start, (done, total) in sorted(buckets.items())
+    ]
+
+
+def _confidence(health: Health, pairings: QuerySet[Pairing]) -> None:
+    ratings = AssessmentRating.objects.filter(assessment__pairing__in=pairings)
+    day0 = {
+        row["competency__name"]: row
+        for row in ratings.filter(assessment__occasion=AssessmentOccasion.DAY_0)
+        .values("competency__name")
+        .annotate(mentees=Count("assessment__mentee", distinct=True), mean=Avg("score"))
+        .order_by()
+    }
+    newest = Assessment.objects.filter(pairing=OuterRef("assessment__pairing")).order_by(
+        "-taken_on", "-created_at"
+    )
+    latest = {
+        row["competency__name"]: row
+        for row in ratings.filter(assessment=Subquery(newest.values("pk")[:1]))
+        .values("competency__name")
+        .annotate(mentees=Count("assessment__mentee", distinct=True), mean=Avg("score"))
+        .order_by()
+    }
+    minimum = health.minimum_group
+
+    def shown(row: Any) -> tuple[int, float | None]:
+        if row is None:
+            return 0, None
+        mean = round(row["mean"], 2) if row["mentees"] >= minimum else None
+        return row["mentees"], mean
+
+    for name in sorted(set(day0) | set(latest)):
+        day0_n, day0_mean = shown(day0.get(name))
+        latest_n, latest_mean = shown(latest.get(name))
+        health.confidence.append(Confidence(name, day0_n, day0_mean, latest_n, latest_mean))
+
+
+@dataclass(frozen=True)
+class Signals:
+    pk: int
+    status: str
+    starts_on: dt.date | None
+    program__checkin_cadence_days: int
+    last_checkin: dt.date | None
+    overdue_milestones: int
+    latest_pulse: int | None
+    previous_pulse: int | None
+    pause_requested: bool
+    nudges_ignored: int
+
+
+def _reasons(pairing: Signals, today: dt.date) -> tuple[int, list[str]]:
+    """The at-risk score of one live pairing and the reasons, in words."""
+    score, reasons = 0, []
+    cadence = pairing.program__checkin_cadence_days
+    since = pairing.last_checkin or pairing.starts_on
+    if pairing.status == PairingStatus.ACTIVE and since is not None:
+        days = (today - since).days
+        if days > cadence:
+            score += 2 if days > 2 * cadence else 1
+            what = "no check-in yet" if pairing.last_checkin is None else "no check-in"
+            reasons.append(f"{what} for {days} days (cadence {cadence})")
+    if pairing.overdue_milestones:
+        score += 1 if pairing.overdue_milestones < 3 else 2
+        reasons.append(
+            f"{pairing.overdue_milestones} milestone"
+            f"{'s' if pairing.overdue_milestones != 1 else ''} overdue"
+        )
+    if (
+        pairing.latest_pulse is not None
+        and pairing.previous_pulse is not None
+        and pairing.latest_pulse < pairing.previous_pulse
+    ):
+        score += 1
+        reasons.append(
+            f"confidence pulse fell from {pairing.previous_pulse} to {pairing.latest_pulse}"
+        )
+    if pairing.pause_requested:
+        score += 1
+        reasons.append("asked to pause or end")
+    if pairing.nudges_ignored >= 2:
+        score += 1
+        reasons.append(f"{pairing.nudges_ignored} check-in nudges unanswered")
+    return score, reasons
+
+
+def _signals(health: Health, pairings: QuerySet[Pairing]) -> list[Signals]:
+    """What the at-risk score is made of, for every live pairing: one query,
+    one row each, no model objects."""
+    pulses = CheckIn.objects.filter(
+        pairing=OuterRef("pk"), confidence_pulse__isnull=False
+    ).order_by("-occurred_on", "-created_at")
+    live = (
+        pairings.filter(status__in=LIVE_PAIRING_STATUSES)
+        .annotate(
+            last_checkin=Subquery(
+                CheckIn.objects.filter(pairing=OuterRef("pk"))
+                .order_by("-occurred_on")
+                .values("occurred_on")[:1]
+            ),
+            overdue_milestones=subquery_count(
+                Milestone.objects.filter(
+                    pairing=OuterRef("pk"), status=MilestoneStatus.OPEN, due_on__lt=health.today
+                ),
+                "pairing",
+            ),
+            latest_pulse=Subquery(
+                pulses.values("confidence_pulse")[:1], output_field=IntegerField()
+            ),
+            previous_pulse=Subquery(
+                pulses.values("confidence_pulse")[1:2], output_field=IntegerField()
+            ),
+            pause_requested=Exists(
+                PairingChangeRequest.objects.filter(
+                    pairing=OuterRef("pk"),
+                    status=ChangeRequestStatus.OPEN,
+                    kind__in=(ChangeRequestKind.PAUSE, ChangeRequestKind.END),
+                )
+            ),
+            nudges_ignored=Coalesce(
+                subquery_count(
+                    Notification.objects.filter(
+                        pairing_id=OuterRef("pk"),
+                        kind="checkin_nudge",
+                        status=NotificationStatus.SENT,
+                        sent_at__date__gt=Coalesce(OuterRef("last_checkin"), OuterRef("starts_on")),
+                    ),
+                    "pairing",
+                ),
+                0,
+            ),
+        )
+        .order_by("pk")
+        .values(
+            "pk",
+            "status",
+            "starts_on",
+            "program__checkin_cadence_days",
+            "last_checkin",
+            "overdue_milestones",
+            "latest_pulse",
+            "previous_pulse",
+            "pause_requested",
+            "nudges_ignored",
+        )
+    )
+    return [Signals(**row) for row in live]
+
+
+def program_health(viewer: Person, filters: Filters, *, today: dt.date) -> Health:
+    health = Health(today=today, minimum_group=settings.SCAFFOLD_MIN_AGGREGATE_GROUP)
+    pairings = _pairings(viewer, filters)
+    health.statuses = dict(pairings.values_list("status").annotate(n=Count("pk")).order_by())
+    checkins = CheckIn.objects.filter(pairing__in=pairings)
+    health.checkins_30_days = checkins.filter(
+        occurred_on__gt=today - dt.timedelta(days=30), occurred_on__lte=today
+    ).count()
+    weeks = dict(
+        checkins.filter(occurred_on__gt=today - dt.timedelta(weeks=CHART_WEEKS))
+        .annotate(week=TruncWeek("occurred_on"))
+        .values_list("week")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    monday = today - dt.timedelta(days=today.weekday())
+    health.checkins_per_week = [
+        Week(week, weeks.get(week, 0))
+        for week in (monday - dt.timedelta(weeks=n) for n in range(CHART_WEEKS - 1, -1, -1))
+    ]
+    _completion_figures(health, pairings)
+    _confidence(health, pairings)
+    health.outcomes = dict(
+        pairings.filter(status__in=(PairingStatus.COMPLETED, PairingStatus.ENDED))
+        .exclude(outcome="")
+        .values_list("outcome")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+    programs = programs_for_insights(viewer)
+    if filters.program is not None:
+        programs = programs.filter(pk=filters.program.pk)
+    enrollments = Enrollment.objects.filter(
+        program__in=programs.values("pk"), status=EnrollmentStatus.ACTIVE
+    )
+    if filters.department is not None:
+        enrollments = enrollments.filter(person__department=filters.department)
+    health.unmatched_mentees = (
+        enrollments.filter(role=EnrollmentRole.MENTEE)
+        .exclude(
+            Exists(
+                Pairing.objects.filter(
+                    program=OuterRef("program"),
+                    mentee=OuterRef("person"),
+                    status__in=PAIRED_STATUSES,
+                )
+            )
+        )
+        .count()
+    )
+    loads = (
+        enrollments.filter(role=EnrollmentRole.MENTOR)
+        .annotate(
+            live=subquery_count(
+                Pairing.objects.filter(
+                    program=OuterRef("program"),
+                    mentor=OuterRef("person"),
+                    status__in=LIVE_PAIRING_STATUSES,
+                ),
+                "mentor",
+            ),
+            slots=Coalesce("capacity", F("person__default_mentor_capacity")),
+        )
+        .values_list("person__full_name", "live", "slots")
+        .order_by("-live", "person__full_name")
+    )
+    health.mentor_load = [MentorLoad(name, live, slots or 0) for name, live, slots in loads]
+
+    live = _signals(health, pairings)
+    days = [(today - (p.last_checkin or p.starts_on)).days for p in live if p.starts_on]
+    health.median_days_since_checkin = statistics.median(days) if days else None
+    scored = [(pairing.pk, *_reasons(pairing, today)) for pairing in live]
+    risky = sorted(
+        ((score, pk, reasons) for pk, score, reasons in scored if score >= AT_RISK_FROM),
+        key=lambda risk: (-risk[0], risk[1]),
+    )
+    health.at_risk_total = len(risky)
+    listed = risky[:AT_RISK_LISTED]
+    objects = Pairing.objects.select_related("program", "mentee", "mentor").in_bulk(
+        [pk for _, pk, _ in listed]
+    )
+    health.at_risk = [Risk(objects[pk], score, reasons) for score, pk, reasons in listed]
+    return health

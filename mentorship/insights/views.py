@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from mentorship.audit.services import audit_record
+from mentorship.core.timezones import today_for
+from mentorship.insights.charts import bar_chart
+from mentorship.insights.exports import DATASETS, FORMATS, csv_chunks, filename, write_xlsx
+from mentorship.insights.forms import InsightsFilterForm
+from mentorship.insights.selectors import Filters, Health, program_health, programs_for_insights
+from mentorship.people.auth import AuthenticatedHttpRequest
+from mentorship.programs.views import administered_program_or_404
+
+
+def _health(request: AuthenticatedHttpRequest) -> tuple[InsightsFilterForm, Health | None]:
+    person = request.user
+    form = InsightsFilterForm(request.GET or None, programs=programs_for_insights(person))
+    if request.GET and not form.is_valid():
+        return form, None
+    data = form.cleaned_data if request.GET else {}
+    filters = Filters(
+        program=data.get("program"),
+        department=data.get("department"),
+        since=data.get("since"),
+        until=data.get("until"),
+    )
+    return form, program_health(person, filters, today=today_for(person))
+
+
+@login_required
+@require_GET
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Program health in one look: for program admins and HR."""
+    if not programs_for_insights(request.user).exists():
+        raise Http404
+    form, health = _health(request)
+    context: dict[str, object] = {"form": form, "health": health}
+    if health is not None:
+        context |= {
+            "weekly": bar_chart(
+                [(f"{w.week:%-d %b}", w.checkins) for w in health.checkins_per_week], fmt="{:.0f}"
+            ),
+            "by_day": bar_chart(
+                [
+                    (f"day {span.from_day}–{span.from_day + 14}", span.done_share * 100)
+                    for span in health.completion_by_day
+                ],
+                top=100,
+                fmt="{:.0f}%",
+                colors=("#009E73",),
+            ),
+            "confidence_bars": bar_chart(
+                [
+                    point
+                    for row in health.confidence
+                    if row.day0 is not None and row.latest is not None
+                    for point in (
+                        (f"{row.competency}, day 0", row.day0),
+                        (f"{row.competency}, latest", row.latest),
+                    )
+                ],
+                top=5,
+                fmt="{:.1f}",
+                colors=("#E69F00", "#0072B2"),
+            ),
+        }
+    return render(request, "insights/dashboard.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def exports(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    program = administered_program_or_404(request.user, program_id)
+    return render(
+        request,
+        "insights/exports.html",
+        {"program": program, "datasets": DATASETS.values(), "formats": FORMATS},
+    )
+
+
+@login_required
+@require_GET
+def export_download(
+    request: AuthenticatedHttpRequest, program_id: int, dataset: str, fmt: str
+) -> HttpResponseBase:
+    """One dataset of a program, as CSV (streamed) or XLSX. Audited."""
+    program = administered_program_or_404(request.user, program_id)
+    chosen = DATASETS.get(dataset)
+    if chosen is None or fmt not in FORMATS:
+        raise Http404
+    audit_record(
+        actor=request.user,
+        action="export.downloaded",
+        target=program,
+        program=program,
+        data={"dataset": chosen.slug, "format": fmt},
+    )
+    name = filename(program, chosen, fmt, today_for(request.user))
+    rows = chosen.rows(program)
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            csv_chunks(chosen.header, rows), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return FileResponse(
+        write_xlsx(chosen.header, rows, title=chosen.slug),
+        as_attachment=True,
+        filename=name,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

@@ -1,0 +1,59 @@
+"""HR's dashboard in a real browser, over the demo data: the charts draw,
+an at-risk pairing opens with its reasons, and a CSV export downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from mentorship.demo.content import DEMO_PASSWORD, HR_EMAIL
+from mentorship.insights.exports import DATASETS
+from mentorship.pairings.models import Pairing
+from mentorship.people.models import Person
+from mentorship.programs.models import Program, ProgramStatus
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_hr_reads_the_demo_programs_health(page: Any, sign_in: Any) -> None:
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+    program = Program.objects.get(status=ProgramStatus.ACTIVE)
+    sign_in(Person.objects.get(email=HR_EMAIL), DEMO_PASSWORD)
+
+    page.get_by_role("link", name="Insights").click()
+    page.get_by_label("Program").select_option(label=program.name)
+    page.get_by_role("button", name="Show").click()
+
+    weekly = page.locator("#checkins-chart ~ figure svg")
+    assert weekly.locator("rect").count() == 12
+    heights = [
+        float(h)
+        for h in weekly.locator("rect").evaluate_all("rs => rs.map(r => r.getAttribute('height'))")
+    ]
+    assert sum(heights) > 0  # the demo's check-ins show as bars
+    assert page.locator("#by-day-title").count() == 1
+    box = weekly.bounding_box()
+    assert box is not None
+    assert box["width"] > 300
+
+    risks = page.locator("section.at-risk li")
+    assert risks.count() >= 1
+    first = risks.first
+    reasons = first.locator(".risk-reasons").inner_text()
+    assert reasons
+    first.get_by_role("link").first.click()
+    assert page.get_by_role("heading", level=1).is_visible()
+    assert "/pairings/" in page.url
+
+    page.goto(f"/programs/{program.pk}/exports/")
+    with page.expect_download() as downloaded:
+        page.get_by_role("link", name="CSV").first.click()
+    path = downloaded.value.path()
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == DATASETS["pairings"].header
+    assert len(rows) == 1 + Pairing.objects.filter(program=program).count()

@@ -1,0 +1,373 @@
+"""The check-ins, action items and self-assessments API: what each side may
+write, the errors bad input gets (field by field, nothing half-saved), and
+what each persona reads back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from mentorship.audit.models import AuditEvent
+from mentorship.checkins.models import ActionItem, Assessment, CheckIn, CheckInPrivateNote
+from mentorship.checkins.selectors import plan_competencies
+from mentorship.core.timezones import today_for
+from mentorship.pairings.models import MilestoneStatus
+from mentorship.pairings.services import pairing_end
+from tests.factories import PairingFactory, PersonFactory
+from tests.fixtures.personas import Personas
+
+pytestmark = pytest.mark.django_db
+Clients = Callable[..., Any]
+
+
+def fields(response: Any) -> dict[str, list[str]]:
+    assert response.status_code == 400, response.content
+    return dict(response.json()["error"]["fields"])
+
+
+def checkin_payload(personas: Personas, **overrides: Any) -> dict[str, Any]:
+    return {
+        "pairing": personas.pairing.pk,
+        "occurred_on": today_for(personas.mentee).isoformat(),
+        "duration_minutes": 45,
+        "kind": "meeting",
+        "topics": [c.pk for c in plan_competencies(personas.pairing)[:1]],
+        "shared_notes": "We worked on the first difficult conversation.",
+        "private_note": "I froze when she cried.",
+        "confidence_pulse": 3,
+        "action_items": [
+            {"text": "Write the opening line down", "owner": "mentee", "due_on": None},
+            {"text": "Send the article on feedback", "owner": "mentor"},
+        ],
+        **overrides,
+    }
+
+
+def test_the_mentee_logs_and_each_persona_reads_what_is_theirs(
+    personas: Personas, client_for: Clients
+) -> None:
+    created = client_for(personas.mentee).post(
+        "/api/v1/check-ins/", checkin_payload(personas), format="json"
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["private_note"] == "I froze when she cried."
+    assert body["editable"] is True
+    assert [item["owner"]["id"] for item in body["action_items"]] == [
+        personas.mentee.pk,
+        personas.mentor.pk,
+    ]
+    url = f"/api/v1/check-ins/{body['id']}/"
+
+    mentor = client_for(personas.mentor).get(url).json()
+    assert mentor["shared_notes"] == "We worked on the first difficult conversation."
+    assert mentor["confidence_pulse"] == 3
+    assert mentor["private_note"] is None
+    assert mentor["editable"] is False
+    assert len(mentor["action_items"]) == 2
+
+    for hr in (personas.hr, personas.program_admin):
+        seen = client_for(hr).get(url).json()
+        assert seen["occurred_on"] == body["occurred_on"]
+        assert seen["duration_minutes"] == 45
+        assert seen["topics"] == body["topics"] != []
+        assert seen["shared_notes"] is None
+        assert seen["confidence_pulse"] is None
+        assert seen["private_note"] is None
+        assert seen["action_items"] is None
+
+    for outsider in (personas.line_manager, personas.other_mentor, personas.outsider):
+        assert client_for(outsider).get(url).status_code == 404
+
+
+def test_open_action_items_are_ticked_off_in_the_next_checkin(
+    personas: Personas, client_for: Clients
+) -> None:
+    client = client_for(personas.mentor)
+    first = client.post(
+        "/api/v1/check-ins/", checkin_payload(personas, confidence_pulse=None), format="json"
+    ).json()
+    open_items = client.get(
+        "/api/v1/action-items/", {"pairing": personas.pairing.pk, "open": "true"}
+    ).json()["results"]
+    assert len(open_items) == 2
+
+    second = client.post(
+        "/api/v1/check-ins/",
+        checkin_payload(
+            personas,
+            confidence_pulse=None,
+            action_items=[],
+            close_action_items=[first["action_items"][0]["id"]],
+        ),
+        format="json",
+    )
+
+    assert second.status_code == 201, second.content
+    assert [item["text"] for item in second.json()["closed_action_items"]] == [
+        "Write the opening line down"
+    ]
+    still_open = client.get("/api/v1/action-items/", {"open": "true"}).json()["results"]
+    assert [item["text"] for item in still_open] == ["Send the article on feedback"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"occurred_on": "2099-01-01"}, "occurred_on"),
+        ({"occurred_on": "2000-01-01"}, "occurred_on"),
+        ({"occurred_on": "not a date"}, "occurred_on"),
+        ({"duration_minutes": 0}, "duration_minutes"),
+        ({"duration_minutes": 24 * 60 + 1}, "duration_minutes"),
+        ({"confidence_pulse": 6}, "confidence_pulse"),
+        ({"confidence_pulse": 0}, "confidence_pulse"),
+        ({"kind": "telepathy"}, "kind"),
+        ({"topics": [99999]}, "topics"),
+        ({"action_items": [{"text": "", "owner": "mentee"}]}, "action_items"),
+        ({"action_items": [{"text": "x", "owner": "hr"}]}, "action_items"),
+        (
+            {"action_items": [{"text": "x", "owner": "mentee", "due_on": "2000-01-01"}]},
+            "action_items",
+        ),
+        ({"close_action_items": [99999]}, "close_action_items"),
+        ({"shared_notes": 12}, "shared_notes"),
+    ],
+)
+def test_bad_input_names_the_field_and_saves_nothing(
+    personas: Personas, client_for: Clients, change: dict[str, Any], field: str
+) -> None:
+    response = client_for(personas.mentee).post(
+        "/api/v1/check-ins/", checkin_payload(personas, **change), format="json"
+    )
+
+    assert field in fields(response)
+    assert CheckIn.objects.count() == ActionItem.objects.count() == 0
+    assert CheckInPrivateNote.objects.count() == 0
+
+
+def test_only_the_mentee_gives_a_pulse(personas: Personas, client_for: Clients) -> None:
+    response = client_for(personas.mentor).post(
+        "/api/v1/check-ins/", checkin_payload(personas), format="json"
+    )
+    assert fields(response)["confidence_pulse"] == ["Only the mentee rates their own confidence."]
+
+
+@pytest.mark.parametrize("persona", ["hr", "program_admin", "line_manager", "other_mentee"])
+def test_nobody_logs_on_someone_elses_pairing(
+    personas: Personas, client_for: Clients, persona: str
+) -> None:
+    response = client_for(getattr(personas, persona)).post(
+        "/api/v1/check-ins/", checkin_payload(personas, confidence_pulse=None), format="json"
+    )
+    assert fields(response)["pairing"] == [
+        f"You are not the mentor or the mentee of pairing {personas.pairing.pk}."
+    ]
+    assert CheckIn.objects.count() == 0
+
+
+def test_no_checkin_on_an_ended_pairing(personas: Personas, client_for: Clients) -> None:
+    pairing_end(pairing=personas.pairing, by=personas.hr, reason="Moved teams")
+    response = client_for(personas.mentee).post(
+        "/api/v1/check-ins/", checkin_payload(personas), format="json"
+    )
+    assert "ended early" in fields(response)["pairing"][0]
+    assert CheckIn.objects.count() == 0
+
+
+def test_the_author_edits_within_a_week_and_the_audit_names_fields_only(
+    personas: Personas, time_machine: Any
+) -> None:
+    def client_for(person: Any) -> APIClient:
+        # Token-less and session-less: a week on the clock outlives a session.
+        client = APIClient()
+        client.force_authenticate(person)
+        return client
+
+    time_machine.move_to(dt.datetime.now(dt.UTC), tick=False)
+    author = client_for(personas.mentee)
+    created = author.post("/api/v1/check-ins/", checkin_payload(personas), format="json").json()
+    url = f"/api/v1/check-ins/{created['id']}/"
+
+    changed = author.patch(
+        url, {"duration_minutes": 60, "private_note": "Less frozen now."}, format="json"
+    )
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["duration_minutes"] == 60
+    assert changed.json()["private_note"] == "Less frozen now."
+    assert changed.json()["shared_notes"] == created["shared_notes"]  # left out: kept
+    event = AuditEvent.objects.get(action="checkin.edited")
+    assert event.data["fields"] == ["duration_minutes", "private_note"]
+    assert "frozen" not in str(event.data)
+
+    partner = client_for(personas.mentor).patch(url, {"duration_minutes": 5}, format="json")
+    assert fields(partner)["checkin"] == ["Only the person who logged a check-in edits it."]
+    assert (
+        client_for(personas.hr).patch(url, {"duration_minutes": 5}, format="json").status_code
+        == 400
+    )
+    assert client_for(personas.outsider).patch(url, {}, format="json").status_code == 404
+
+    time_machine.shift(dt.timedelta(days=7, minutes=1))
+    late = author.patch(url, {"duration_minutes": 90}, format="json")
+    assert "7 days" in fields(late)["checkin"][0]
+    assert CheckIn.objects.get().duration_minutes == 60
+
+
+def test_action_items_are_the_pairs_alone(personas: Personas, client_for: Clients) -> None:
+    client_for(personas.mentee).post("/api/v1/check-ins/", checkin_payload(personas), format="json")
+    item = ActionItem.objects.first()
+    assert item is not None
+    for persona in ("hr", "program_admin", "line_manager", "other_mentor"):
+        client = client_for(getattr(personas, persona))
+        assert client.get("/api/v1/action-items/").json()["results"] == []
+        assert client.get(f"/api/v1/action-items/{item.pk}/").status_code == 404
+        assert client.post(f"/api/v1/action-items/{item.pk}/complete/").status_code == 404
+
+    done = client_for(personas.mentor).post(f"/api/v1/action-items/{item.pk}/complete/")
+    assert done.status_code == 200
+    assert done.json()["done_at"] is not None
+    again = client_for(personas.mentee).post(f"/api/v1/action-items/{item.pk}/complete/")
+    assert fields(again)["done_at"] == ["This action item is already done."]
+
+
+def assessment_payload(personas: Personas, score: int = 3, **overrides: Any) -> dict[str, Any]:
+    return {
+        "pairing": personas.pairing.pk,
+        "occasion": "day_30",
+        "ratings": [
+            {"competency": c.pk, "score": score} for c in plan_competencies(personas.pairing)
+        ],
+        "reflection": "I want to make the team better than I could alone.",
+        **overrides,
+    }
+
+
+def test_a_scheduled_assessment_completes_its_step_and_is_taken_once(
+    personas: Personas, client_for: Clients
+) -> None:
+    client = client_for(personas.mentee)
+    created = client.post("/api/v1/assessments/", assessment_payload(personas), format="json")
+
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["reflection"].startswith("I want to make the team")
+    assert body["shared_with_mentor"] is False
+    step = personas.pairing.milestones.get(title="Day-30 self-assessment")
+    assert body["milestone"] == step.pk
+    assert step.status == MilestoneStatus.DONE
+
+    again = client.post("/api/v1/assessments/", assessment_payload(personas), format="json")
+    assert "take an ad hoc one instead" in fields(again)["occasion"][0]
+    ad_hoc = client.post(
+        "/api/v1/assessments/",
+        assessment_payload(
+            personas,
+            occasion="ad_hoc",
+            ratings=body["ratings"][:0]
+            or [{"competency": plan_competencies(personas.pairing)[0].pk, "score": 4}],
+        ),
+        format="json",
+    )
+    assert ad_hoc.status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"ratings": [{"competency": 1, "score": 6}]}, "ratings"),
+        ({"ratings": []}, "ratings"),
+        ({"occasion": "day_45"}, "occasion"),
+        ({"taken_on": "2099-01-01"}, "taken_on"),
+        ({"shared_with_mentor": "yes"}, "shared_with_mentor"),
+    ],
+)
+def test_bad_assessments_name_the_field(
+    personas: Personas, client_for: Clients, payload: dict[str, Any], field: str
+) -> None:
+    response = client_for(personas.mentee).post(
+        "/api/v1/assessments/", {**assessment_payload(personas), **payload}, format="json"
+    )
+    assert field in fields(response)
+    assert Assessment.objects.count() == 0
+
+
+def test_a_scheduled_assessment_rates_every_competency_of_the_plan(
+    personas: Personas, client_for: Clients
+) -> None:
+    first = plan_competencies(personas.pairing)[0]
+    response = client_for(personas.mentee).post(
+        "/api/v1/assessments/",
+        assessment_payload(personas, ratings=[{"competency": first.pk, "score": 2}]),
+        format="json",
+    )
+    assert "missing" in fields(response)["ratings"][0]
+
+
+def test_the_mentor_sees_shared_ratings_and_never_the_reflection(
+    personas: Personas, client_for: Clients
+) -> None:
+    mentee = client_for(personas.mentee)
+    created = mentee.post("/api/v1/assessments/", assessment_payload(personas), format="json")
+    url = f"/api/v1/assessments/{created.json()['id']}/"
+    mentor = client_for(personas.mentor)
+    assert mentor.get(url).status_code == 404
+
+    shared = mentee.patch(url, {"shared_with_mentor": True}, format="json")
+    assert shared.status_code == 200
+
+    seen = mentor.get(url).json()
+    assert seen["reflection"] is None
+    assert {r["score"] for r in seen["ratings"]} == {3}
+    for persona in ("hr", "program_admin", "line_manager", "other_mentor"):
+        assert client_for(getattr(personas, persona)).get(url).status_code == 404
+    assert mentor.patch(url, {"shared_with_mentor": False}, format="json").status_code == 400
+
+
+def test_group_figures_reach_hr_only_over_the_threshold(
+    personas: Personas, client_for: Clients, settings: Any
+) -> None:
+    from mentorship.checkins.services import assessment_record
+
+    settings.SCAFFOLD_MIN_AGGREGATE_GROUP = 3
+    coaching = plan_competencies(personas.pairing)[0]
+    url = f"/api/v1/assessments/summary/?program={personas.program.pk}"
+    assessment_record(
+        pairing=personas.pairing, by=personas.mentee, occasion="ad_hoc", ratings={coaching: 2}
+    )
+    summary = client_for(personas.hr).get(url).json()
+    assert summary["competencies"] == [
+        {
+            "competency": coaching.name,
+            "mentees": 1,
+            "first": None,
+            "latest": None,
+            "suppressed": True,
+        }
+    ]
+
+    for score in (3, 4):
+        pairing = PairingFactory.create(program=personas.program, mentee=PersonFactory.create())
+        assessment_record(
+            pairing=pairing, by=pairing.mentee, occasion="ad_hoc", ratings={coaching: score}
+        )
+    assessment_record(
+        pairing=personas.pairing, by=personas.mentee, occasion="ad_hoc", ratings={coaching: 5}
+    )
+
+    summary = client_for(personas.program_admin).get(url).json()
+    # First ratings 2, 3, 4; latest 5, 3, 4.
+    assert summary["competencies"] == [
+        {
+            "competency": coaching.name,
+            "mentees": 3,
+            "first": 3.0,
+            "latest": 4.0,
+            "suppressed": False,
+        }
+    ]
+    for persona in ("mentor", "mentee", "line_manager", "outsider"):
+        assert client_for(getattr(personas, persona)).get(url).status_code == 404

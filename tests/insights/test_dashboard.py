@@ -1,0 +1,231 @@
+"""Program health: every figure against a small world worked out by hand,
+the at-risk list with its reasons, group suppression, filters, who may look,
+and a query count that does not grow with the program."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from mentorship.checkins.selectors import plan_competencies
+from mentorship.checkins.services import assessment_record, checkin_log
+from mentorship.core.timezones import today_for
+from mentorship.insights.selectors import Filters, Health, program_health
+from mentorship.notifications.models import Notification, NotificationStatus
+from mentorship.pairings.models import Pairing, PairingStatus
+from mentorship.pairings.services import change_request_open, milestone_complete
+from mentorship.programs.models import EnrollmentRole
+from mentorship.programs.services import enrollment_create
+from tests.factories import PairingFactory, PersonFactory, competency
+from tests.fixtures.personas import Personas
+from tests.helpers import queries_for
+
+pytestmark = pytest.mark.django_db
+
+
+def build_world(p: Personas) -> dict[str, Any]:
+    """Three live pairings (A: the personas' own; B: the other; C: forty days
+    old and silent), one completed and one ended early."""
+    today = today_for(p.hr)
+    a, b = p.pairing, p.other_pairing
+    assert a.starts_on == today - dt.timedelta(days=10)
+    # A: Kickoff done on time, First 1:1s done late (due 3 days ago); Read
+    # past reviews (due on the start) overdue; the day-30 step not yet due.
+    milestone_complete(
+        milestone=a.milestones.get(title="Kickoff"),
+        by=p.mentee,
+        when=timezone.now() - dt.timedelta(days=10),
+    )
+    milestone_complete(milestone=a.milestones.get(title="First 1:1s"), by=p.mentee)
+    for days_ago, pulse in ((9, 4), (2, 2)):
+        checkin_log(
+            pairing=a,
+            by=p.mentee,
+            occurred_on=today - dt.timedelta(days=days_ago),
+            duration_minutes=30,
+            confidence_pulse=pulse,
+        )
+    # B: three milestones overdue, no check-in yet (10 days < cadence 14),
+    # and the mentor asked to pause.
+    change_request_open(pairing=b, by=p.other_mentor, kind="pause", reason="Busy quarter")
+    # C: forty days, no check-in, two nudges sent since the start.
+    c = PairingFactory.create(
+        program=p.program,
+        mentee=PersonFactory.create(department=p.mentee.department),
+        starts_on=today - dt.timedelta(days=40),
+    )
+    for n in range(2):
+        Notification.objects.create(
+            kind="checkin_nudge",
+            recipient=c.mentee,
+            dedup_key=f"world:{n}",
+            send_after=timezone.now(),
+            status=NotificationStatus.SENT,
+            sent_at=timezone.now() - dt.timedelta(days=n + 1),
+            pairing=c,
+        )
+    PairingFactory.create(
+        program=p.program, status=PairingStatus.COMPLETED, outcome="still_managing"
+    )
+    PairingFactory.create(program=p.program, status=PairingStatus.ENDED, outcome="ic_track")
+    enrollment_create(
+        program=p.program,
+        person=PersonFactory.create(),
+        role=EnrollmentRole.MENTEE,
+        by=p.hr,
+        focus_competencies=[competency("coaching-and-feedback")],
+    )
+    return {"today": today, "a": a, "b": b, "c": c}
+
+
+def health_of(p: Personas, **filters: Any) -> Health:
+    return program_health(p.hr, Filters(**filters), today=today_for(p.hr))
+
+
+def test_each_figure_matches_the_hand_count(personas: Personas) -> None:
+    world = build_world(personas)
+    health = health_of(personas)
+
+    assert health.statuses == {"active": 3, "completed": 1, "ended": 1}
+    assert health.checkins_30_days == 2
+    assert health.checkins_per_live_pairing == pytest.approx(2 / 3)
+    assert health.median_days_since_checkin == 10  # A 2, B 10, C 40
+    assert sum(w.checkins for w in health.checkins_per_week) == 2
+    assert len(health.checkins_per_week) == 12
+    # A: 1 on time, 1 late, 1 overdue, 1 open; B: 3 overdue, 1 open.
+    c = health.completion
+    assert (c.on_time, c.late, c.overdue, c.open, c.skipped) == (1, 1, 4, 2, 0)
+    by_name = {row.label: row for row in health.completion_by_competency}
+    coaching = by_name["Coaching and feedback"]
+    assert (coaching.on_time, coaching.late, coaching.overdue) == (0, 1, 1)
+    assert health.unmatched_mentees == 1
+    assert {(m.mentor, m.pairings) for m in health.mentor_load} == {
+        (personas.mentor.full_name, 1),
+        (personas.other_mentor.full_name, 1),
+    }
+    assert health.outcomes == {"still_managing": 1, "ic_track": 1}
+    assert world["c"].pk in {risk.pairing.pk for risk in health.at_risk}
+
+
+def test_at_risk_pairings_come_with_their_reasons(personas: Personas) -> None:
+    world = build_world(personas)
+
+    risks = [(r.pairing.pk, r.score, r.reasons) for r in health_of(personas).at_risk]
+
+    assert risks == [
+        (world["b"].pk, 3, ["3 milestones overdue", "asked to pause or end"]),
+        (
+            world["c"].pk,
+            3,
+            ["no check-in yet for 40 days (cadence 14)", "2 check-in nudges unanswered"],
+        ),
+        (world["a"].pk, 2, ["1 milestone overdue", "confidence pulse fell from 4 to 2"]),
+    ]
+
+
+def test_confidence_shows_only_for_big_enough_groups(personas: Personas, settings: Any) -> None:
+    coaching = competency("coaching-and-feedback")
+    rated = plan_competencies(personas.pairing)
+    for pairing, mentee, first, later in (
+        (personas.pairing, personas.mentee, 2, 5),
+        (personas.other_pairing, personas.other_mentee, 4, None),
+    ):
+        assessment_record(
+            pairing=pairing,
+            by=mentee,
+            occasion="day_0",
+            ratings=dict.fromkeys(rated, first),
+            taken_on=pairing.starts_on,
+        )
+        if later:
+            assessment_record(
+                pairing=pairing, by=mentee, occasion="ad_hoc", ratings={coaching: later}
+            )
+
+    settings.SCAFFOLD_MIN_AGGREGATE_GROUP = 2
+    row = next(r for r in health_of(personas).confidence if r.competency == coaching.name)
+    assert (row.day0_mentees, row.day0, row.latest_mentees, row.latest) == (2, 3.0, 2, 4.5)
+
+    settings.SCAFFOLD_MIN_AGGREGATE_GROUP = 3
+    row = next(r for r in health_of(personas).confidence if r.competency == coaching.name)
+    assert (row.day0_mentees, row.day0, row.latest) == (2, None, None)
+
+
+def test_filters_narrow_the_figures(personas: Personas) -> None:
+    build_world(personas)
+    elsewhere = personas.other_pairing.mentee
+    elsewhere.department = PersonFactory.create().department
+    elsewhere.save()
+
+    engineering = health_of(personas, department=personas.mentee.department)
+    assert engineering.statuses.get("active") == 2  # A and C
+    future = health_of(personas, since=today_for(personas.hr) + dt.timedelta(days=200))
+    assert future.statuses == {}
+
+
+PERSONAS = ["hr", "program_admin", "mentor", "mentee", "line_manager", "outsider"]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_only_those_who_run_programs_see_insights(personas: Personas, persona: str) -> None:
+    build_world(personas)
+    client = Client()
+    client.force_login(getattr(personas, persona))
+    allowed = persona in ("hr", "program_admin")
+
+    page = client.get("/insights/")
+    api = client.get("/api/v1/insights/")
+
+    assert page.status_code == (200 if allowed else 404)
+    assert api.status_code == (200 if allowed else 404)
+    if allowed:
+        html = page.content.decode()
+        assert "Pairings at risk" in html
+        assert "3 milestones overdue · asked to pause or end" in html
+        assert "Busy quarter" not in html  # the request's reason is the pair's
+        assert api.json()["statuses"] == {"active": 3, "completed": 1, "ended": 1}
+
+
+def test_the_api_refuses_bad_filters(personas: Personas) -> None:
+    client = Client()
+    client.force_login(personas.hr)
+    assert client.get("/api/v1/insights/", {"program": 999999}).status_code == 404
+    nobody = client.get("/api/v1/insights/", {"department": 999999})
+    assert nobody.status_code == 200
+    assert nobody.json()["statuses"] == {}
+    assert client.get("/api/v1/insights/", {"until": ""}).status_code == 400
+    bad_range = client.get("/api/v1/insights/", {"since": "2027-01-02", "until": "2027-01-01"})
+    assert bad_range.status_code == 400
+    assert (
+        client.get("/insights/", {"since": "2027-01-02", "until": "2027-01-01"}).status_code == 400
+    )
+
+
+def test_the_dashboard_runs_the_same_queries_for_1_and_200_pairings(personas: Personas) -> None:
+    client = Client()
+    client.force_login(personas.hr)
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            pairing: Pairing = PairingFactory.create(program=personas.program)
+            checkin_log(
+                pairing=pairing,
+                by=pairing.mentee,
+                occurred_on=today_for(pairing.mentee),
+                duration_minutes=20,
+                confidence_pulse=3,
+            )
+
+    def page() -> None:
+        assert client.get("/insights/").status_code == 200
+
+    grow(1)
+    small = queries_for(page)
+    grow(199)
+    large = queries_for(page)
+    assert small == large, f"{small} queries for 1 pairing, {large} for 200"
+    assert small <= 20, small
