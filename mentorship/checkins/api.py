@@ -10,6 +10,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,6 +27,7 @@ from mentorship.checkins.serializers import (
     CheckInSerializer,
     ConfidenceQuerySerializer,
     ConfidenceSummarySerializer,
+    PrivateNoteInputSerializer,
 )
 from mentorship.core.api.filters import IdFilter, StrictFilterSet
 from mentorship.core.api.views import ScopedQuerysetMixin
@@ -148,6 +150,27 @@ class CheckInViewSet(
             "confidence_pulse": checkin.readable_pulse,  # type: ignore[attr-defined]
         }
         services.checkin_edit(checkin=checkin, by=person, **{**current, **payload.validated_data})
+        return self._fresh(checkin)
+
+    @extend_schema(
+        request=PrivateNoteInputSerializer,
+        responses=CheckInSerializer,
+        description=(
+            "Write, change or (with empty text) remove your own private note on a "
+            "check-in of your pairing, whoever logged it and however long ago. "
+            "Nobody else ever reads it."
+        ),
+    )
+    @action(detail=True, methods=["post"], url_path="private-note")
+    def private_note(self, request: Request, pk: str | None = None) -> Response:
+        checkin = self.get_object()
+        if not checkin.viewer_in_pair:  # type: ignore[attr-defined]
+            raise PermissionDenied("Only the mentor and the mentee keep notes on a check-in.")
+        payload = PrivateNoteInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.private_note_write(
+            checkin=checkin, by=person_of(request), text=payload.validated_data["private_note"]
+        )
         return self._fresh(checkin)
 
 

@@ -165,5 +165,15 @@ class AssessmentForm(forms.Form):
         return {c: self.cleaned_data[f"rating_{c.pk}"] for c in self.competencies}
 
 
+class PrivateNoteForm(forms.Form):
+    private_note = forms.CharField(
+        label="Your private note",
+        help_text="Only you will ever read this. Leave it empty to remove the note.",
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class ShareForm(forms.Form):
     shared_with_mentor = forms.BooleanField(required=False)

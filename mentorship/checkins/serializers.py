@@ -287,6 +287,14 @@ class AssessmentInputSerializer(serializers.Serializer[Any]):
         return value
 
 
+class PrivateNoteInputSerializer(serializers.Serializer[Any]):
+    private_note = StrictCharField(
+        allow_blank=True,
+        max_length=NOTE_MAX_LENGTH,
+        help_text="Only you will ever read it. Empty text removes your note.",
+    )
+
+
 class AssessmentShareSerializer(serializers.Serializer[Any]):
     shared_with_mentor = StrictBooleanField(help_text="Let your mentor see the ratings.")
 

@@ -187,7 +187,6 @@ def checkin_edit(
             raise ValidationError(errors)
         topics = list(topics)
         before_topics = set(locked.topics.values_list("pk", flat=True))
-        note = CheckInPrivateNote.objects.filter(checkin=locked, author=by).first()
         changes = {
             "occurred_on": occurred_on,
             "duration_minutes": duration_minutes,
@@ -203,16 +202,8 @@ def checkin_edit(
         if {c.pk for c in topics} != before_topics:
             locked.topics.set(topics)
             changed.append("topics")
-        body = private_note.strip()
-        if body != (note.body if note else ""):
+        if _write_private_note(locked, by, private_note):
             changed.append("private_note")
-            if note and body:
-                note.body = body
-                note.save(update_fields=["body", "updated_at"])
-            elif note:
-                note.delete()
-            else:
-                CheckInPrivateNote.objects.create(checkin=locked, author=by, body=body)
         if changed:
             audit_record(
                 actor=by,
@@ -222,6 +213,44 @@ def checkin_edit(
                 data={"pairing": pairing.pk, "fields": sorted(changed)},
             )
     return locked
+
+
+def _write_private_note(checkin: CheckIn, author: Person, text: str) -> bool:
+    """Set, change or (with empty text) remove ``author``'s own note on a
+    check-in. Returns whether anything changed."""
+    body = text.strip()
+    note = CheckInPrivateNote.objects.filter(checkin=checkin, author=author).first()
+    if body == (note.body if note else ""):
+        return False
+    if note and body:
+        note.body = body
+        note.save(update_fields=["body", "updated_at"])
+    elif note:
+        note.delete()
+    else:
+        CheckInPrivateNote.objects.create(checkin=checkin, author=author, body=body)
+    return True
+
+
+def private_note_write(*, checkin: CheckIn, by: Person, text: str) -> bool:
+    """Either side of the pair keeps a private note on any of their check-ins,
+    whoever logged it and however long ago: it is the author's notebook, not
+    the shared record, so the edit window does not apply. Empty text removes
+    it. The audit trail records that the writer's note changed, never its text."""
+    pairing = checkin.pairing
+    if by.pk not in (pairing.mentee_id, pairing.mentor_id):
+        raise ValidationError({"checkin": "Only the mentor and the mentee keep notes here."})
+    with transaction.atomic():
+        changed = _write_private_note(checkin, by, text)
+        if changed:
+            audit_record(
+                actor=by,
+                action="checkin.private_note_saved",
+                target=checkin,
+                program=pairing.program,
+                data={"pairing": pairing.pk},
+            )
+    return changed
 
 
 def action_item_complete(*, item: ActionItem, by: Person) -> ActionItem:

@@ -7,6 +7,7 @@ app_name = "checkins"
 urlpatterns = [
     path("pairings/<int:pairing_id>/check-ins/new/", views.checkin_new, name="new"),
     path("check-ins/<int:checkin_id>/edit/", views.checkin_edit, name="edit"),
+    path("check-ins/<int:checkin_id>/private-note/", views.private_note, name="private-note"),
     path("action-items/<int:item_id>/done/", views.action_item_done, name="action-item-done"),
     path("pairings/<int:pairing_id>/self-assessment/", views.assessment_new, name="assess"),
     path("pairings/<int:pairing_id>/confidence/", views.confidence, name="confidence"),

@@ -21,6 +21,7 @@ from mentorship.checkins.forms import (
     CheckInForm,
     CloseItemsForm,
     NewActionItemFormSet,
+    PrivateNoteForm,
     ShareForm,
 )
 from mentorship.checkins.models import AssessmentOccasion, CheckIn
@@ -165,6 +166,24 @@ def action_item_done(request: AuthenticatedHttpRequest, item_id: int) -> HttpRes
     else:
         messages.success(request, "Action item done.")
     return redirect(_detail(item.pairing_id, "action-items"))
+
+
+@login_required
+@require_POST
+def private_note(request: AuthenticatedHttpRequest, checkin_id: int) -> HttpResponse:
+    """Either side keeps their own note on any check-in of the pair."""
+    checkin = selectors.checkins_visible_to(request.user).filter(pk=checkin_id).first()
+    if checkin is None or not checkin.viewer_in_pair:  # type: ignore[attr-defined]
+        raise Http404
+    form = PrivateNoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors["private_note"]))
+    elif services.private_note_write(
+        checkin=checkin, by=request.user, text=form.cleaned_data["private_note"]
+    ):
+        removed = not form.cleaned_data["private_note"].strip()
+        messages.success(request, "Private note removed." if removed else "Private note saved.")
+    return redirect(_detail(checkin.pairing_id, f"checkin-{checkin.pk}"))
 
 
 def _occasion_choices(pairing: Pairing) -> tuple[list[tuple[str, str]], set[str]]:

@@ -370,9 +370,23 @@ def recommended_mentors(mentee: Person, program: Program) -> list[tuple[matching
 def waiting_for_a_mentor(person: Person) -> list[dict[str, object]]:
     """Each program where the person waits for a mentor: the mentors
     recommended to them, or the request they made."""
+    programs = list(programs_waiting_for_a_mentor(person))
+    enrollments = {
+        e.program_id: e
+        for e in Enrollment.objects.filter(
+            person=person,
+            role=EnrollmentRole.MENTEE,
+            status=EnrollmentStatus.ACTIVE,
+            program__in=[p.pk for p in programs],
+        ).prefetch_related("focus_competencies")
+    }
     waiting: list[dict[str, object]] = [
-        {"program": program, "recommendations": recommended_mentors(person, program)}
-        for program in programs_waiting_for_a_mentor(person)
+        {
+            "program": program,
+            "enrollment": enrollments.get(program.pk),
+            "recommendations": recommended_mentors(person, program),
+        }
+        for program in programs
     ]
     waiting += [
         {"program": pairing.program, "requested": pairing}

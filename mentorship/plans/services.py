@@ -84,11 +84,22 @@ def _build_steps(plan: OnboardingPlan, steps: Sequence[StepSpec]) -> list[PlanSt
     return sorted(built, key=lambda s: s.position)
 
 
+PLAN_NAME_MAX = OnboardingPlan._meta.get_field("name").max_length or 200
+
+
 def _plan_fields(*, name: str, description: str) -> tuple[str, str]:
     name = name.strip()
     if not name:
         raise ValidationError({"name": "Give the plan a name."})
+    if len(name) > PLAN_NAME_MAX:
+        raise ValidationError({"name": f"Keep the name to {PLAN_NAME_MAX} characters."})
     return name, description.strip()
+
+
+def _copy_name(name: str) -> str:
+    """ "Copy of …", shortened with an ellipsis to fit a plan's name."""
+    copy = f"Copy of {name}"
+    return copy if len(copy) <= PLAN_NAME_MAX else copy[: PLAN_NAME_MAX - 1].rstrip() + "…"
 
 
 def plan_create(
@@ -198,7 +209,7 @@ def plan_duplicate(
         for s in plan.steps.select_related("competency").order_by("position")
     ]
     copy = plan_create(
-        name=name or f"Copy of {plan.name}", description=plan.description, steps=steps, by=by
+        name=name or _copy_name(plan.name), description=plan.description, steps=steps, by=by
     )
     audit_record(actor=by, action="plan.duplicated", target=copy, data={"from": plan.pk})
     return copy

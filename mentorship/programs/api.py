@@ -19,6 +19,7 @@ from mentorship.programs.models import Enrollment, EnrollmentRole, EnrollmentSta
 from mentorship.programs.serializers import (
     EnrollmentInputSerializer,
     EnrollmentSerializer,
+    EnrollmentUpdateSerializer,
     ProgramSerializer,
     WithdrawSerializer,
 )
@@ -61,6 +62,16 @@ class EnrollmentFilter(StrictFilterSet):
             "or a mentor (with a capacity). Enrolling someone withdrawn makes them active again."
         ),
     ),
+    partial_update=extend_schema(
+        tags=["enrollments"],
+        request=EnrollmentUpdateSerializer,
+        responses=EnrollmentSerializer,
+        description=(
+            "Change a mentee's focus competencies or a mentor's capacity (not below the "
+            "mentees they have here, proposals included). The program's admins, and the "
+            "person for their own enrollment. The next matching run uses the new values."
+        ),
+    ),
 )
 class EnrollmentViewSet(
     ScopedQuerysetMixin,
@@ -75,6 +86,7 @@ class EnrollmentViewSet(
     serializer_class = EnrollmentSerializer
     filterset_class = EnrollmentFilter
     cursor_ordering = ("-created_at", "-id")
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def scoped_queryset(self, viewer: Person) -> QuerySet[Enrollment]:
         return selectors.enrollments_visible_to(viewer)
@@ -99,6 +111,19 @@ class EnrollmentViewSet(
         )
         fresh = self.get_queryset().get(pk=enrollment.pk)
         return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        enrollment = self.get_object()
+        payload = EnrollmentUpdateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        services.enrollment_update(
+            enrollment=enrollment,
+            by=person_of(request),
+            focus_competencies=data.get("focus_competencies"),
+            capacity=data.get("capacity", services.Keep.KEEP),
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=enrollment.pk)).data)
 
     @extend_schema(tags=["enrollments"], request=WithdrawSerializer, responses=EnrollmentSerializer)
     @action(detail=True, methods=["post"])

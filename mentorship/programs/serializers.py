@@ -77,5 +77,21 @@ class EnrollmentInputSerializer(serializers.Serializer[Any]):
     )
 
 
+class EnrollmentUpdateSerializer(serializers.Serializer[Any]):
+    focus_competencies = serializers.ListField(
+        child=IdRelatedField(queryset=Competency.objects.all()),
+        required=False,
+        max_length=20,
+        help_text="Mentees: what they want to work on (replaces the list).",
+    )
+    capacity = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=20,
+        help_text="Mentors: how many mentees here; null for their usual capacity.",
+    )
+
+
 class WithdrawSerializer(serializers.Serializer[Any]):
     reason = StrictCharField(max_length=500)

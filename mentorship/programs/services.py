@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -148,6 +149,85 @@ def enrollment_capacity(enrollment: Enrollment) -> int:
     if enrollment.capacity is not None:
         return enrollment.capacity
     return enrollment.person.default_mentor_capacity
+
+
+class Keep(enum.Enum):
+    """Leave a field of an update as it is (where ``None`` means something)."""
+
+    KEEP = "keep"
+
+
+def enrollment_update(
+    *,
+    enrollment: Enrollment,
+    by: Person,
+    focus_competencies: Iterable[Competency] | None = None,
+    capacity: int | Literal[Keep.KEEP] | None = Keep.KEEP,
+) -> Enrollment:
+    """Change what a mentee wants to work on, or how many mentees a mentor
+    takes here (``None``: their usual capacity). The program's admins may,
+    and so may the person for their own enrollment. Pairings already made
+    are not touched; the next matching run uses the new values."""
+    from mentorship.pairings.models import OPEN_PAIRING_STATUSES, Pairing
+    from mentorship.programs.selectors import programs_administered_by
+
+    own = enrollment.person_id == by.pk
+    if not own and not programs_administered_by(by).filter(pk=enrollment.program_id).exists():
+        raise PermissionDenied("Only the person and the program's admins change an enrollment.")
+    errors: dict[str, str] = {}
+    if focus_competencies is not None and enrollment.role != EnrollmentRole.MENTEE:
+        errors["focus_competencies"] = "Only mentees have focus areas."
+    if capacity is not Keep.KEEP and enrollment.role != EnrollmentRole.MENTOR:
+        errors["capacity"] = "Only mentors have a capacity."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = (
+            Enrollment.objects.select_for_update(of=("self",))
+            .select_related("program", "person")
+            .get(pk=enrollment.pk)
+        )
+        if locked.status == EnrollmentStatus.WITHDRAWN:
+            raise ValidationError({"status": "This enrollment was withdrawn; enroll them again."})
+        if locked.program.status == ProgramStatus.CLOSED:
+            raise ValidationError({"program": "This program is closed."})
+        changed: list[str] = []
+        if focus_competencies is not None:
+            chosen = list(focus_competencies)
+            if {c.pk for c in chosen} != set(
+                locked.focus_competencies.values_list("pk", flat=True)
+            ):
+                locked.focus_competencies.set(chosen)
+                changed.append("focus_competencies")
+        if capacity is not Keep.KEEP and capacity != locked.capacity:
+            # Locked like an approval locks it, so the count cannot go stale.
+            taken = Pairing.objects.filter(
+                program_id=locked.program_id,
+                mentor_id=locked.person_id,
+                status__in=OPEN_PAIRING_STATUSES,
+            ).count()
+            wanted = capacity if capacity is not None else locked.person.default_mentor_capacity
+            if wanted < taken:
+                raise ValidationError(
+                    {
+                        "capacity": (
+                            f"{locked.person} has {taken} mentee(s) here now, counting "
+                            f"proposals; the capacity cannot go below {taken}."
+                        )
+                    }
+                )
+            locked.capacity = capacity
+            locked.save(update_fields=["capacity", "updated_at"])
+            changed.append("capacity")
+        if changed:
+            audit_record(
+                actor=by,
+                action="enrollment.updated",
+                target=locked,
+                program=locked.program,
+                data={"person": locked.person_id, "fields": changed},
+            )
+    return locked
 
 
 def enrollment_withdraw(*, enrollment: Enrollment, by: Person, reason: str) -> Enrollment:

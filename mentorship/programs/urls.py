@@ -12,6 +12,11 @@ urlpatterns = [
         views.withdraw,
         name="withdraw",
     ),
+    path(
+        "<int:program_id>/people/<int:enrollment_id>/edit/",
+        views.enrollment_edit,
+        name="enrollment-edit",
+    ),
     path("<int:program_id>/matching/", matching_views.matching_page, name="matching"),
     path(
         "<int:program_id>/matching/runs/<int:run_id>/progress/",

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mentorship.people.auth import AuthenticatedHttpRequest
 from mentorship.people.models import Competency, Person
 from mentorship.programs import selectors, services
-from mentorship.programs.models import Enrollment, EnrollmentRole, Program
+from mentorship.programs.models import Enrollment, EnrollmentRole, EnrollmentStatus, Program
 
 
 class EnrollForm(forms.Form):
@@ -39,6 +39,30 @@ class EnrollForm(forms.Form):
         if person is None:
             raise ValidationError(f"Nobody with the address {email} works here; import them first.")
         return person
+
+
+class EnrollmentEditForm(forms.Form):
+    focus_competencies = forms.ModelMultipleChoiceField(
+        queryset=Competency.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Focus areas",
+        help_text="What to work on first. The next matching run looks for mentors strong in these.",
+    )
+    capacity = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=20,
+        label="Capacity",
+        help_text="How many mentees in this program; leave empty for the usual capacity.",
+    )
+
+    def __init__(self, *args: object, enrollment: Enrollment, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if enrollment.role == EnrollmentRole.MENTEE:
+            del self.fields["capacity"]
+        else:
+            del self.fields["focus_competencies"]
 
 
 def administered_program_or_404(person: Person, program_id: int) -> Program:
@@ -86,6 +110,67 @@ def people(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
             "form": form,
             "mentees": [e for e in roster if e.role == EnrollmentRole.MENTEE],
             "mentors": [e for e in roster if e.role == EnrollmentRole.MENTOR],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrollment_edit(
+    request: AuthenticatedHttpRequest, program_id: int, enrollment_id: int
+) -> HttpResponse:
+    """A mentee's focus areas or a mentor's capacity: changed by the program's
+    admins, or by the person for themself."""
+    person = request.user
+    enrollment = (
+        selectors.enrollments_visible_to(person)
+        .filter(program_id=program_id, pk=enrollment_id, status=EnrollmentStatus.ACTIVE)
+        .first()
+    )
+    if enrollment is None:
+        raise Http404
+    runs_it = selectors.programs_administered_by(person).filter(pk=program_id).exists()
+    back = redirect("programs:people", program_id=program_id) if runs_it else redirect("home")
+    form = EnrollmentEditForm(
+        request.POST or None,
+        enrollment=enrollment,
+        initial={
+            "focus_competencies": list(enrollment.focus_competencies.all()),
+            "capacity": enrollment.capacity,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if enrollment.role == EnrollmentRole.MENTEE:
+                services.enrollment_update(
+                    enrollment=enrollment,
+                    by=person,
+                    focus_competencies=data["focus_competencies"],
+                )
+            else:
+                services.enrollment_update(
+                    enrollment=enrollment, by=person, capacity=data["capacity"]
+                )
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            what = "Focus areas" if enrollment.role == EnrollmentRole.MENTEE else "Capacity"
+            whose = "" if enrollment.person_id == person.pk else f" of {enrollment.person}"
+            messages.success(request, f"{what}{whose} saved.")
+            return back
+    return render(
+        request,
+        "programs/enrollment_form.html",
+        {
+            "enrollment": enrollment,
+            "program": enrollment.program,
+            "form": form,
+            "runs_it": runs_it,
         },
         status=400 if form.errors else 200,
     )

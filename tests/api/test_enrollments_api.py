@@ -141,3 +141,77 @@ def test_enrollments_list_queries(personas: Personas, client_for: Callable[..., 
         assert client.get("/api/v1/enrollments/").status_code == 200
 
     assert_constant_queries(action, grow, at_most=6)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_changing_focus_areas_matrix(
+    personas: Personas, client_for: Callable[..., Any], persona: str
+) -> None:
+    mine = Enrollment.objects.get(person=personas.mentee, role="mentee")
+    before = list(mine.focus_competencies.values_list("slug", flat=True))
+    assert before == ["coaching-and-feedback"]
+    url = f"/api/v1/enrollments/{mine.pk}/"
+    payload = {"focus_competencies": [competency("organizational-design").pk]}
+    status = client_for(personas.everyone()[persona]).patch(url, payload, format="json")
+    expected = {"anonymous": 401, "hr": 200, "program_admin": 200, "mentee": 200}
+    assert status.status_code == expected.get(persona, 404), status.content
+    slugs = list(mine.focus_competencies.values_list("slug", flat=True))
+    changed = persona in ("hr", "program_admin", "mentee")
+    assert slugs == (["organizational-design"] if changed else before)
+
+
+def test_focus_areas_and_capacity_change_within_the_rules(
+    personas: Personas, client_for: Callable[..., Any]
+) -> None:
+    from mentorship.audit.models import AuditEvent
+
+    mentor = Enrollment.objects.get(person=personas.mentor, role="mentor")
+    mentee = Enrollment.objects.get(person=personas.mentee, role="mentee")
+    own = client_for(personas.mentor)
+
+    lowered = own.patch(f"/api/v1/enrollments/{mentor.pk}/", {"capacity": 1}, format="json")
+    assert lowered.status_code == 200, lowered.content
+    assert lowered.json()["capacity"] == 1
+    event = AuditEvent.objects.get(action="enrollment.updated")
+    assert event.actor_id == personas.mentor.pk
+    assert event.data["fields"] == ["capacity"]
+
+    too_low = own.patch(f"/api/v1/enrollments/{mentor.pk}/", {"capacity": 0}, format="json")
+    assert too_low.status_code == 400
+    assert too_low.json()["error"]["fields"]["capacity"] == [
+        f"{personas.mentor} has 1 mentee(s) here now, counting proposals; "
+        "the capacity cannot go below 1."
+    ]
+    usual = own.patch(f"/api/v1/enrollments/{mentor.pk}/", {"capacity": None}, format="json")
+    assert usual.json()["capacity"] is None
+
+    hr = client_for(personas.hr)
+    wrong_side = hr.patch(f"/api/v1/enrollments/{mentee.pk}/", {"capacity": 3}, format="json")
+    assert wrong_side.json()["error"]["fields"]["capacity"] == ["Only mentors have a capacity."]
+    no_focus = hr.patch(
+        f"/api/v1/enrollments/{mentor.pk}/",
+        {"focus_competencies": [competency("coaching-and-feedback").pk]},
+        format="json",
+    )
+    assert no_focus.json()["error"]["fields"]["focus_competencies"] == [
+        "Only mentees have focus areas."
+    ]
+    unknown = hr.patch(
+        f"/api/v1/enrollments/{mentee.pk}/", {"focus_competencies": [2**62]}, format="json"
+    )
+    assert "focus_competencies" in unknown.json()["error"]["fields"]
+
+    waiting = EnrollmentFactory.create(program=personas.program)
+    client_for(personas.hr).post(
+        f"/api/v1/enrollments/{waiting.pk}/withdraw/", {"reason": "Left"}, format="json"
+    )
+    gone = hr.patch(
+        f"/api/v1/enrollments/{waiting.pk}/",
+        {"focus_competencies": [competency("coaching-and-feedback").pk]},
+        format="json",
+    )
+    assert gone.json()["error"]["fields"]["status"] == [
+        "This enrollment was withdrawn; enroll them again."
+    ]
+    assert not waiting.focus_competencies.exists()
+    assert AuditEvent.objects.filter(action="enrollment.updated").count() == 2

@@ -378,6 +378,27 @@ def test_checkins_action_items_and_assessments(
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
+def test_private_notes_are_written_by_the_pair_only(
+    personas: Personas, client_for: Callable[..., Any], persona: str
+) -> None:
+    made = _checkins_world(personas)["checkin"]
+    client = client_for(personas.everyone()[persona])
+    sees = CHECKINS_VISIBLE["check-ins"].get(persona, set())
+    pair = {"mine": {"mentor", "mentee"}, "other": {"other_mentor", "other_mentee"}}
+    for name, pk in made.items():
+        status = client.post(
+            f"/api/v1/check-ins/{pk}/private-note/", {"private_note": "Mine."}, format="json"
+        ).status_code
+        if persona == "anonymous":
+            expected = 401
+        elif persona in pair[name]:
+            expected = 200
+        else:
+            expected = 403 if name in sees else 404
+        assert status == expected, (persona, name)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
 def test_confidence_summary_is_for_those_who_run_the_program(
     personas: Personas, client_for: Callable[..., Any], persona: str
 ) -> None:

@@ -16,6 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHARED = "We rehearsed telling Sam the project is cancelled."
 PRIVATE = "I am not sure I want to manage Sam at all."
+MENTOR_PRIVATE = "Remind her how long my own first year took."
 ITEM = "Tell Sam before Friday's standup"
 
 
@@ -38,7 +39,7 @@ def test_a_checkin_reaches_each_persona_as_far_as_it_may(
     assert page.get_by_text("Check-in logged.").is_visible()
     entry = page.locator("li.checkin").first
     assert entry.get_by_text(SHARED).is_visible()
-    assert entry.get_by_text(PRIVATE).is_visible()  # the author's own
+    assert entry.locator(".private-note").get_by_text(PRIVATE).is_visible()  # the author's own
     assert entry.get_by_text("Private — only you").is_visible()
     assert page.locator("#action-items").get_by_text(ITEM).is_visible()
     checkin = CheckIn.objects.get()
@@ -50,6 +51,14 @@ def test_a_checkin_reaches_each_persona_as_far_as_it_may(
     entry = page.locator(f"#checkin-{checkin.pk}")
     assert entry.get_by_text(SHARED).is_visible()
     assert entry.get_by_text(ITEM).is_visible()
+    assert PRIVATE not in page.content()
+    # The mentor keeps a note of their own on the mentee's check-in.
+    entry.get_by_text("Add a private note").click()
+    entry.get_by_label("Your private note").fill(MENTOR_PRIVATE)
+    entry.get_by_role("button", name="Save private note").click()
+    assert page.get_by_text("Private note saved.").is_visible()
+    entry = page.locator(f"#checkin-{checkin.pk}")
+    assert entry.locator(".private-note").get_by_text(MENTOR_PRIVATE).is_visible()
     assert PRIVATE not in page.content()
     page.get_by_role("button", name="Log a check-in").click()
     carried = page.get_by_role("group", name="Open action items: tick what is done")
@@ -64,5 +73,5 @@ def test_a_checkin_reaches_each_persona_as_far_as_it_may(
     assert entry.get_by_text("Conflict resolution").is_visible()
     assert entry.get_by_text("50 min").is_visible()
     html = page.content()
-    for text in (SHARED, PRIVATE, ITEM):
+    for text in (SHARED, PRIVATE, MENTOR_PRIVATE, ITEM):
         assert text not in html

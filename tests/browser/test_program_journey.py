@@ -81,6 +81,21 @@ def test_import_enroll_match_swap_approve_and_welcome(
     ada = Pairing.objects.get(mentee__email="ada@acme.test", status=PairingStatus.PROPOSED)
     assert ada.mentor.full_name not in before
 
+    # Approving reaches six people by email, so the page asks first; saying
+    # no leaves everything proposed.
+    questions: list[str] = []
+
+    def say_no(dialog: Any) -> None:
+        questions.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", say_no)
+    page.get_by_role("button", name="Approve all").click()
+    assert questions == [
+        "Approve all 3 proposed pairings? Each mentor and mentee is told by email."
+    ]
+    assert page.get_by_role("heading", name="Waiting for approval (3)").is_visible()
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Approve all").click()
     assert page.get_by_text("3 pairing(s) approved").is_visible()
     assert page.get_by_role("heading", name="Waiting for approval (0)").is_visible()

@@ -217,6 +217,64 @@ def test_the_author_edits_within_a_week_and_the_audit_names_fields_only(
     assert CheckIn.objects.get().duration_minutes == 60
 
 
+def test_each_side_keeps_its_own_private_note_on_any_checkin_of_the_pair(
+    personas: Personas, time_machine: Any
+) -> None:
+    def client_for(person: Any) -> APIClient:
+        client = APIClient()
+        client.force_authenticate(person)
+        return client
+
+    time_machine.move_to(dt.datetime.now(dt.UTC), tick=False)
+    created = (
+        client_for(personas.mentee)
+        .post("/api/v1/check-ins/", checkin_payload(personas), format="json")
+        .json()
+    )
+    url = f"/api/v1/check-ins/{created['id']}/private-note/"
+    # A month on: past the edit window, which is for the shared record only.
+    time_machine.shift(dt.timedelta(days=30))
+
+    mentor = client_for(personas.mentor).post(
+        url, {"private_note": "  She is harder on herself than the team is.  "}, format="json"
+    )
+    assert mentor.status_code == 200, mentor.content
+    assert mentor.json()["private_note"] == "She is harder on herself than the team is."
+    mentee_view = client_for(personas.mentee).get(f"/api/v1/check-ins/{created['id']}/").json()
+    assert mentee_view["private_note"] == "I froze when she cried."
+    assert CheckInPrivateNote.objects.filter(checkin_id=created["id"]).count() == 2
+    event = AuditEvent.objects.get(action="checkin.private_note_saved")
+    assert event.actor_id == personas.mentor.pk
+    assert "harder" not in str(event.data)
+
+    # The same text again changes nothing and is not audited twice.
+    again = client_for(personas.mentor).post(
+        url, {"private_note": "She is harder on herself than the team is."}, format="json"
+    )
+    assert again.status_code == 200
+    assert AuditEvent.objects.filter(action="checkin.private_note_saved").count() == 1
+
+    removed = client_for(personas.mentor).post(url, {"private_note": ""}, format="json")
+    assert removed.json()["private_note"] is None
+    assert list(
+        CheckInPrivateNote.objects.filter(checkin_id=created["id"]).values_list(
+            "author_id", flat=True
+        )
+    ) == [personas.mentee.pk]
+
+    assert fields(client_for(personas.mentor).post(url, {"private_note": 5}, format="json"))[
+        "private_note"
+    ]
+    assert fields(
+        client_for(personas.mentor).post(url, {"private_note": "x" * 10_001}, format="json")
+    )["private_note"]
+    hr = client_for(personas.hr).post(url, {"private_note": "Noted."}, format="json")
+    assert hr.status_code == 403
+    outsider = client_for(personas.outsider).post(url, {"private_note": "Hi"}, format="json")
+    assert outsider.status_code == 404
+    assert CheckInPrivateNote.objects.filter(checkin_id=created["id"]).count() == 1
+
+
 def test_action_items_are_the_pairs_alone(personas: Personas, client_for: Clients) -> None:
     client_for(personas.mentee).post("/api/v1/check-ins/", checkin_payload(personas), format="json")
     item = ActionItem.objects.first()

@@ -136,6 +136,49 @@ def test_the_author_changes_a_checkin_and_the_partner_cannot(personas: Personas)
     assert signed_in(personas.hr).get(edit).status_code == 404
 
 
+def test_the_partner_adds_a_private_note_from_the_pairing_page(personas: Personas) -> None:
+    signed_in(personas.mentee).post(
+        f"/pairings/{personas.pairing.pk}/check-ins/new/", form_data(personas)
+    )
+    checkin = CheckIn.objects.get()
+    detail = f"/pairings/{personas.pairing.pk}/"
+    mentor = signed_in(personas.mentor)
+    assert "Add a private note" in mentor.get(detail).content.decode()
+
+    saved = mentor.post(
+        f"/check-ins/{checkin.pk}/private-note/",
+        {"private_note": "Ask about the reorg next time."},
+        follow=True,
+    )
+    page = saved.content.decode()
+    assert "Private note saved." in page
+    assert "Ask about the reorg next time." in page
+    assert "Change your private note" in page
+    assert "Still anxious" not in page
+    own = signed_in(personas.mentee).get(detail).content.decode()
+    assert "Still anxious about the reorg." in own
+    assert "Ask about the reorg" not in own
+    for persona in (personas.hr, personas.program_admin):
+        page = signed_in(persona).get(detail).content.decode()
+        assert "Ask about the reorg" not in page
+        assert "private note" not in page.lower()
+    hr_post = signed_in(personas.hr).post(
+        f"/check-ins/{checkin.pk}/private-note/", {"private_note": "HR was here"}
+    )
+    assert hr_post.status_code == 404
+    assert checkin.private_notes.count() == 2
+
+    too_long = mentor.post(
+        f"/check-ins/{checkin.pk}/private-note/", {"private_note": "x" * 10_001}, follow=True
+    )
+    assert "at most 10000 characters" in too_long.content.decode()
+    assert "Ask about the reorg next time." in too_long.content.decode()
+
+    removed = mentor.post(f"/check-ins/{checkin.pk}/private-note/", {"private_note": ""})
+    assert removed.status_code == 302
+    assert list(checkin.private_notes.values_list("author_id", flat=True)) == [personas.mentee.pk]
+
+
 def test_no_checkin_form_on_a_closed_pairing(personas: Personas) -> None:
     pairing_end(pairing=personas.pairing, by=personas.hr, reason="Left")
     page = signed_in(personas.mentee).get(

@@ -85,3 +85,55 @@ def test_roster_queries_do_not_grow(personas: Personas) -> None:
         assert client.get(f"/programs/{personas.program.pk}/people/").status_code == 200
 
     assert_constant_queries(action, grow, at_most=12)
+
+
+def test_admins_change_focus_areas_and_capacity_from_the_roster(personas: Personas) -> None:
+    client = signed_in(personas.program_admin)
+    roster = client.get(f"/programs/{personas.program.pk}/people/").content.decode()
+    mentee = Enrollment.objects.get(person=personas.mentee, role="mentee")
+    mentor = Enrollment.objects.get(person=personas.mentor, role="mentor")
+    assert f"/programs/{personas.program.pk}/people/{mentee.pk}/edit/" in roster
+    assert f"/programs/{personas.program.pk}/people/{mentor.pk}/edit/" in roster
+
+    saved = client.post(
+        f"/programs/{personas.program.pk}/people/{mentee.pk}/edit/",
+        {"focus_competencies": [competency("prioritization-and-delegation").pk]},
+        follow=True,
+    )
+    assert "Focus areas of Mira Mentee saved." in saved.content.decode()
+    assert list(mentee.focus_competencies.values_list("slug", flat=True)) == [
+        "prioritization-and-delegation"
+    ]
+
+    edit_mentor = f"/programs/{personas.program.pk}/people/{mentor.pk}/edit/"
+    assert "usual: 2" in client.get(edit_mentor).content.decode()
+    refused = client.post(edit_mentor, {"capacity": "0"})
+    assert refused.status_code == 400
+    assert "the capacity cannot go below 1." in refused.content.decode()
+    assert client.post(edit_mentor, {"capacity": "21"}).status_code == 400
+    client.post(edit_mentor, {"capacity": "4"})
+    mentor.refresh_from_db()
+    assert mentor.capacity == 4
+    assert "1 of 4" in client.get(f"/programs/{personas.program.pk}/people/").content.decode()
+
+
+def test_a_waiting_mentee_changes_their_own_focus_areas(personas: Personas) -> None:
+    newcomer = PersonFactory.create(full_name="Nia New")
+    enrollment = EnrollmentFactory.create(program=personas.program, person=newcomer)
+    client = signed_in(newcomer)
+    home = client.get("/").content.decode()
+    assert "Your focus areas: none chosen yet" in home
+    url = f"/programs/{personas.program.pk}/people/{enrollment.pk}/edit/"
+    assert url in home
+
+    saved = client.post(
+        url, {"focus_competencies": [competency("conflict-resolution").pk]}, follow=True
+    )
+    page = saved.content.decode()
+    assert "Focus areas saved." in page
+    assert "Your focus areas: Conflict resolution" in page
+    # Someone else's enrollment, or one in a program they do not run: not found.
+    for person in (personas.mentee, personas.mentor, personas.outsider):
+        assert signed_in(person).get(url).status_code == 404
+        assert signed_in(person).post(url, {"focus_competencies": []}).status_code == 404
+    assert enrollment.focus_competencies.count() == 1

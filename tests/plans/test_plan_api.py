@@ -144,3 +144,20 @@ def test_preview_refuses_an_empty_promotion_date(personas: Personas, client_for:
     assert response.json()["error"]["fields"]["promoted_on"] == [
         "Give a value, or leave this parameter out of the query."
     ]
+
+
+def test_the_copy_of_a_long_named_plan_still_fits(personas: Personas, client_for: Any) -> None:
+    client = client_for(personas.hr)
+    source = personas.plan.pk
+    OnboardingPlan.objects.filter(pk=source).update(name="Q" * 200)
+
+    copy = client.post(f"/api/v1/plans/{source}/duplicate/", {}, format="json")
+
+    assert copy.status_code == 201, copy.content
+    name = copy.json()["name"]
+    assert len(name) == 200
+    assert name.startswith("Copy of QQQ")
+    assert name.endswith("Q…")
+    too_long = client.post(f"/api/v1/plans/{source}/duplicate/", {"name": "N" * 201}, format="json")
+    assert too_long.status_code == 400
+    assert "name" in too_long.json()["error"]["fields"]
