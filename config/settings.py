@@ -447,6 +447,8 @@ NOTIFICATIONS_RETRY_BASE = timedelta(seconds=env.number("NOTIFICATIONS_RETRY_BAS
 
 # HR sees mentee self-ratings only as aggregates over at least this many people.
 SCAFFOLD_MIN_AGGREGATE_GROUP = env.number("SCAFFOLD_MIN_AGGREGATE_GROUP", 5, minimum=2)
+# How long the link in an invitation to choose a password stays valid.
+SCAFFOLD_INVITATION_DAYS = env.number("SCAFFOLD_INVITATION_DAYS", 14, minimum=1, maximum=90)
 
 # --------------------------------------------------------------------------
 # Logging

@@ -23,6 +23,7 @@ from mentorship.people.serializers import (
     ApiTokenSerializer,
     CompetencySerializer,
     DepartmentSerializer,
+    ImportCommitSerializer,
     MeSerializer,
     MeUpdateSerializer,
     PersonImportInputSerializer,
@@ -85,6 +86,20 @@ class PersonViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Person]):
 
     def scoped_queryset(self, viewer: Person) -> QuerySet[Person]:
         return selectors.people_visible_to(viewer).prefetch_related("expertise")
+
+    @extend_schema(
+        tags=["people"],
+        request=None,
+        responses={202: None},
+        description=(
+            "Email someone who has never signed in a new invitation to choose a password "
+            "(HR, and the admins of a program they are in). `400` once they have signed in."
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def invite(self, request: Request, pk: str | None = None) -> Response:
+        services.person_invite(person=self.get_object(), by=person_of(request))
+        return Response(status=status.HTTP_202_ACCEPTED)
 
 
 @extend_schema_view(
@@ -264,13 +279,22 @@ class PersonImportViewSet(
         )
         return Response(self.get_serializer(person_import).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(tags=["people"], request=None, responses={202: PersonImportSerializer})
+    @extend_schema(
+        tags=["people"], request=ImportCommitSerializer, responses={202: PersonImportSerializer}
+    )
     @action(detail=True, methods=["post"])
     def commit(self, request: Request, pk: str | None = None) -> Response:
         """Write a checked import without errors, in one transaction, on a
         worker. The file is checked again first; if the company changed so
-        that a row became invalid, nothing is written and the errors show."""
+        that a row became invalid, nothing is written and the errors show.
+        Unless ``invite`` is false, the people it creates are emailed an
+        invitation to choose a password."""
+        person_import = self.get_object()
+        payload = ImportCommitSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
         person_import = services.person_import_commit_request(
-            person_import=self.get_object(), by=person_of(request)
+            person_import=person_import,
+            by=person_of(request),
+            invite=payload.validated_data["invite"],
         )
         return Response(self.get_serializer(person_import).data, status=status.HTTP_202_ACCEPTED)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -93,7 +94,11 @@ def detail(request: AuthenticatedHttpRequest, import_id: int) -> HttpResponse:
     return render(
         request,
         "people/import_detail.html",
-        {"import": person_import, "running": person_import.status in RUNNING},
+        {
+            "import": person_import,
+            "running": person_import.status in RUNNING,
+            "invitation_days": settings.SCAFFOLD_INVITATION_DAYS,
+        },
     )
 
 
@@ -122,7 +127,9 @@ def commit(request: AuthenticatedHttpRequest, import_id: int) -> HttpResponse:
     person = _hr(request)
     person_import = _import(person, import_id)
     try:
-        services.person_import_commit_request(person_import=person_import, by=person)
+        services.person_import_commit_request(
+            person_import=person_import, by=person, invite=request.POST.get("invite") == "yes"
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("imports:detail", import_id=person_import.pk)

@@ -98,6 +98,9 @@ class Person(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May sign in to the Django admin.")
     date_joined = models.DateTimeField(default=timezone.now)
+    invited_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the last invitation to choose a password went out."
+    )
 
     objects: ClassVar[PersonManager] = PersonManager()
 
@@ -202,6 +205,9 @@ class PersonImport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     checked_at = models.DateTimeField(null=True, blank=True)
     imported_at = models.DateTimeField(null=True, blank=True)
+    invite_new_people = models.BooleanField(
+        default=True, help_text="Email the people it creates an invitation to choose a password."
+    )
 
     class Meta:
         ordering = ["-created_at"]

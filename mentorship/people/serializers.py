@@ -139,6 +139,9 @@ class ImportSummarySerializer(serializers.Serializer[Any]):
     new_departments = serializers.IntegerField()
     enrolled = serializers.IntegerField(required=False)
     departments_created = serializers.IntegerField(required=False)
+    invited = serializers.IntegerField(
+        required=False, help_text="New people emailed an invitation to choose a password."
+    )
 
 
 class PersonImportSerializer(serializers.ModelSerializer[PersonImport]):
@@ -168,11 +171,21 @@ class PersonImportSerializer(serializers.ModelSerializer[PersonImport]):
             "created_at",
             "checked_at",
             "imported_at",
+            "invite_new_people",
         ]
+        read_only_fields = ["invite_new_people"]
 
     @extend_schema_field(ImportSummarySerializer(allow_null=True))
     def get_summary(self, instance: PersonImport) -> dict[str, Any] | None:
         return ImportSummarySerializer(instance.summary).data if instance.summary else None
+
+
+class ImportCommitSerializer(serializers.Serializer[Any]):
+    invite = StrictBooleanField(
+        required=False,
+        default=True,
+        help_text="Email the people the import creates an invitation to choose a password.",
+    )
 
 
 class PersonImportInputSerializer(serializers.Serializer[Any]):

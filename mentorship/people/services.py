@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Iterable
@@ -8,10 +9,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -129,11 +132,13 @@ def api_token_revoke(*, token: ApiToken, by: Person) -> ApiToken:
 
 def password_reset_request(*, email: str) -> None:
     """Send a reset link if the address belongs to an active person. Says
-    nothing either way, so the form cannot be used to probe for accounts."""
+    nothing either way, so the form cannot be used to probe for accounts.
+    Someone imported who never chose a password gets one too: it is how an
+    expired invitation is replaced without asking anyone."""
     from mentorship.people.tasks import send_password_reset_email
 
     person = Person.objects.filter(email=email.strip().lower(), is_active=True).first()
-    if person is not None and person.has_usable_password():
+    if person is not None:
         enqueue_after_commit(send_password_reset_email, person.pk)
 
 
@@ -154,6 +159,102 @@ def password_reset_email_send(*, person: Person) -> str:
             "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
         },
     )
+
+
+# --------------------------------------------------------------------------
+# Invitations: people created by an import have no password until they
+# choose one through the link in their invitation.
+
+INVITATION_SALT = "scaffold.people.invitation"
+# A big import's invitations are sent by several workers at once.
+INVITATIONS_PER_TASK = 200
+
+
+def _invitation_state(person: Person) -> str:
+    # Changes as soon as the person chooses a password or signs in, which
+    # makes every link sent before that moment useless.
+    return salted_hmac(
+        INVITATION_SALT,
+        f"{person.pk}|{person.password}|{person.last_login}",
+        algorithm="sha256",
+    ).hexdigest()[:24]
+
+
+def invitation_token(person: Person) -> str:
+    return signing.dumps([person.pk, _invitation_state(person)], salt=INVITATION_SALT)
+
+
+def invitation_person(token: str) -> Person | None:
+    """The person an invitation link is for, while it is valid and unused."""
+    try:
+        pk, state = signing.loads(
+            token,
+            salt=INVITATION_SALT,
+            max_age=dt.timedelta(days=settings.SCAFFOLD_INVITATION_DAYS),
+        )
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    person = Person.objects.filter(pk=pk, is_active=True).first() if isinstance(pk, int) else None
+    if person is None or not constant_time_compare(str(state), _invitation_state(person)):
+        return None
+    return person
+
+
+def invitable(person: Person) -> bool:
+    """Only someone who has never signed in is invited."""
+    return person.is_active and person.last_login is None
+
+
+def invitations_send(*, people: Iterable[Person], by: Person | None, reason: models.Model) -> int:
+    """Queue an invitation to each of ``people`` who has never signed in;
+    returns how many were queued. ``reason`` (an import, or the person
+    invited again) is what the audit trail records it against."""
+    from mentorship.people.tasks import send_invitations
+
+    ids = [person.pk for person in people if invitable(person)]
+    queued_at = timezone.now().isoformat()
+    for start in range(0, len(ids), INVITATIONS_PER_TASK):
+        enqueue_after_commit(send_invitations, ids[start : start + INVITATIONS_PER_TASK], queued_at)
+    if ids:
+        audit_record(actor=by, action="people.invited", target=reason, data={"people": len(ids)})
+    return len(ids)
+
+
+def person_invite(*, person: Person, by: Person) -> None:
+    """Invite (again) someone who has never signed in: HR, or the admins of
+    a program the person is enrolled in."""
+    from mentorship.people.selectors import roles_for
+    from mentorship.programs.models import Enrollment
+    from mentorship.programs.selectors import programs_administered_by
+
+    runs_their_program = Enrollment.objects.filter(
+        person=person, program__in=programs_administered_by(by).order_by().values("pk")
+    ).exists()
+    if not (roles_for(by).is_hr or runs_their_program):
+        raise PermissionDenied("Only HR and the admins of their program invite someone.")
+    if not invitable(person):
+        raise ValidationError(
+            {"person": f"{person} has already signed in; they can reset their password."}
+        )
+    invitations_send(people=[person], by=by, reason=person)
+
+
+def invitation_email_send(*, person: Person) -> bool:
+    """Send one invitation now, if the person still has never signed in."""
+    if not invitable(person):
+        return False
+    path = reverse("welcome", kwargs={"token": invitation_token(person)})
+    emails.send(
+        to=person.email,
+        name="invitation",
+        context={
+            "person": person,
+            "welcome_url": settings.SITE_URL + path,
+            "valid_days": settings.SCAFFOLD_INVITATION_DAYS,
+        },
+    )
+    Person.objects.filter(pk=person.pk).update(invited_at=timezone.now())
+    return True
 
 
 # --------------------------------------------------------------------------
@@ -298,12 +399,15 @@ def person_import_check(*, person_import: PersonImport) -> PersonImport:
     return person_import
 
 
-def person_import_commit_request(*, person_import: PersonImport, by: Person) -> PersonImport:
-    """Queue the writing of a checked import."""
+def person_import_commit_request(
+    *, person_import: PersonImport, by: Person, invite: bool = True
+) -> PersonImport:
+    """Queue the writing of a checked import; with ``invite``, the people it
+    creates are emailed an invitation to choose a password."""
     with transaction.atomic():
         updated = PersonImport.objects.filter(
             pk=person_import.pk, status=ImportStatus.CHECKED
-        ).update(status=ImportStatus.IMPORTING, rows_done=0)
+        ).update(status=ImportStatus.IMPORTING, rows_done=0, invite_new_people=invite)
         if not updated:
             person_import.refresh_from_db()
             raise ValidationError(
@@ -334,6 +438,13 @@ def person_import_commit(*, person_import: PersonImport) -> PersonImport:
             person_import.save()
             return person_import
         written = _write_import(plan, person_import)
+        if person_import.invite_new_people:
+            created = [row.email for row in plan.rows if row.existing_id is None]
+            written["invited"] = invitations_send(
+                people=Person.objects.filter(email__in=created),
+                by=person_import.uploaded_by,
+                reason=person_import,
+            )
         person_import.status = ImportStatus.IMPORTED
         person_import.summary = {**plan.summary(), **written}
         person_import.rows_done = person_import.rows_total

@@ -4,11 +4,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.contrib.auth.forms import SetPasswordForm
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django.views.generic import FormView
 
@@ -51,6 +54,36 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "people/password_reset_complete.html"
+
+
+@sensitive_post_parameters("new_password1", "new_password2")
+@require_http_methods(["GET", "POST"])
+def welcome(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in an invitation: choose a password, and you are signed in."""
+    person = services.invitation_person(token)
+    if person is None:
+        return render(
+            request,
+            "people/welcome.html",
+            {"validlink": False, "invitation_days": settings.SCAFFOLD_INVITATION_DAYS},
+            status=410,
+        )
+    form = SetPasswordForm(person, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        login(request, person, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request,
+            f"Welcome to Scaffold, {person.get_short_name()}. Check your time zone here: "
+            "reminders arrive at 09:00 your time.",
+        )
+        return redirect("profile")
+    return render(
+        request,
+        "people/welcome.html",
+        {"validlink": True, "form": form, "person": person},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

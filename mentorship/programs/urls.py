@@ -13,6 +13,11 @@ urlpatterns = [
         name="withdraw",
     ),
     path(
+        "<int:program_id>/people/<int:enrollment_id>/invite/",
+        views.invite,
+        name="invite",
+    ),
+    path(
         "<int:program_id>/people/<int:enrollment_id>/edit/",
         views.enrollment_edit,
         name="enrollment-edit",

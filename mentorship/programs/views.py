@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mentorship.people.auth import AuthenticatedHttpRequest
 from mentorship.people.models import Competency, Person
+from mentorship.people.services import person_invite
 from mentorship.programs import selectors, services
 from mentorship.programs.models import Enrollment, EnrollmentRole, EnrollmentStatus, Program
 
@@ -174,6 +175,27 @@ def enrollment_edit(
         },
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def invite(request: AuthenticatedHttpRequest, program_id: int, enrollment_id: int) -> HttpResponse:
+    """Email someone of the program who has never signed in an invitation."""
+    program = administered_program_or_404(request.user, program_id)
+    enrollment = (
+        Enrollment.objects.filter(program=program, pk=enrollment_id)
+        .select_related("person")
+        .first()
+    )
+    if enrollment is None:
+        raise Http404
+    try:
+        person_invite(person=enrollment.person, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"An invitation is on its way to {enrollment.person.email}.")
+    return redirect("programs:people", program_id=program.pk)
 
 
 @login_required

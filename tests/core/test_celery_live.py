@@ -83,3 +83,40 @@ def test_a_refused_delivery_is_retried_until_it_arrives(
     wait_for(lambda: smtp_server.messages, timeout=60)
     assert smtp_server.handler.refused == 2
     assert len(smtp_server.messages) == 1
+
+
+def test_an_import_checked_and_written_by_the_worker_invites_its_new_people(
+    client: Client, celery_worker_factory: Any, smtp_server: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from mentorship.people.models import ImportStatus, PersonImport
+
+    hr = person_create(
+        email="hr@scaffold.test", full_name="Hana HR", password="hr passphrase 1", is_hr=True
+    )
+    celery_worker_factory(extra_env=smtp_server.env())
+    client.force_login(hr)
+    upload = SimpleUploadedFile(
+        "people.csv",
+        b"email,full_name,time_zone\nrui@scaffold.test,Rui New,Europe/Lisbon\n"
+        b"sol@scaffold.test,Sol New,America/Bogota\n",
+        "text/csv",
+    )
+    client.post("/people/import/", {"file": upload})
+    person_import = PersonImport.objects.get()
+    wait_for(lambda: PersonImport.objects.get().status == ImportStatus.CHECKED, timeout=60)
+    client.post(f"/people/import/{person_import.pk}/commit/", {"invite": "yes"})
+
+    messages = wait_for(lambda: len(smtp_server.messages) == 2 and smtp_server.messages)
+    assert sorted(m["To"] for m in messages) == ["rui@scaffold.test", "sol@scaffold.test"]
+    rui = next(m for m in messages if m["To"] == "rui@scaffold.test")
+    text = rui.get_body(preferencelist=("plain",)).get_content()
+    link = re.search(re.escape(settings.SITE_URL) + r"(/account/welcome/\S+/)", text)
+    assert link is not None
+    newcomer = Client()
+    newcomer.post(
+        link.group(1), {"new_password1": "rui passphrase 1", "new_password2": "rui passphrase 1"}
+    )
+    assert Person.objects.get(email="rui@scaffold.test").check_password("rui passphrase 1")
+    assert PersonImport.objects.get().summary["invited"] == 2
