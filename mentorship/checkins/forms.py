@@ -171,6 +171,12 @@ class PrivateNoteForm(forms.Form):
         help_text="Only you will ever read this. Leave it empty to remove the note.",
         required=False,
         max_length=NOTE_MAX_LENGTH,
+        error_messages={
+            "max_length": (
+                "Your private note was not saved: keep it to %(limit_value)s characters "
+                "(it has %(show_value)s)."
+            )
+        },
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

@@ -176,7 +176,10 @@ def private_note(request: AuthenticatedHttpRequest, checkin_id: int) -> HttpResp
     if checkin is None or not checkin.viewer_in_pair:  # type: ignore[attr-defined]
         raise Http404
     form = PrivateNoteForm(request.POST)
-    if not form.is_valid():
+    if "private_note" not in request.POST:
+        # Removing takes an empty note, not a form that lost its field.
+        messages.error(request, "Nothing was sent to save as your private note.")
+    elif not form.is_valid():
         messages.error(request, " ".join(str(e) for e in form.errors["private_note"]))
     elif services.private_note_write(
         checkin=checkin, by=request.user, text=form.cleaned_data["private_note"]

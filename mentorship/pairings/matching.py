@@ -331,9 +331,11 @@ def _unmatched_reason(
         )
         return "No mentor is allowed: " + "; ".join(reasons) + "."
     if not with_room:
-        return f"All {len(feasible)} allowed mentor(s) are at capacity."
+        if len(feasible) == 1:
+            return "The one allowed mentor is at capacity."
+        return f"All {len(feasible)} allowed mentors are at capacity."
     return (
-        f"The {len(with_room)} allowed mentor(s) with room went to other mentees "
+        f"The {len(with_room)} allowed mentor{_s(len(with_room))} with room went to other mentees "
         "who had no other option or a better fit; add a mentor or raise a capacity."
     )
 
@@ -426,3 +428,7 @@ def assign_greedy(
         if row not in taken
     ]
     return result
+
+
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"

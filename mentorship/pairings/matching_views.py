@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -94,7 +95,10 @@ def approve_all(request: AuthenticatedHttpRequest, program_id: int) -> HttpRespo
     approved, problems = services.proposals_approve_all(
         program=program, by=request.user, starts_on=form.cleaned_data["starts_on"]
     )
-    messages.success(request, f"{approved} pairing(s) approved; welcome emails are on their way.")
+    messages.success(
+        request,
+        f"{approved} pairing{pluralize(approved)} approved; welcome emails are on their way.",
+    )
     for problem in problems:
         messages.error(request, f"Not approved: {problem}")
     return redirect("programs:matching", program_id=program.pk)

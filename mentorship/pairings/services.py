@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from mentorship.audit.services import audit_record
@@ -108,7 +109,12 @@ def _lock_mentor_capacity(*, program: Program, mentor: Person, exclude: Pairing 
     capacity = enrollment_capacity(enrollment)
     if taken.count() >= capacity:
         raise ValidationError(
-            {"mentor": f"{mentor} is at capacity: {capacity} mentee(s) in this program."}
+            {
+                "mentor": (
+                    f"{mentor} is at capacity: {capacity} mentee{pluralize(capacity)} "
+                    "in this program."
+                )
+            }
         )
 
 

@@ -25,7 +25,10 @@ class SignInForm(AuthenticationForm):
     def __init__(self, request: Any = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(request, *args, **kwargs)
         self.fields["username"].label = "Email"
-        self.fields["username"].widget.attrs.update({"autocomplete": "email", "type": "email"})
+        widget = self.fields["username"].widget
+        assert isinstance(widget, forms.TextInput)
+        widget.input_type = "email"
+        widget.attrs["autocomplete"] = "email"
 
     def clean(self) -> dict[str, Any]:
         email = self.cleaned_data.get("username") or ""

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.template.defaultfilters import pluralize
 
 from mentorship.core.timezones import time_zone_names
 
@@ -145,7 +146,9 @@ def _map_header(header: list[str]) -> list[str]:
         columns.append(name)
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
-        raise FileError(f"The header needs the column(s): {', '.join(missing)}.")
+        raise FileError(
+            f"The header needs the column{pluralize(len(missing))}: {', '.join(missing)}."
+        )
     return columns
 
 

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -208,11 +209,13 @@ def enrollment_update(
             ).count()
             wanted = capacity if capacity is not None else locked.person.default_mentor_capacity
             if wanted < taken:
+                mentees = f"{taken} mentee{'s' if taken != 1 else ''}"
+                who, whose = ("You have", "your") if own else (f"{locked.person} has", "the")
                 raise ValidationError(
                     {
                         "capacity": (
-                            f"{locked.person} has {taken} mentee(s) here now, counting "
-                            f"proposals; the capacity cannot go below {taken}."
+                            f"{who} {mentees} here now, counting proposals; "
+                            f"{whose} capacity cannot go below {taken}."
                         )
                     }
                 )
@@ -251,7 +254,11 @@ def enrollment_withdraw(*, enrollment: Enrollment, by: Person, reason: str) -> E
         live = theirs.filter(status__in=LIVE_PAIRING_STATUSES).count()
         if live:
             raise ValidationError(
-                {"status": f"They are in {live} live pairing(s) here; end those first."}
+                {
+                    "status": (
+                        f"They are in {live} live pairing{pluralize(live)} here; end those first."
+                    )
+                }
             )
         declined = theirs.filter(status=PairingStatus.PROPOSED).update(
             status=PairingStatus.DECLINED,

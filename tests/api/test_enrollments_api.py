@@ -73,7 +73,7 @@ def test_withdrawing_declines_proposals_and_refuses_live_pairings(
     )
     assert refused.status_code == 400
     assert refused.json()["error"]["fields"]["status"] == [
-        "They are in 1 live pairing(s) here; end those first."
+        "They are in 1 live pairing here; end those first."
     ]
     waiting = PersonFactory.create()
     enrollment = EnrollmentFactory.create(program=personas.program, person=waiting)
@@ -179,8 +179,7 @@ def test_focus_areas_and_capacity_change_within_the_rules(
     too_low = own.patch(f"/api/v1/enrollments/{mentor.pk}/", {"capacity": 0}, format="json")
     assert too_low.status_code == 400
     assert too_low.json()["error"]["fields"]["capacity"] == [
-        f"{personas.mentor} has 1 mentee(s) here now, counting proposals; "
-        "the capacity cannot go below 1."
+        "You have 1 mentee here now, counting proposals; your capacity cannot go below 1."
     ]
     usual = own.patch(f"/api/v1/enrollments/{mentor.pk}/", {"capacity": None}, format="json")
     assert usual.json()["capacity"] is None

@@ -51,7 +51,7 @@ def test_hr_uploads_sees_progress_then_imports(
     assert Person.objects.filter(email__endswith="@acme.test").count() == 0
     screenshot(page, "people-import-dry-run", full_page=False)
 
-    page.get_by_role("button", name=f"Import {ROWS} row(s)").click()
+    page.get_by_role("button", name=f"Import {ROWS} rows").click()
     page.get_by_role("heading", name="Imported", exact=True).wait_for(timeout=60_000)
     assert Person.objects.filter(email__endswith="@acme.test").count() == ROWS
     lead = Person.objects.get(email="lead7@acme.test")

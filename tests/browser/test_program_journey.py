@@ -52,8 +52,8 @@ def test_import_enroll_match_swap_approve_and_welcome(
     page.get_by_label("CSV file").set_input_files(str(csv))
     page.get_by_label("Enroll people with a role in").select_option(label=personas.program.name)
     page.get_by_role("button", name="Check the file").click()
-    page.get_by_role("button", name="Import 3 row(s)").wait_for(timeout=60_000)
-    page.get_by_role("button", name="Import 3 row(s)").click()
+    page.get_by_role("button", name="Import 3 rows").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Import 3 rows").click()
     page.get_by_role("heading", name="Imported", exact=True).wait_for(timeout=60_000)
 
     # Enroll one more mentee by hand, with focus areas.
@@ -97,7 +97,7 @@ def test_import_enroll_match_swap_approve_and_welcome(
     assert page.get_by_role("heading", name="Waiting for approval (3)").is_visible()
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Approve all").click()
-    assert page.get_by_text("3 pairing(s) approved").is_visible()
+    assert page.get_by_text("3 pairings approved").is_visible()
     assert page.get_by_role("heading", name="Waiting for approval (0)").is_visible()
 
     # The welcome goes out with the next sweep (here at once, not at 09:00).

@@ -123,7 +123,7 @@ def test_a_reset_email_is_read_in_the_outbox_and_its_link_works(
     page.get_by_role("button", name="Send the link").click()
     assert page.get_by_role("heading", name="Check your email").is_visible()
 
-    page.get_by_role("link", name="My mail").click()
+    page.get_by_role("link", name="Dev outbox").click()
     page.get_by_role("link", name="Reset your Scaffold password").click()
     assert (
         page.frame_locator("iframe.email-frame").get_by_text("Choose a new password").is_visible()

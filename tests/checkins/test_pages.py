@@ -171,7 +171,13 @@ def test_the_partner_adds_a_private_note_from_the_pairing_page(personas: Persona
     too_long = mentor.post(
         f"/check-ins/{checkin.pk}/private-note/", {"private_note": "x" * 10_001}, follow=True
     )
-    assert "at most 10000 characters" in too_long.content.decode()
+    assert (
+        "Your private note was not saved: keep it to 10000 characters (it has 10001)."
+        in too_long.content.decode()
+    )
+    lost_field = mentor.post(f"/check-ins/{checkin.pk}/private-note/", {}, follow=True)
+    assert "Nothing was sent to save as your private note." in lost_field.content.decode()
+    assert checkin.private_notes.count() == 2
     assert "Ask about the reorg next time." in too_long.content.decode()
 
     removed = mentor.post(f"/check-ins/{checkin.pk}/private-note/", {"private_note": ""})

@@ -133,7 +133,7 @@ def test_unmatched_mentees_carry_their_reason() -> None:
     assert "went to other mentees" in reasons[left_out]
 
     full = assign_cohort([Mentee(2, "Kim")], [Mentor(10, "Maya", slots=0)], Weights())
-    assert full.unmatched[0].reason == "All 1 allowed mentor(s) are at capacity."
+    assert full.unmatched[0].reason == "The one allowed mentor is at capacity."
     nobody = assign_cohort([Mentee(2, "Kim")], [], Weights())
     assert nobody.unmatched[0].reason == "No mentors are enrolled in this program."
 

@@ -135,7 +135,7 @@ def test_approve_all_reports_what_it_could_not_approve(personas: Personas) -> No
     approved, problems = services.proposals_approve_all(program=personas.program, by=personas.hr)
     assert approved == 1
     assert len(problems) == 1
-    assert "is at capacity: 1 mentee(s)" in problems[0]
+    assert "is at capacity: 1 mentee in this program." in problems[0]
 
 
 def test_replacing_a_mentor_rescores_and_respects_the_rules(personas: Personas) -> None:

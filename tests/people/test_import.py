@@ -153,7 +153,7 @@ def test_reporting_cycles_in_the_file_and_through_the_company() -> None:
         (b"", "The file is empty."),
         (b"\xff\xfe\x00bad", "The file is not UTF-8 text (byte 0); export it as CSV UTF-8."),
         (b"email,shoe_size\n", "Column 2 (shoe_size) is not one Scaffold knows."),
-        (b"email,title\n", "The header needs the column(s): full_name."),
+        (b"email,title\n", "The header needs the column: full_name."),
         (b"email,email,full_name\n", "The column email appears twice in the header."),
         (
             b"email,full_name\na@x.io,A,extra\n",
@@ -356,7 +356,7 @@ def test_api_reports_problems_by_row(
         format="multipart",
     )
     assert bad.status_code == 400
-    assert bad.json()["error"]["fields"]["file"] == ["The header needs the column(s): email."]
+    assert bad.json()["error"]["fields"]["file"] == ["The header needs the column: email."]
 
 
 def test_the_page_shows_problems_and_the_commit_button(personas: Personas) -> None:
@@ -367,12 +367,12 @@ def test_the_page_shows_problems_and_the_commit_button(personas: Personas) -> No
     html = client.get(f"/people/import/{rejected.pk}/").content.decode()
     assert "Problems to fix (1)" in html
     assert "Moon/Base" in html
-    assert "Import 1 row(s)" not in html
+    assert "Import 1 row" not in html
 
     fine = start(personas, csv_bytes("ana@x.io,Ana,,,,UTC,,,"))
     person_import_check(person_import=fine)
     html = client.get(f"/people/import/{fine.pk}/").content.decode()
-    assert "Import 1 row(s)" in html
+    assert "Import 1 row" in html
     progress = client.get(f"/people/import/{fine.pk}/progress/").json()
     assert progress == {
         "status": "checked",

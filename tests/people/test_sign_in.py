@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -20,6 +21,14 @@ def test_it_signs_in_by_email_whatever_the_case(client: Client, personas: Person
     assert response.status_code == 302
     assert response["Location"] == "/"
     assert client.get("/").context["user"] == personas.mentee
+
+
+def test_the_email_field_is_an_email_input(client: Client, db: None) -> None:
+    page = client.get("/account/sign-in/").content.decode()
+    field = re.search(r"<input[^>]*name=\"username\"[^>]*>", page)
+    assert field is not None
+    assert re.findall(r"\btype=\"(\w+)\"", field.group(0)) == ["email"]
+    assert 'autocomplete="email"' in field.group(0)
 
 
 def test_it_says_plainly_when_the_password_is_wrong(client: Client, personas: Personas) -> None:
