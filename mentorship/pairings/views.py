@@ -29,7 +29,11 @@ from mentorship.pairings.models import (
 from mentorship.people.auth import AuthenticatedHttpRequest
 from mentorship.people.models import Person
 from mentorship.people.selectors import VISIBLE_TO_PARTICIPANTS, roles_for
-from mentorship.programs.selectors import program_overview_for_admin, programs_administered_by
+from mentorship.programs.selectors import (
+    mentoring_places_of,
+    program_overview_for_admin,
+    programs_administered_by,
+)
 
 
 class MilestoneNoteForm(forms.Form):
@@ -72,6 +76,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         context["waiting"] = selectors.waiting_for_a_mentor(person)
     if roles.is_mentor:
         context["as_mentor"] = list(visible.filter(mentor=person))
+        context["mentoring_places"] = list(mentoring_places_of(person))
     if roles.is_line_manager:
         context["reports"] = list(visible.filter(mentee__manager=person))
     return render(request, "pairings/home.html", context)

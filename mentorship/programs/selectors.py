@@ -130,3 +130,22 @@ def program_roster(program: Program) -> QuerySet[Enrollment]:
         )
         .order_by("-status", "role", "person__full_name")
     )
+
+
+def mentoring_places_of(person: Person) -> QuerySet[Enrollment]:
+    """The active programs a person mentors in, with how many
+    mentees they have there (``taken``, proposals included): one query."""
+    open_here = Pairing.objects.filter(
+        program=OuterRef("program_id"),
+        mentor=OuterRef("person_id"),
+        status__in=[PairingStatus.PROPOSED, PairingStatus.ACTIVE, PairingStatus.PAUSED],
+    )
+    return (
+        Enrollment.objects.filter(
+            person=person, role=EnrollmentRole.MENTOR, status=EnrollmentStatus.ACTIVE
+        )
+        .filter(program__status=ProgramStatus.ACTIVE)
+        .select_related("program", "person")
+        .annotate(taken=subquery_count(open_here, "program"))
+        .order_by("program__name")
+    )

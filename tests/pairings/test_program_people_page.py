@@ -137,3 +137,20 @@ def test_a_waiting_mentee_changes_their_own_focus_areas(personas: Personas) -> N
         assert signed_in(person).get(url).status_code == 404
         assert signed_in(person).post(url, {"focus_competencies": []}).status_code == 404
     assert enrollment.focus_competencies.count() == 1
+
+
+def test_a_mentor_changes_their_own_capacity_from_home(personas: Personas) -> None:
+    mentor = Enrollment.objects.get(person=personas.mentor, role="mentor")
+    client = signed_in(personas.mentor)
+    home = client.get("/").content.decode()
+    assert f"{personas.program.name}: 1 of 2 places taken" in home
+    url = f"/programs/{personas.program.pk}/people/{mentor.pk}/edit/"
+    assert url in home
+
+    refused = client.post(url, {"capacity": "0"})
+    assert "You have 1 mentee here now, counting proposals; your capacity cannot go below 1." in (
+        refused.content.decode()
+    )
+    saved = client.post(url, {"capacity": "3"}, follow=True).content.decode()
+    assert "Capacity saved." in saved
+    assert f"{personas.program.name}: 1 of 3 places taken" in saved
