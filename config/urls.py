@@ -9,6 +9,7 @@ from mentorship.checkins import api as checkins_api
 from mentorship.core import views as core_views
 from mentorship.core.api.docs import ApiDocsView
 from mentorship.core.api.errors import json_not_found, json_server_error
+from mentorship.feeds import api as feeds_api
 from mentorship.insights import api as insights_api
 from mentorship.notifications import api as notifications_api
 from mentorship.pairings import api as pairings_api
@@ -58,6 +59,7 @@ api_v1 = [
         name="assessments-summary",
     ),
     path("insights/", insights_api.InsightsView.as_view(), name="insights"),
+    path("calendar-feed/", feeds_api.CalendarFeedView.as_view(), name="calendar-feed"),
     path("matching/requests/", pairings_api.MentorRequestView.as_view(), name="matching-requests"),
     *router.urls,
 ]

@@ -156,3 +156,57 @@ def test_the_settings_page_shows_the_address_once(personas: Personas) -> None:
 
     client.post("/calendar/", {"action": "revoke"})
     assert fetch(token).status_code == 404
+
+
+def test_the_api_issues_shows_and_revokes_ones_own_address(
+    personas: Personas, client_for: Any
+) -> None:
+    client = client_for(personas.mentee)
+    assert client.get("/api/v1/calendar-feed/").json() == {
+        "active": False,
+        "prefix": None,
+        "created_at": None,
+        "last_fetched_at": None,
+    }
+    assert client.delete("/api/v1/calendar-feed/").status_code == 404
+
+    issued = client.post("/api/v1/calendar-feed/")
+    assert issued.status_code == 201
+    body = issued.json()
+    token = body["url"].rsplit("/", 1)[1].removesuffix(".ics")
+    assert body["active"] is True
+    assert body["prefix"] == token[:8]
+    assert uid(Milestone.objects.filter(pairing=personas.pairing).first()) in events(token)
+
+    shown = client.get("/api/v1/calendar-feed/").json()
+    assert shown["active"] is True
+    assert shown["last_fetched_at"] is not None
+    assert "url" not in shown  # the address is shown once, when issued
+    assert token not in str(shown)
+
+    replaced = client.post("/api/v1/calendar-feed/").json()
+    assert fetch(token).status_code == 404
+    new_token = replaced["url"].rsplit("/", 1)[1].removesuffix(".ics")
+    assert client.delete("/api/v1/calendar-feed/").status_code == 204
+    assert fetch(new_token).status_code == 404
+    assert client.get("/api/v1/calendar-feed/").json()["active"] is False
+
+
+@pytest.mark.parametrize(
+    "persona", ["anonymous", "hr", "program_admin", "mentor", "mentee", "outsider"]
+)
+def test_each_person_manages_only_their_own_address(
+    personas: Personas, client_for: Any, persona: str
+) -> None:
+    mentee_token = calendar_feed_issue(person=personas.mentee)
+    client = client_for(personas.everyone()[persona])
+    if persona == "anonymous":
+        for method in ("get", "post", "delete"):
+            assert getattr(client, method)("/api/v1/calendar-feed/").status_code == 401
+        assert fetch(mentee_token).status_code == 200
+        return
+    mine = client.get("/api/v1/calendar-feed/").json()
+    assert mine["active"] is (persona == "mentee")
+    client.delete("/api/v1/calendar-feed/")
+    # Revoking reaches one's own address only.
+    assert fetch(mentee_token).status_code == (404 if persona == "mentee" else 200)
