@@ -450,6 +450,10 @@ SCAFFOLD_MIN_AGGREGATE_GROUP = env.number("SCAFFOLD_MIN_AGGREGATE_GROUP", 5, min
 # How long the link in an invitation to choose a password stays valid.
 SCAFFOLD_INVITATION_DAYS = env.number("SCAFFOLD_INVITATION_DAYS", 14, minimum=1, maximum=90)
 
+# How many proxies in front of the app append to X-Forwarded-For; sign-in
+# throttling then counts per real client, not per proxy. 0: none, trust no header.
+TRUSTED_PROXY_COUNT = env.number("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
+
 # --------------------------------------------------------------------------
 # Logging
 

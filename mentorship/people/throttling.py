@@ -8,6 +8,7 @@ password, so guessing gains nothing.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 
 from django.conf import settings
@@ -76,9 +77,26 @@ def record_success(*, email: str) -> None:
 
 
 def client_ip(meta: dict[str, str]) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a proxy
-    # rewrites it, and a spoofable key would make the limit meaningless.
-    return meta.get("REMOTE_ADDR") or "unknown"
+    """The address of the client that is signing in.
+
+    With no proxy in front (``TRUSTED_PROXY_COUNT=0``), ``REMOTE_ADDR``: any
+    ``X-Forwarded-For`` then comes from the client and would let it pick its
+    own key. Behind N proxies that each append the address they saw, the
+    client is the N-th address from the right; the ones to its left are the
+    client's own claims and are ignored. A header shorter than that, or an
+    entry that is not an address, falls back to ``REMOTE_ADDR``."""
+    remote = meta.get("REMOTE_ADDR") or "unknown"
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if not proxies:
+        return remote
+    forwarded = [part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < proxies:
+        return remote
+    try:
+        return str(ipaddress.ip_address(forwarded[-proxies]))
+    except ValueError:
+        return remote
 
 
 def reset_request_allowed(*, email: str) -> bool:

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tests.factories import PersonFactory
 from tests.fixtures.personas import PASSWORD, Personas
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +113,45 @@ def test_the_profile_refuses_an_unknown_time_zone_next_to_the_field(
     assert 'aria-invalid="true"' in html
     personas.mentee.refresh_from_db()
     assert personas.mentee.time_zone == "America/New_York"
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "203.0.113.9", "10.0.0.2"),  # no proxy: the header is the client's own
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "1.1.1.1, 203.0.113.9", "203.0.113.9"),  # the left part is a claim
+        (2, "1.1.1.1, 203.0.113.9, 10.0.0.7", "203.0.113.9"),
+        (2, "203.0.113.9", "10.0.0.2"),  # shorter than the proxies: not trusted
+        (1, "not-an-address", "10.0.0.2"),
+        (1, "2001:db8::1", "2001:db8::1"),
+        (1, "", "10.0.0.2"),
+    ],
+)
+def test_the_client_address_behind_trusted_proxies(
+    settings: Any, proxies: int, forwarded: str, expected: str
+) -> None:
+    from mentorship.people.throttling import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = proxies
+    meta = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": forwarded}
+    assert client_ip(meta) == expected
+
+
+def test_behind_a_proxy_each_client_is_throttled_on_its_own(
+    personas: Personas, settings: Any
+) -> None:
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.LOGIN_ATTEMPTS_LIMIT = 2
+    guesser = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    colleague = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.2")
+    # Spread over several addresses, so only the per-client count can trip.
+    others = [PersonFactory.create(email=f"p{i}@scaffold.test") for i in range(12)]
+    for person in others:
+        sign_in(guesser, person.email, "guess")
+    assert (
+        "Too many failed attempts"
+        in sign_in(guesser, personas.mentee.email, PASSWORD).content.decode()
+    )
+    # Same proxy, another client: not paused.
+    assert sign_in(colleague, personas.mentee.email, PASSWORD).status_code == 302
