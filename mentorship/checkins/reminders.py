@@ -29,6 +29,7 @@ from mentorship.pairings.reminders import (
     milestone_open_and_live,
     pair_context,
     pair_sides,
+    pairing_subject_due,
 )
 from mentorship.plans.models import StepKind
 
@@ -173,17 +174,13 @@ class AssessmentDue(ReminderKind):
             if not row["pairing__mentee__is_active"] or not row["due_on"] <= today <= last_day:
                 continue
             mentee_id = row["pairing__mentee_id"]
-            yield Due(
-                recipient_id=mentee_id,
+            yield pairing_subject_due(
+                row,
+                (mentee_id, time_zone, row["pairing__mentee__email_weekdays_only"]),
                 dedup_key=f"{self.name}:{row['id']}:{mentee_id}",
                 becomes_due=row["due_on"],
                 last_day=last_day,
-                time_zone=time_zone,
-                weekdays_only=row["pairing__mentee__email_weekdays_only"],
-                program_id=row["pairing__program_id"],
-                pairing_id=row["pairing_id"],
-                subject_type_id=content_type_id,
-                subject_id=row["id"],
+                content_type_id=content_type_id,
             )
 
     def still_wanted(self, notification: Notification) -> bool:
@@ -242,17 +239,13 @@ class ActionItemOverdue(ReminderKind):
             last_day = row["due_on"] + dt.timedelta(days=ACTION_ITEM_NUDGE_DAYS)
             if not becomes_due <= todays[row["owner__time_zone"]] <= last_day:
                 continue
-            yield Due(
-                recipient_id=row["owner_id"],
+            yield pairing_subject_due(
+                row,
+                (row["owner_id"], row["owner__time_zone"], row["owner__email_weekdays_only"]),
                 dedup_key=f"{self.name}:{row['id']}:{row['owner_id']}",
                 becomes_due=becomes_due,
                 last_day=last_day,
-                time_zone=row["owner__time_zone"],
-                weekdays_only=row["owner__email_weekdays_only"],
-                program_id=row["pairing__program_id"],
-                pairing_id=row["pairing_id"],
-                subject_type_id=content_type_id,
-                subject_id=row["id"],
+                content_type_id=content_type_id,
             )
 
     def still_wanted(self, notification: Notification) -> bool:

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -25,6 +24,7 @@ from mentorship.checkins.forms import (
     ShareForm,
 )
 from mentorship.checkins.models import AssessmentOccasion, CheckIn
+from mentorship.core.forms import attach_service_errors
 from mentorship.core.timezones import today_for
 from mentorship.pairings.models import LIVE_PAIRING_STATUSES, Pairing
 from mentorship.people.auth import AuthenticatedHttpRequest
@@ -35,12 +35,6 @@ def _own_pairing(request: AuthenticatedHttpRequest, pairing_id: int) -> Pairing:
     if pairing is None:
         raise Http404
     return pairing
-
-
-def _attach_errors(exc: ValidationError, form: forms.Form) -> None:
-    """Service errors next to the field they name; the rest at the top."""
-    for field, problems in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
 
 
 def _detail(pairing_id: int, anchor: str = "") -> str:
@@ -84,7 +78,7 @@ def checkin_new(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpRespo
                 close_action_items=carry.cleaned_data["done"],
             )
         except ValidationError as exc:
-            _attach_errors(exc, form)
+            attach_service_errors(exc, form)
         else:
             messages.success(request, "Check-in logged.")
             return redirect(_detail(pairing.pk, f"checkin-{checkin.pk}"))
@@ -141,7 +135,7 @@ def checkin_edit(request: AuthenticatedHttpRequest, checkin_id: int) -> HttpResp
                 **form.checkin_fields(),
             )
         except ValidationError as exc:
-            _attach_errors(exc, form)
+            attach_service_errors(exc, form)
         else:
             messages.success(request, "Check-in updated.")
             return redirect(_detail(pairing.pk, f"checkin-{checkin.pk}"))
@@ -237,7 +231,7 @@ def assessment_new(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpRe
                 reflection=form.cleaned_data["reflection"],
             )
         except ValidationError as exc:
-            _attach_errors(exc, form)
+            attach_service_errors(exc, form)
         else:
             messages.success(request, "Your self-assessment is recorded.")
             return redirect("checkins:confidence", pairing_id=pairing.pk)

@@ -8,7 +8,7 @@ recipient with their own local date.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, cast
 
 from django.conf import settings
@@ -73,8 +73,8 @@ def _recipients(row: dict[str, Any]) -> Iterator[tuple[int, str, bool]]:
             )
 
 
-def _milestone_due(
-    row: dict[str, Any],
+def pairing_subject_due(
+    row: Mapping[str, Any],
     recipient: tuple[int, str, bool],
     *,
     dedup_key: str,
@@ -82,6 +82,9 @@ def _milestone_due(
     last_day: dt.date,
     content_type_id: int,
 ) -> Due:
+    """What is due to one person about a row of a pairing's own (a milestone,
+    an action item): the row gives ``id``, ``pairing_id`` and
+    ``pairing__program_id``; ``recipient`` is (id, time zone, weekdays only)."""
     person_id, time_zone, weekdays_only = recipient
     return Due(
         recipient_id=person_id,
@@ -167,7 +170,7 @@ class MilestoneDueSoon(ReminderKind):
                     continue
                 if row["snoozed_until"] and today < row["snoozed_until"]:
                     continue
-                yield _milestone_due(
+                yield pairing_subject_due(
                     row,
                     (person_id, time_zone, weekdays_only),
                     dedup_key=f"{self.name}:{row['id']}:{person_id}",
@@ -219,7 +222,7 @@ class MilestoneOverdue(ReminderKind):
                 becomes_due = row["due_on"] + dt.timedelta(
                     days=1 + (nudge - 1) * OVERDUE_EVERY_DAYS
                 )
-                yield _milestone_due(
+                yield pairing_subject_due(
                     row,
                     (person_id, time_zone, weekdays_only),
                     dedup_key=f"{self.name}:{row['id']}:{person_id}:{nudge}",

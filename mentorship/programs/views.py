@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mentorship.core.forms import attach_service_errors
 from mentorship.people.auth import AuthenticatedHttpRequest
 from mentorship.people.models import Competency, Person
 from mentorship.people.services import person_invite
@@ -72,6 +73,17 @@ def administered_program_or_404(person: Person, program_id: int) -> Program:
     if program is None:
         raise Http404
     return program
+
+
+def _enrollment_or_404(program: Program, enrollment_id: int) -> Enrollment:
+    enrollment = (
+        Enrollment.objects.filter(program=program, pk=enrollment_id)
+        .select_related("person")
+        .first()
+    )
+    if enrollment is None:
+        raise Http404
+    return enrollment
 
 
 @login_required
@@ -144,21 +156,17 @@ def enrollment_edit(
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            if enrollment.role == EnrollmentRole.MENTEE:
-                services.enrollment_update(
-                    enrollment=enrollment,
-                    by=person,
-                    focus_competencies=data["focus_competencies"],
-                )
-            else:
-                services.enrollment_update(
-                    enrollment=enrollment, by=person, capacity=data["capacity"]
-                )
+            # The form holds the one field this enrollment's role has.
+            services.enrollment_update(
+                enrollment=enrollment,
+                by=person,
+                focus_competencies=data.get("focus_competencies"),
+                capacity=data.get("capacity", services.Keep.KEEP),
+            )
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            attach_service_errors(exc, form)
         else:
             what = "Focus areas" if enrollment.role == EnrollmentRole.MENTEE else "Capacity"
             whose = "" if enrollment.person_id == person.pk else f" of {enrollment.person}"
@@ -182,13 +190,7 @@ def enrollment_edit(
 def invite(request: AuthenticatedHttpRequest, program_id: int, enrollment_id: int) -> HttpResponse:
     """Email someone of the program who has never signed in an invitation."""
     program = administered_program_or_404(request.user, program_id)
-    enrollment = (
-        Enrollment.objects.filter(program=program, pk=enrollment_id)
-        .select_related("person")
-        .first()
-    )
-    if enrollment is None:
-        raise Http404
+    enrollment = _enrollment_or_404(program, enrollment_id)
     try:
         person_invite(person=enrollment.person, by=request.user)
     except ValidationError as exc:
@@ -204,13 +206,7 @@ def withdraw(
     request: AuthenticatedHttpRequest, program_id: int, enrollment_id: int
 ) -> HttpResponse:
     program = administered_program_or_404(request.user, program_id)
-    enrollment = (
-        Enrollment.objects.filter(program=program, pk=enrollment_id)
-        .select_related("person")
-        .first()
-    )
-    if enrollment is None:
-        raise Http404
+    enrollment = _enrollment_or_404(program, enrollment_id)
     try:
         services.enrollment_withdraw(
             enrollment=enrollment, by=request.user, reason=request.POST.get("reason", "")
