@@ -35,6 +35,22 @@ def _test_settings(settings: Any) -> None:
     settings.OUTBOX_ECHO = False
 
 
+@pytest.fixture(autouse=True)
+def _clock(request: pytest.FixtureRequest) -> Iterator[None]:
+    """``@pytest.mark.clock("2027-03-27T23:30:00Z")``: the test runs at that
+    moment, and so does every fixture it uses (this one comes first, being
+    autouse), so its data is never built at the real time and then looked
+    at from another day. Pass ``tick=True`` to let the clock run."""
+    marker = request.node.get_closest_marker("clock")
+    if marker is None:
+        yield
+        return
+    import time_machine
+
+    with time_machine.travel(marker.args[0], tick=marker.kwargs.get("tick", False)):
+        yield
+
+
 @pytest.fixture
 def celery_eager() -> Iterator[None]:
     """Run tasks inline when they are sent, for tests about what a task

@@ -3,8 +3,10 @@
 Each milestone is an all-day event on its due date: a due date is a date
 wherever the person is, so it needs no time zone and shows on the right
 day in every calendar. Each event's UID is derived from the milestone's id,
-so a calendar app that fetches the feed again updates the event (its
-SEQUENCE and LAST-MODIFIED follow the milestone) instead of adding a second.
+so a calendar app that fetches the feed again updates the event instead of
+adding a second: SEQUENCE is the milestone's revision, a counter the
+services raise with each change a calendar shows, so it never goes back
+whatever the clocks do.
 """
 
 from __future__ import annotations
@@ -62,8 +64,7 @@ def calendar_for(person: Person, milestones: Iterable[Milestone], *, now: dt.dat
             ["Self-assessment" if milestone.kind == StepKind.ASSESSMENT else "Milestone"],
         )
         event.add("last-modified", milestone.updated_at)
-        # Seconds since creation: grows with every change, as SEQUENCE must.
-        event.add("sequence", int((milestone.updated_at - milestone.created_at).total_seconds()))
+        event.add("sequence", milestone.revision)
         event.add(
             "status", "CANCELLED" if milestone.status == MilestoneStatus.SKIPPED else "CONFIRMED"
         )

@@ -190,6 +190,10 @@ class Milestone(TimeStampedModel):
     note = models.TextField(blank=True)
     # Reminders hold until this date (the "snooze a week" link).
     snoozed_until = models.DateField(null=True, blank=True)
+    # Counts the changes a calendar shows (status, title, date): the feed's
+    # SEQUENCE (RFC 5545), which must only ever grow. The services that make
+    # such a change add one; clocks play no part.
+    revision = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["pairing", "due_on", "position"]

@@ -357,7 +357,17 @@ def _milestone_close(
         locked.completed_at = when or timezone.now()
         locked.completed_by = by
         locked.note = note.strip()
-        locked.save(update_fields=["status", "completed_at", "completed_by", "note", "updated_at"])
+        locked.revision += 1
+        locked.save(
+            update_fields=[
+                "status",
+                "completed_at",
+                "completed_by",
+                "note",
+                "revision",
+                "updated_at",
+            ]
+        )
         audit_record(
             actor=by,
             action=f"milestone.{'completed' if status == MilestoneStatus.DONE else 'skipped'}",
@@ -393,7 +403,10 @@ def milestone_reopen(*, milestone: Milestone, by: Person | None) -> Milestone:
         locked.status = MilestoneStatus.OPEN
         locked.completed_at = None
         locked.completed_by = None
-        locked.save(update_fields=["status", "completed_at", "completed_by", "updated_at"])
+        locked.revision += 1
+        locked.save(
+            update_fields=["status", "completed_at", "completed_by", "revision", "updated_at"]
+        )
         audit_record(
             actor=by,
             action="milestone.reopened",

@@ -20,9 +20,11 @@ from mentorship.plans.models import StepKind, StepOwner
 from tests.factories import MilestoneFactory, PairingFactory, PersonFactory, ProgramFactory
 from tests.notifications.simulate import run_engine, sent
 
-pytestmark = pytest.mark.django_db
 UTC = dt.UTC
 START = dt.date(2027, 2, 1)
+# Each test builds its pairing on the day it was approved, three days
+# before it starts, and runs the engine forward from there.
+pytestmark = [pytest.mark.django_db, pytest.mark.clock("2027-01-29T00:00:00Z")]
 
 
 def at(day: dt.date, hour: int = 0) -> dt.datetime:
@@ -147,7 +149,12 @@ def test_none_once_the_last_day_has_passed(time_machine: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    "due_on", [dt.date(2026, 10, 25), dt.date(2027, 3, 14)], ids=str
+    "due_on",
+    [
+        pytest.param(due_on, marks=pytest.mark.clock(at(due_on - dt.timedelta(days=34))))
+        for due_on in (dt.date(2026, 10, 25), dt.date(2027, 3, 14))
+    ],
+    ids=str,
 )  # Berlin's and New York's DST changes
 def test_assessment_due_goes_to_the_mentee_once_at_nine_local(
     time_machine: Any, due_on: dt.date

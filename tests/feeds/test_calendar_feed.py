@@ -10,12 +10,18 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from icalendar import Calendar
 
 from mentorship.audit.models import AuditEvent
 from mentorship.feeds.services import calendar_feed_issue, calendar_feed_revoke
 from mentorship.pairings.models import Milestone
-from mentorship.pairings.services import milestone_complete, milestone_skip, pairing_end
+from mentorship.pairings.services import (
+    milestone_complete,
+    milestone_reopen,
+    milestone_skip,
+    pairing_end,
+)
 from mentorship.plans.models import StepOwner
 from tests.fixtures.personas import Personas
 
@@ -73,31 +79,50 @@ def test_the_feed_holds_the_persons_own_steps_on_their_dates(personas: Personas)
 
 
 def test_a_refresh_updates_events_in_place(personas: Personas, time_machine: Any) -> None:
-    time_machine.move_to(dt.datetime(2026, 11, 24, 10, tzinfo=dt.UTC), tick=False)
     token = calendar_feed_issue(person=personas.mentee)
     before = events(token)
     kickoff = personas.pairing.milestones.get(title="Kickoff")
     reviews = personas.pairing.milestones.get(title="Read past reviews")
 
-    time_machine.shift(dt.timedelta(hours=2))
     milestone_complete(milestone=kickoff, by=personas.mentee)
     milestone_skip(milestone=reviews, by=personas.mentee)
     after = events(token)
 
     assert set(after) == set(before)  # same events, not new ones
-    assert after[uid(kickoff)]["SEQUENCE"] > before[uid(kickoff)]["SEQUENCE"]
+    assert before[uid(kickoff)]["SEQUENCE"] == 0
+    assert after[uid(kickoff)]["SEQUENCE"] == 1
     assert str(after[uid(kickoff)]["SUMMARY"]).startswith("✓ Kickoff")
     assert str(after[uid(reviews)]["STATUS"]) == "CANCELLED"
     assert str(before[uid(reviews)]["STATUS"]) == "CONFIRMED"
 
 
-@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago", "Europe/Berlin"])
-def test_dates_are_right_in_every_time_zone(
-    personas: Personas, time_machine: Any, zone: str
+def test_the_sequence_only_grows_whatever_the_clocks_do(
+    personas: Personas, time_machine: Any
 ) -> None:
-    # 23:30 UTC: already tomorrow in Kiritimati (UTC+14), still yesterday
-    # afternoon in Pago Pago (UTC-11).
-    time_machine.move_to(dt.datetime(2027, 3, 27, 23, 30, tzinfo=dt.UTC), tick=False)
+    """SEQUENCE counts changes (RFC 5545 3.8.7.4): a server whose clock is
+    set back, or a milestone changed twice in one second, still gives each
+    change a higher number."""
+    token = calendar_feed_issue(person=personas.mentee)
+    kickoff = personas.pairing.milestones.get(title="Kickoff")
+    seen = [events(token)[uid(kickoff)]["SEQUENCE"]]
+
+    time_machine.move_to(timezone.now(), tick=False)  # every change in the same instant
+    milestone_complete(milestone=kickoff, by=personas.mentee)
+    seen.append(events(token)[uid(kickoff)]["SEQUENCE"])
+    time_machine.shift(-dt.timedelta(days=400))  # the clock is set back
+    milestone_reopen(milestone=kickoff, by=personas.mentor)
+    seen.append(events(token)[uid(kickoff)]["SEQUENCE"])
+    milestone_skip(milestone=kickoff, by=personas.mentee)
+    seen.append(events(token)[uid(kickoff)]["SEQUENCE"])
+
+    assert seen == [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago", "Europe/Berlin"])
+# 23:30 UTC: already tomorrow in Kiritimati (UTC+14), still yesterday
+# afternoon in Pago Pago (UTC-11); Berlin changes to summer time that night.
+@pytest.mark.clock("2027-03-27T23:30:00Z")
+def test_dates_are_right_in_every_time_zone(personas: Personas, zone: str) -> None:
     personas.mentee.time_zone = zone
     personas.mentee.save()
     token = calendar_feed_issue(person=personas.mentee)

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 UTC = dt.UTC
 
 
+@pytest.mark.clock("2027-03-04T12:00:00Z")
 def test_each_admin_gets_it_on_monday_at_nine_local_across_dst(time_machine: Any) -> None:
     # New York springs forward on 14 March 2027, Berlin on 28 March.
     new_york = PersonFactory.create(time_zone="America/New_York")
@@ -49,6 +50,7 @@ def test_each_admin_gets_it_on_monday_at_nine_local_across_dst(time_machine: Any
     assert "/insights/?program=" in digest.body
 
 
+@pytest.mark.clock("2027-03-07T12:00:00Z")
 def test_no_digest_for_a_program_closed_meanwhile(time_machine: Any) -> None:
     admin = PersonFactory.create(time_zone="Asia/Kolkata")
     program = ProgramFactory.create(admins=[admin])

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from mentorship.pairings.models import MatchingRun, MatchingRunStatus, Pairing, PairingStatus
 from tests.api.test_pairings_api import with_proposal
@@ -97,10 +99,11 @@ def test_approve_decline_and_replace_from_the_proposal_page(personas: Personas) 
     assert outsider.status_code == 400
     assert "is not enrolled as a mentor" in outsider.content.decode()
 
-    approved = client.post(url, {"action": "approve", "starts_on": "2026-12-01"})
+    first_day = timezone.localdate() + dt.timedelta(days=3)
+    approved = client.post(url, {"action": "approve", "starts_on": first_day.isoformat()})
     assert approved.status_code == 302
     proposal.refresh_from_db()
-    assert (proposal.status, str(proposal.starts_on)) == (PairingStatus.ACTIVE, "2026-12-01")
+    assert (proposal.status, proposal.starts_on) == (PairingStatus.ACTIVE, first_day)
 
 
 def test_a_failed_run_says_why(personas: Personas) -> None:

@@ -30,8 +30,8 @@ def ending(ends_on: dt.date, **fields: Any) -> Any:
     )
 
 
-def test_the_beat_completes_pairings_past_their_last_day(time_machine: Any) -> None:
-    time_machine.move_to(dt.datetime(2026, 12, 1, 12, tzinfo=UTC), tick=False)
+@pytest.mark.clock("2026-12-01T12:00:00Z")
+def test_the_beat_completes_pairings_past_their_last_day() -> None:
     program = ProgramFactory.create()
     over = ending(dt.date(2026, 11, 30), program=program)
     paused_over = ending(dt.date(2026, 11, 29), program=program, status=PairingStatus.PAUSED)
@@ -54,8 +54,18 @@ def test_the_beat_completes_pairings_past_their_last_day(time_machine: Any) -> N
     assert AuditEvent.objects.filter(action="pairing.completed", actor=None).count() == 2
 
 
+def closing_night(closing_day: dt.date) -> dt.datetime:
+    """01:00 UTC the night after the last day: when the beat closes it."""
+    return dt.datetime.combine(closing_day + dt.timedelta(days=1), dt.time(1), tzinfo=UTC)
+
+
 @pytest.mark.parametrize(
-    "closing_day", [dt.date(2026, 10, 24), dt.date(2027, 3, 13)], ids=str
+    "closing_day",
+    [
+        pytest.param(day, marks=pytest.mark.clock(closing_night(day)))
+        for day in (dt.date(2026, 10, 24), dt.date(2027, 3, 13))
+    ],
+    ids=str,
 )  # the days before Berlin's and New York's DST changes
 def test_both_are_asked_for_feedback_once_at_nine_local(
     time_machine: Any, closing_day: dt.date
@@ -63,8 +73,7 @@ def test_both_are_asked_for_feedback_once_at_nine_local(
     mentee = PersonFactory.create(time_zone="America/New_York")
     mentor = PersonFactory.create(time_zone="Asia/Kolkata")
     pairing = ending(closing_day, mentee=mentee, mentor=mentor)
-    closes_at = dt.datetime.combine(closing_day + dt.timedelta(days=1), dt.time(1), tzinfo=UTC)
-    time_machine.move_to(closes_at, tick=False)
+    closes_at = closing_night(closing_day)
     assert pairings_complete_past_end() == 1
 
     run_engine(time_machine, start=closes_at, end=closes_at + dt.timedelta(days=10))
@@ -79,9 +88,9 @@ def test_both_are_asked_for_feedback_once_at_nine_local(
         assert notification.pairing_id == pairing.pk
 
 
+@pytest.mark.clock("2026-12-01T01:00:00Z")
 def test_no_feedback_request_after_feedback_was_given(time_machine: Any) -> None:
     start = dt.datetime(2026, 12, 1, 1, tzinfo=UTC)
-    time_machine.move_to(start, tick=False)
     mentee = PersonFactory.create(time_zone="Europe/Berlin")
     pairing = ending(dt.date(2026, 11, 29), mentee=mentee)
     pairings_complete_past_end()

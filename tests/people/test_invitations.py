@@ -120,8 +120,8 @@ def test_without_invitations_nobody_is_emailed(
     assert refused.status_code == 400
 
 
+@pytest.mark.clock("2026-11-24T09:00:00Z")
 def test_an_invitation_expires_and_cannot_be_forged(personas: Personas, time_machine: Any) -> None:
-    time_machine.move_to(dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC), tick=False)
     person = PersonFactory.create(full_name="Lea Late")
     person.set_unusable_password()
     person.save()
