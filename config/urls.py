@@ -10,10 +10,10 @@ from mentorship.core import views as core_views
 from mentorship.core.api.docs import ApiDocsView
 from mentorship.core.api.errors import json_not_found, json_server_error
 from mentorship.feeds import api as feeds_api
+from mentorship.home import views as home_views
 from mentorship.insights import api as insights_api
 from mentorship.notifications import api as notifications_api
 from mentorship.pairings import api as pairings_api
-from mentorship.pairings import views as pairing_views
 from mentorship.people import api as people_api
 from mentorship.plans import api as plans_api
 from mentorship.programs import api as programs_api
@@ -65,10 +65,10 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", pairing_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("health/", core_views.health, name="health"),
     path("account/", include("mentorship.people.urls")),
-    path("people/import/", include("mentorship.people.import_urls")),
+    path("people/import/", include("mentorship.people.imports.urls")),
     path("pairings/", include("mentorship.pairings.urls")),
     path("", include("mentorship.checkins.urls")),
     path("", include("mentorship.feeds.urls")),

@@ -24,7 +24,7 @@ from mentorship.checkins.models import (
 from mentorship.checkins.selectors import EDIT_WINDOW, plan_competencies, scheduled_assessments
 from mentorship.core.timezones import today_for
 from mentorship.pairings.models import LIVE_PAIRING_STATUSES, MilestoneStatus, Pairing
-from mentorship.pairings.services import milestone_complete
+from mentorship.pairings.services.milestones import milestone_complete
 from mentorship.people.models import Competency, Person
 
 

@@ -21,7 +21,6 @@ from mentorship.checkins.services import ActionItemSpec, assessment_record, chec
 from mentorship.demo import content
 from mentorship.pairings import matching
 from mentorship.pairings import selectors as pairing_selectors
-from mentorship.pairings import services as pairing_services
 from mentorship.pairings.models import (
     MatchingRun,
     Milestone,
@@ -30,6 +29,16 @@ from mentorship.pairings.models import (
     PairingOutcome,
     PairingSource,
 )
+from mentorship.pairings.services.lifecycle import (
+    pairing_activate,
+    pairing_complete,
+    pairing_end,
+    pairing_pause,
+    pairing_propose,
+    pairing_rule_violations,
+)
+from mentorship.pairings.services.matching import matching_execute
+from mentorship.pairings.services.milestones import milestone_complete, milestone_skip
 from mentorship.people.competencies import competencies_install
 from mentorship.people.models import Competency, Department, Person
 from mentorship.people.services import department_get_or_create, person_create
@@ -315,7 +324,7 @@ class DemoBuilder:
         # The mentees still waiting get real proposals from a matching run,
         # for HR to review and approve.
         run = MatchingRun.objects.create(program=program, requested_by=company.hr)
-        pairing_services.matching_execute(run=run)
+        matching_execute(run=run)
         return program
 
     def _pick_mentor(
@@ -325,9 +334,7 @@ class DemoBuilder:
             m
             for m in mentors
             if load.get(m.pk, 0) < m.default_mentor_capacity
-            and not pairing_services.pairing_rule_violations(
-                program=program, mentee=mentee, mentor=m
-            )
+            and not pairing_rule_violations(program=program, mentee=mentee, mentor=m)
         ]
         candidates.sort(key=lambda m: (m.department_id == mentee.department_id, load.get(m.pk, 0)))
         chosen = candidates[0]
@@ -358,7 +365,7 @@ class DemoBuilder:
         fate: str,
     ) -> Pairing:
         score, explanation = self._score(program, mentee, mentor)
-        pairing = pairing_services.pairing_propose(
+        pairing = pairing_propose(
             program=program,
             mentee=mentee,
             mentor=mentor,
@@ -368,7 +375,7 @@ class DemoBuilder:
             match_explanation=explanation,
         )
         starts_on = self.today - dt.timedelta(days=days_ago)
-        pairing = pairing_services.pairing_activate(
+        pairing = pairing_activate(
             pairing=pairing,
             by=company.hr,
             starts_on=starts_on,
@@ -400,14 +407,14 @@ class DemoBuilder:
 
         closed_at = dt.datetime.combine(history_until, dt.time(16), tzinfo=dt.UTC)
         if fate == "completed":
-            pairing_services.pairing_complete(
+            pairing_complete(
                 pairing=pairing,
                 by=company.hr,
                 outcome=PairingOutcome.STILL_MANAGING,
                 when=closed_at,
             )
         elif fate == "ended":
-            pairing_services.pairing_end(
+            pairing_end(
                 pairing=pairing,
                 by=company.hr,
                 reason=content.END_REASON,
@@ -415,9 +422,7 @@ class DemoBuilder:
                 when=closed_at,
             )
         elif fate == "paused":
-            pairing_services.pairing_pause(
-                pairing=pairing, by=company.hr, reason=content.PAUSE_REASON
-            )
+            pairing_pause(pairing=pairing, by=company.hr, reason=content.PAUSE_REASON)
         return pairing
 
     def _milestones(
@@ -441,11 +446,11 @@ class DemoBuilder:
                 # Taking a scheduled self-assessment completes its step.
                 self._assessment(pairing, milestone, done_on, when=when)
             elif roll > 0.95 and milestone.kind == StepKind.MILESTONE:
-                pairing_services.milestone_skip(
+                milestone_skip(
                     milestone=milestone, by=actor, note="Not relevant for this team.", when=when
                 )
             else:
-                pairing_services.milestone_complete(milestone=milestone, by=actor, when=when)
+                milestone_complete(milestone=milestone, by=actor, when=when)
         if not complete_all:
             return
         for milestone in Milestone.objects.filter(pairing=pairing, status=MilestoneStatus.OPEN):
@@ -453,9 +458,7 @@ class DemoBuilder:
             if milestone.kind == StepKind.ASSESSMENT:
                 self._assessment(pairing, milestone, until, when=when)
             else:
-                pairing_services.milestone_complete(
-                    milestone=milestone, by=pairing.mentee, when=when
-                )
+                milestone_complete(milestone=milestone, by=pairing.mentee, when=when)
 
     def _assessment(
         self, pairing: Pairing, milestone: Milestone, taken_on: dt.date, *, when: dt.datetime

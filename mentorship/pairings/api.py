@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from mentorship.core.api.filters import IdFilter, StrictFilterSet
 from mentorship.core.api.views import ScopedQuerysetMixin
-from mentorship.pairings import selectors, services
+from mentorship.pairings import selectors
 from mentorship.pairings.models import (
     ChangeRequestStatus,
     MatchingRun,
@@ -46,6 +46,29 @@ from mentorship.pairings.serializers import (
     RecommendationQuerySerializer,
     RecommendationSerializer,
     ReplaceMentorSerializer,
+)
+from mentorship.pairings.services.change_requests import change_request_decide, change_request_open
+from mentorship.pairings.services.lifecycle import (
+    pairing_complete,
+    pairing_decline,
+    pairing_end,
+    pairing_pause,
+    pairing_record_outcome,
+    pairing_resume,
+    require_program_admin,
+)
+from mentorship.pairings.services.matching import (
+    matching_request,
+    pairing_approve,
+    pairing_replace_mentor,
+    pairing_request,
+    proposals_approve_all,
+)
+from mentorship.pairings.services.milestones import (
+    milestone_complete,
+    milestone_reopen,
+    milestone_require_member,
+    milestone_skip,
 )
 from mentorship.people.auth import person_of
 from mentorship.people.models import Person
@@ -94,14 +117,14 @@ class MilestoneViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Milest
         person = person_of(request)
         payload = MilestoneActionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        services.milestone_require_member(milestone=milestone, person=person)
+        milestone_require_member(milestone=milestone, person=person)
         note = payload.validated_data["note"]
         if name == "complete":
-            services.milestone_complete(milestone=milestone, by=person, note=note)
+            milestone_complete(milestone=milestone, by=person, note=note)
         elif name == "skip":
-            services.milestone_skip(milestone=milestone, by=person, note=note)
+            milestone_skip(milestone=milestone, by=person, note=note)
         else:
-            services.milestone_reopen(milestone=milestone, by=person)
+            milestone_reopen(milestone=milestone, by=person)
         fresh = self.get_queryset().get(pk=milestone.pk)
         return Response(self.get_serializer(fresh).data)
 
@@ -167,7 +190,7 @@ class PairingViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Pairing]
     def _admin_object(self) -> tuple[Pairing, Person]:
         pairing = self.get_object()
         person = person_of(self.request)
-        services.require_program_admin(pairing.program, person)
+        require_program_admin(pairing.program, person)
         return pairing, person
 
     @extend_schema(tags=["pairings"], request=ReasonSerializer, responses=PairingSerializer)
@@ -178,9 +201,7 @@ class PairingViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Pairing]
         payload = ReasonSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         return self._fresh(
-            services.pairing_pause(
-                pairing=pairing, by=person, reason=payload.validated_data["reason"]
-            )
+            pairing_pause(pairing=pairing, by=person, reason=payload.validated_data["reason"])
         )
 
     @extend_schema(tags=["pairings"], request=None, responses=PairingSerializer)
@@ -188,7 +209,7 @@ class PairingViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Pairing]
     def resume(self, request: Request, pk: str | None = None) -> Response:
         """Resume a paused pairing (program admins)."""
         pairing, person = self._admin_object()
-        return self._fresh(services.pairing_resume(pairing=pairing, by=person))
+        return self._fresh(pairing_resume(pairing=pairing, by=person))
 
     @extend_schema(tags=["pairings"], request=CloseSerializer, responses=PairingSerializer)
     @action(detail=True, methods=["post"])
@@ -198,9 +219,7 @@ class PairingViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Pairing]
         payload = CloseSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         return self._fresh(
-            services.pairing_complete(
-                pairing=pairing, by=person, outcome=payload.validated_data["outcome"]
-            )
+            pairing_complete(pairing=pairing, by=person, outcome=payload.validated_data["outcome"])
         )
 
     @extend_schema(tags=["pairings"], request=EndSerializer, responses=PairingSerializer)
@@ -211,7 +230,7 @@ class PairingViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Pairing]
         payload = EndSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         return self._fresh(
-            services.pairing_end(
+            pairing_end(
                 pairing=pairing,
                 by=person,
                 reason=payload.validated_data["reason"],
@@ -231,7 +250,7 @@ class PairingViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Pairing]
         pairing = self.get_object()
         payload = ChangeRequestInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        change = services.change_request_open(
+        change = change_request_open(
             pairing=pairing,
             by=person_of(request),
             kind=payload.validated_data["kind"],
@@ -247,7 +266,7 @@ class PairingViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Pairing]
         payload = OutcomeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         return self._fresh(
-            services.pairing_record_outcome(
+            pairing_record_outcome(
                 pairing=pairing, by=person, outcome=payload.validated_data["outcome"]
             )
         )
@@ -282,7 +301,7 @@ class ChangeRequestViewSet(
         change = self.get_object()
         payload = DecisionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        decided = services.change_request_decide(
+        decided = change_request_decide(
             change_request=change,
             by=person_of(request),
             approve=approve,
@@ -351,7 +370,7 @@ class MatchingRunViewSet(
         payload = MatchingRunInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         program = _program_for_admin(request, payload.validated_data["program"])
-        run = services.matching_request(program=program, by=person_of(request))
+        run = matching_request(program=program, by=person_of(request))
         return Response(self.get_serializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -392,7 +411,7 @@ class ProposalViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Pairing
     def _admin_object(self) -> tuple[Pairing, Person]:
         pairing = self.get_object()
         person = person_of(self.request)
-        services.require_program_admin(pairing.program, person)
+        require_program_admin(pairing.program, person)
         return pairing, person
 
     def _fresh(self, pairing: Pairing) -> Response:
@@ -408,7 +427,7 @@ class ProposalViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Pairing
         payload = ApproveSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         return self._fresh(
-            services.pairing_approve(
+            pairing_approve(
                 pairing=pairing, by=person, starts_on=payload.validated_data.get("starts_on")
             )
         )
@@ -421,9 +440,7 @@ class ProposalViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Pairing
         payload = ReasonSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         return self._fresh(
-            services.pairing_decline(
-                pairing=pairing, by=person, reason=payload.validated_data["reason"]
-            )
+            pairing_decline(pairing=pairing, by=person, reason=payload.validated_data["reason"])
         )
 
     @extend_schema(tags=["matching"], responses=AlternativeSerializer(many=True), filters=False)
@@ -452,7 +469,7 @@ class ProposalViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Pairing
         payload = ReplaceMentorSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         return self._fresh(
-            services.pairing_replace_mentor(
+            pairing_replace_mentor(
                 pairing=pairing, mentor=payload.validated_data["mentor"], by=person
             )
         )
@@ -468,7 +485,7 @@ class ProposalViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Pairing
         payload = ApproveAllSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         program = _program_for_admin(request, payload.validated_data["program"])
-        approved, problems = services.proposals_approve_all(
+        approved, problems = proposals_approve_all(
             program=program,
             by=person_of(request),
             starts_on=payload.validated_data.get("starts_on"),
@@ -532,7 +549,7 @@ class MentorRequestView(APIView):
         payload = MentorRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         program = _waiting_program(request, payload.validated_data["program"].pk)
-        pairing = services.pairing_request(
+        pairing = pairing_request(
             program=program, mentee=person_of(request), mentor=payload.validated_data["mentor"]
         )
         return Response(PairingSerializer(pairing).data, status=status.HTTP_201_CREATED)

@@ -12,8 +12,15 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mentorship.pairings import selectors, services
+from mentorship.pairings import selectors
 from mentorship.pairings.models import MatchingRunStatus, Pairing
+from mentorship.pairings.services.lifecycle import pairing_decline
+from mentorship.pairings.services.matching import (
+    matching_request,
+    pairing_approve,
+    pairing_replace_mentor,
+    proposals_approve_all,
+)
 from mentorship.people.auth import AuthenticatedHttpRequest
 from mentorship.people.models import Person
 from mentorship.programs.models import Program
@@ -34,7 +41,7 @@ def matching_page(request: AuthenticatedHttpRequest, program_id: int) -> HttpRes
     program = administered_program_or_404(person, program_id)
     if request.method == "POST":
         try:
-            services.matching_request(program=program, by=person)
+            matching_request(program=program, by=person)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -92,7 +99,7 @@ def approve_all(request: AuthenticatedHttpRequest, program_id: int) -> HttpRespo
     if not form.is_valid():
         messages.error(request, "The first day is not a date (use YYYY-MM-DD).")
         return redirect("programs:matching", program_id=program.pk)
-    approved, problems = services.proposals_approve_all(
+    approved, problems = proposals_approve_all(
         program=program, by=request.user, starts_on=form.cleaned_data["starts_on"]
     )
     messages.success(
@@ -131,9 +138,7 @@ def proposal_detail(
             data = form.cleaned_data
             try:
                 if data["action"] == "approve":
-                    services.pairing_approve(
-                        pairing=pairing, by=person, starts_on=data["starts_on"]
-                    )
+                    pairing_approve(pairing=pairing, by=person, starts_on=data["starts_on"])
                     messages.success(
                         request,
                         f"{pairing.mentee} and {pairing.mentor} are paired; "
@@ -141,13 +146,13 @@ def proposal_detail(
                     )
                     return redirect(back)
                 if data["action"] == "decline":
-                    services.pairing_decline(pairing=pairing, by=person, reason=data["reason"])
+                    pairing_decline(pairing=pairing, by=person, reason=data["reason"])
                     messages.success(request, f"The proposal for {pairing.mentee} is declined.")
                     return redirect(back)
                 mentor = Person.objects.filter(pk=data["mentor"] or 0, is_active=True).first()
                 if mentor is None:
                     raise ValidationError({"mentor": "Choose one of the mentors listed."})
-                services.pairing_replace_mentor(pairing=pairing, mentor=mentor, by=person)
+                pairing_replace_mentor(pairing=pairing, mentor=mentor, by=person)
                 messages.success(request, f"{mentor} is now proposed for {pairing.mentee}.")
                 return redirect(back)
             except PermissionDenied:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from mentorship.pairings import services
 from mentorship.pairings.models import MatchingRun
+from mentorship.pairings.services.lifecycle import pairings_complete_past_end
+from mentorship.pairings.services.matching import matching_execute
 
 
 # acks_late + reject_on_worker_lost: a run whose worker dies is delivered
@@ -15,10 +16,10 @@ def run_matching(run_id: int) -> str:
     run = MatchingRun.objects.select_related("program", "requested_by").filter(pk=run_id).first()
     if run is None:
         return "gone"
-    return services.matching_execute(run=run).status
+    return matching_execute(run=run).status
 
 
 @shared_task
 def complete_pairings_past_end() -> int:
     """Beat, hourly: pairings whose last day has passed are completed."""
-    return services.pairings_complete_past_end()
+    return pairings_complete_past_end()

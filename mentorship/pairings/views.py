@@ -17,69 +17,42 @@ from mentorship.checkins import selectors as checkin_selectors
 from mentorship.core.timezones import today_for
 from mentorship.notifications import links
 from mentorship.notifications.models import SignedLinkUse
-from mentorship.pairings import selectors, services
+from mentorship.pairings import selectors
 from mentorship.pairings.models import (
     LIVE_PAIRING_STATUSES,
-    ChangeRequestStatus,
     Milestone,
     Pairing,
     PairingOutcome,
     PairingStatus,
 )
+from mentorship.pairings.services.change_requests import change_request_decide, change_request_open
+from mentorship.pairings.services.lifecycle import (
+    feedback_submit,
+    pairing_complete,
+    pairing_end,
+    pairing_pause,
+    pairing_record_outcome,
+    pairing_resume,
+    require_program_admin,
+)
+from mentorship.pairings.services.matching import pairing_request
+from mentorship.pairings.services.milestones import (
+    LinkAlreadyUsed,
+    milestone_act_from_email,
+    milestone_complete,
+    milestone_reopen,
+    milestone_require_member,
+    milestone_skip,
+)
 from mentorship.people.auth import AuthenticatedHttpRequest
 from mentorship.people.models import Person
-from mentorship.people.selectors import VISIBLE_TO_PARTICIPANTS, roles_for
 from mentorship.programs.selectors import (
-    mentoring_places_of,
-    program_overview_for_admin,
     programs_administered_by,
 )
 
 
 class MilestoneNoteForm(forms.Form):
     note = forms.CharField(required=False, max_length=2000)
-
-
-@login_required
-def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Each person's starting point, with a section per role they hold."""
-    person = request.user
-    roles = roles_for(person)
-    today = today_for(person)
-    context: dict[str, object] = {"today": today}
-
-    if roles.is_program_admin:
-        context["programs"] = list(program_overview_for_admin(person))
-        context["open_requests"] = list(
-            selectors.change_requests_visible_to(person)
-            .filter(
-                status=ChangeRequestStatus.OPEN,
-                pairing__program__in=programs_administered_by(person).values("pk"),
-            )
-            .select_related("pairing__mentee", "pairing__mentor")
-            .order_by("created_at")
-        )
-
-    # Proposals and declined proposals are HR's business, not a pairing yet.
-    visible = selectors.with_milestone_progress(
-        selectors.pairings_visible_to(person).filter(status__in=VISIBLE_TO_PARTICIPANTS),
-        today=today,
-    ).order_by("-starts_on", "-id")
-    if roles.is_mentee:
-        mine = list(visible.filter(mentee=person))
-        context["as_mentee"] = mine
-        context["next_milestones"] = selectors.upcoming_milestones(
-            person,
-            [p.pk for p in mine if p.status == "active"],
-        )
-    if roles.is_mentee:
-        context["waiting"] = selectors.waiting_for_a_mentor(person)
-    if roles.is_mentor:
-        context["as_mentor"] = list(visible.filter(mentor=person))
-        context["mentoring_places"] = list(mentoring_places_of(person))
-    if roles.is_line_manager:
-        context["reports"] = list(visible.filter(mentee__manager=person))
-    return render(request, "pairings/home.html", context)
 
 
 @login_required
@@ -97,7 +70,7 @@ def mentor_request(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.error(request, "Choose one of the mentors recommended to you.")
         return redirect("home")
     try:
-        services.pairing_request(program=program, mentee=person, mentor=mentor)
+        pairing_request(program=program, mentee=person, mentor=mentor)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -173,17 +146,15 @@ class ManageForm(forms.Form):
 
 
 def _admin_action(pairing: Pairing, person: Person, action: str, data: dict[str, Any]) -> None:
-    services.require_program_admin(pairing.program, person)
+    require_program_admin(pairing.program, person)
     moves: dict[str, Callable[[], object]] = {
-        "pause": lambda: services.pairing_pause(pairing=pairing, by=person, reason=data["reason"]),
-        "resume": lambda: services.pairing_resume(pairing=pairing, by=person),
-        "complete": lambda: services.pairing_complete(
-            pairing=pairing, by=person, outcome=data["outcome"]
-        ),
-        "end": lambda: services.pairing_end(
+        "pause": lambda: pairing_pause(pairing=pairing, by=person, reason=data["reason"]),
+        "resume": lambda: pairing_resume(pairing=pairing, by=person),
+        "complete": lambda: pairing_complete(pairing=pairing, by=person, outcome=data["outcome"]),
+        "end": lambda: pairing_end(
             pairing=pairing, by=person, reason=data["reason"], outcome=data["outcome"]
         ),
-        "outcome": lambda: services.pairing_record_outcome(
+        "outcome": lambda: pairing_record_outcome(
             pairing=pairing, by=person, outcome=data["outcome"]
         ),
     }
@@ -207,7 +178,7 @@ def pairing_manage(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpRe
     action = data["action"]
     try:
         if action in ("request_pause", "request_end"):
-            services.change_request_open(
+            change_request_open(
                 pairing=pairing,
                 by=person,
                 kind=action.removeprefix("request_"),
@@ -221,7 +192,7 @@ def pairing_manage(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpRe
             )
             if change is None:
                 raise Http404
-            services.change_request_decide(
+            change_request_decide(
                 change_request=change,
                 by=person,
                 approve=action == "approve_request",
@@ -261,13 +232,13 @@ def milestone_action(
     form = MilestoneNoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
-        services.milestone_require_member(milestone=milestone, person=person)
+        milestone_require_member(milestone=milestone, person=person)
         if action == "complete":
-            services.milestone_complete(milestone=milestone, by=person, note=note)
+            milestone_complete(milestone=milestone, by=person, note=note)
         elif action == "skip":
-            services.milestone_skip(milestone=milestone, by=person, note=note)
+            milestone_skip(milestone=milestone, by=person, note=note)
         else:
-            services.milestone_reopen(milestone=milestone, by=person)
+            milestone_reopen(milestone=milestone, by=person)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -304,10 +275,10 @@ def email_action(request: HttpRequest, token: str) -> HttpResponse:
         form = MilestoneNoteForm(request.POST)
         note = form.cleaned_data["note"] if form.is_valid() else ""
         try:
-            milestone = services.milestone_act_from_email(
+            milestone = milestone_act_from_email(
                 link=link, person=person, milestone=milestone, note=note
             )
-        except services.LinkAlreadyUsed:
+        except LinkAlreadyUsed:
             return render(
                 request, "pairings/email_action_used.html", {"milestone": milestone}, status=410
             )
@@ -351,7 +322,7 @@ def pairing_feedback(request: AuthenticatedHttpRequest, pairing_id: int) -> Http
     form = FeedbackForm(request.POST or None)
     if request.method == "POST" and given is None and form.is_valid():
         try:
-            services.feedback_submit(
+            feedback_submit(
                 pairing=pairing,
                 author=person,
                 rating=form.cleaned_data["rating"],

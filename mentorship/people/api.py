@@ -18,6 +18,7 @@ from mentorship.core.api.filters import IdFilter, StrictFilterSet
 from mentorship.core.api.views import ScopedQuerysetMixin
 from mentorship.people import selectors, services, throttling
 from mentorship.people.auth import person_of
+from mentorship.people.imports import services as import_services
 from mentorship.people.models import ApiToken, Competency, Department, Person, PersonImport
 from mentorship.people.serializers import (
     ApiTokenSerializer,
@@ -271,7 +272,7 @@ class PersonImportViewSet(
                 raise exceptions.ValidationError(
                     {"program": [f'Invalid pk "{program_id}" - object does not exist.']}
                 )
-        person_import = services.person_import_start(
+        person_import = import_services.person_import_start(
             uploaded_by=person,
             filename=upload.name or "people.csv",
             content=upload.read(),
@@ -292,7 +293,7 @@ class PersonImportViewSet(
         person_import = self.get_object()
         payload = ImportCommitSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        person_import = services.person_import_commit_request(
+        person_import = import_services.person_import_commit_request(
             person_import=person_import,
             by=person_of(request),
             invite=payload.validated_data["invite"],

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from celery import shared_task
 
 from mentorship.people import services
+from mentorship.people.imports import services as import_services
 from mentorship.people.models import ImportStatus, Person, PersonImport
 
 logger = logging.getLogger(__name__)
@@ -52,9 +53,9 @@ def _run_import(import_id: int, step: Callable[..., PersonImport]) -> str:
 # the writing is one transaction that a killed worker leaves undone.
 @shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=900, soft_time_limit=840)
 def check_person_import(import_id: int) -> str:
-    return _run_import(import_id, services.person_import_check)
+    return _run_import(import_id, import_services.person_import_check)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=900, soft_time_limit=840)
 def commit_person_import(import_id: int) -> str:
-    return _run_import(import_id, services.person_import_commit)
+    return _run_import(import_id, import_services.person_import_commit)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from mentorship.pairings.models import MatchingRun, Pairing, PairingStatus
-from mentorship.pairings.services import matching_execute
+from mentorship.pairings.services.matching import matching_execute
 from mentorship.programs.models import EnrollmentRole
 from mentorship.programs.services import enrollment_create
 from tests.api.test_permission_matrix import PERSONAS, _page, milestones_visible

@@ -418,7 +418,7 @@ def test_the_line_manager_sees_status_and_progress_only(
     pairing's status and milestone progress — not why they were matched, why
     the pairing paused or how it ended."""
     from mentorship.pairings.serializers import LINE_MANAGER_HIDDEN
-    from mentorship.pairings.services import pairing_pause
+    from mentorship.pairings.services.lifecycle import pairing_pause
 
     personas.pairing.match_score = 0.8
     personas.pairing.match_explanation = [

@@ -88,7 +88,7 @@ def run_in_database(
     import datetime as dt
 
     from mentorship.pairings.models import MatchingRun
-    from mentorship.pairings.services import matching_execute
+    from mentorship.pairings.services.matching import matching_execute
     from mentorship.people.models import Competency, Person
     from mentorship.plans.models import OnboardingPlan
     from mentorship.programs.models import Enrollment, Program, ProgramStatus

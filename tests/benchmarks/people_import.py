@@ -8,13 +8,13 @@ from typing import Any
 
 from django.db import transaction
 
-from mentorship.people.models import Person, PersonImport
-from mentorship.people.services import (
+from mentorship.people.imports.services import (
     person_import_check,
     person_import_commit,
     person_import_commit_request,
     person_import_start,
 )
+from mentorship.people.models import Person, PersonImport
 from mentorship.programs.models import Program, ProgramStatus
 
 TITLE = "People import (a 10,000-row CSV from an HR system)"

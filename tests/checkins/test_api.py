@@ -16,7 +16,7 @@ from mentorship.checkins.models import ActionItem, Assessment, CheckIn, CheckInP
 from mentorship.checkins.selectors import plan_competencies
 from mentorship.core.timezones import today_for
 from mentorship.pairings.models import MilestoneStatus
-from mentorship.pairings.services import pairing_end
+from mentorship.pairings.services.lifecycle import pairing_end
 from tests.factories import PairingFactory, PersonFactory
 from tests.fixtures.personas import Personas
 

@@ -15,7 +15,7 @@ from django.core import mail
 from mentorship.checkins.models import ActionItem
 from mentorship.checkins.services import ActionItemSpec, checkin_log
 from mentorship.pairings.models import Pairing, PairingStatus
-from mentorship.pairings.services import pairing_end, pairing_pause, pairing_resume
+from mentorship.pairings.services.lifecycle import pairing_end, pairing_pause, pairing_resume
 from mentorship.plans.models import StepKind, StepOwner
 from tests.factories import MilestoneFactory, PairingFactory, PersonFactory, ProgramFactory
 from tests.notifications.simulate import run_engine, sent

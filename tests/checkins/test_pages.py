@@ -15,7 +15,7 @@ from mentorship.checkins.selectors import plan_competencies
 from mentorship.checkins.services import assessment_record
 from mentorship.core.timezones import today_for
 from mentorship.pairings.models import MilestoneStatus
-from mentorship.pairings.services import pairing_end
+from mentorship.pairings.services.lifecycle import pairing_end
 from tests.fixtures.personas import Personas
 
 pytestmark = pytest.mark.django_db

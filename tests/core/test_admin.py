@@ -11,7 +11,7 @@ from django.test import Client
 from mentorship.checkins.models import CheckInPrivateNote, Reflection
 from mentorship.checkins.services import ActionItemSpec, checkin_log
 from mentorship.core.timezones import today_for
-from mentorship.pairings.services import milestone_complete
+from mentorship.pairings.services.milestones import milestone_complete
 from mentorship.people.services import person_create
 from tests.fixtures.personas import Personas
 

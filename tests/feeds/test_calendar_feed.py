@@ -16,11 +16,11 @@ from icalendar import Calendar
 from mentorship.audit.models import AuditEvent
 from mentorship.feeds.services import calendar_feed_issue, calendar_feed_revoke
 from mentorship.pairings.models import Milestone
-from mentorship.pairings.services import (
+from mentorship.pairings.services.lifecycle import pairing_end
+from mentorship.pairings.services.milestones import (
     milestone_complete,
     milestone_reopen,
     milestone_skip,
-    pairing_end,
 )
 from mentorship.plans.models import StepOwner
 from tests.fixtures.personas import Personas

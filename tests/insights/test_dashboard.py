@@ -17,7 +17,8 @@ from mentorship.core.timezones import today_for
 from mentorship.insights.selectors import Filters, Health, program_health
 from mentorship.notifications.models import Notification, NotificationStatus
 from mentorship.pairings.models import Pairing, PairingStatus
-from mentorship.pairings.services import change_request_open, milestone_complete
+from mentorship.pairings.services.change_requests import change_request_open
+from mentorship.pairings.services.milestones import milestone_complete
 from mentorship.programs.models import EnrollmentRole
 from mentorship.programs.services import enrollment_create
 from tests.factories import PairingFactory, PersonFactory, competency

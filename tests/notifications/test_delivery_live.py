@@ -14,7 +14,7 @@ from django.utils import timezone
 from mentorship.notifications.models import Notification, NotificationStatus
 from mentorship.notifications.services import notifications_dispatch, notifications_sweep
 from mentorship.pairings.models import MilestoneStatus
-from mentorship.pairings.services import pairing_activate, pairing_propose
+from mentorship.pairings.services.lifecycle import pairing_activate, pairing_propose
 from mentorship.plans.models import StepOwner
 from tests.factories import MilestoneFactory, PairingFactory, PersonFactory, ProgramFactory
 from tests.fixtures.celery_worker import wait_for

@@ -12,12 +12,8 @@ from django.test import Client
 
 from mentorship.audit.models import AuditEvent
 from mentorship.pairings.models import ChangeRequestStatus, PairingChangeRequest, PairingStatus
-from mentorship.pairings.services import (
-    change_request_decide,
-    change_request_open,
-    pairing_end,
-    pairing_record_outcome,
-)
+from mentorship.pairings.services.change_requests import change_request_decide, change_request_open
+from mentorship.pairings.services.lifecycle import pairing_end, pairing_record_outcome
 from tests.api.test_permission_matrix import PERSONAS, _page
 from tests.fixtures.personas import Personas
 from tests.helpers import assert_constant_queries

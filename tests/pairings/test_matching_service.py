@@ -8,13 +8,21 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from mentorship.audit.models import AuditEvent
-from mentorship.pairings import selectors, services
+from mentorship.pairings import selectors
 from mentorship.pairings.models import (
     MatchingRun,
     MatchingRunStatus,
     Pairing,
     PairingSource,
     PairingStatus,
+)
+from mentorship.pairings.services.lifecycle import pairing_decline
+from mentorship.pairings.services.matching import (
+    matching_execute,
+    matching_request,
+    pairing_approve,
+    pairing_replace_mentor,
+    proposals_approve_all,
 )
 from mentorship.people.models import Person
 from mentorship.programs.models import Enrollment, EnrollmentRole
@@ -49,7 +57,7 @@ def enroll_mentees(personas: Personas) -> dict[str, Person]:
 
 def run_matching(personas: Personas, by: Person | None = None) -> MatchingRun:
     run = MatchingRun.objects.create(program=personas.program, requested_by=by or personas.hr)
-    return services.matching_execute(run=run)
+    return matching_execute(run=run)
 
 
 def test_a_run_proposes_the_best_feasible_pairs_and_explains_them(personas: Personas) -> None:
@@ -99,13 +107,13 @@ def test_only_program_admins_start_matching_and_one_run_at_a_time(
     personas: Personas, django_capture_on_commit_callbacks: Any
 ) -> None:
     with pytest.raises(PermissionDenied):
-        services.matching_request(program=personas.program, by=personas.mentor)
+        matching_request(program=personas.program, by=personas.mentor)
     with django_capture_on_commit_callbacks(execute=False) as queued:
-        run = services.matching_request(program=personas.program, by=personas.program_admin)
+        run = matching_request(program=personas.program, by=personas.program_admin)
     assert run.status == MatchingRunStatus.QUEUED
     assert len(queued) == 1
     with pytest.raises(ValidationError, match="already running"):
-        services.matching_request(program=personas.program, by=personas.hr)
+        matching_request(program=personas.program, by=personas.hr)
 
 
 def test_a_run_with_nobody_to_place_says_so(personas: Personas) -> None:
@@ -120,9 +128,9 @@ def test_approving_starts_the_pairing_with_its_milestones(personas: Personas) ->
     proposal = Pairing.objects.filter(status=PairingStatus.PROPOSED).first()
     assert proposal is not None
     with pytest.raises(PermissionDenied):
-        services.pairing_approve(pairing=proposal, by=personas.mentor)
+        pairing_approve(pairing=proposal, by=personas.mentor)
 
-    approved = services.pairing_approve(pairing=proposal, by=personas.program_admin)
+    approved = pairing_approve(pairing=proposal, by=personas.program_admin)
     assert approved.status == PairingStatus.ACTIVE
     assert approved.milestones.count() == 4
 
@@ -132,7 +140,7 @@ def test_approve_all_reports_what_it_could_not_approve(personas: Personas) -> No
     run_matching(personas)
     # Capacity lowered after matching: the mentor's proposal no longer fits.
     Enrollment.objects.filter(person=personas.mentor, role=EnrollmentRole.MENTOR).update(capacity=1)
-    approved, problems = services.proposals_approve_all(program=personas.program, by=personas.hr)
+    approved, problems = proposals_approve_all(program=personas.program, by=personas.hr)
     assert approved == 1
     assert len(problems) == 1
     assert "is at capacity: 1 mentee in this program." in problems[0]
@@ -153,9 +161,7 @@ def test_replacing_a_mentor_rescores_and_respects_the_rules(personas: Personas) 
     # other mentor's only slot is taken by Nina's proposal.
     assert {a.mentor_id for a in alternatives} == {personas.mentor.pk, extra.pk}
 
-    replaced = services.pairing_replace_mentor(
-        pairing=omar_or_pia, mentor=extra, by=personas.program_admin
-    )
+    replaced = pairing_replace_mentor(pairing=omar_or_pia, mentor=extra, by=personas.program_admin)
     assert replaced.mentor_id == extra.pk
     assert replaced.match_explanation[0]["sentence"] == (
         "Shares 1 of 2 focus areas: Coaching and feedback"
@@ -166,23 +172,18 @@ def test_replacing_a_mentor_rescores_and_respects_the_rules(personas: Personas) 
     Person.objects.filter(pk=replaced.mentee_id).update(manager=personas.other_mentor)
     replaced.refresh_from_db()
     with pytest.raises(ValidationError, match="management chain"):
-        services.pairing_replace_mentor(
-            pairing=replaced, mentor=personas.other_mentor, by=personas.hr
-        )
+        pairing_replace_mentor(pairing=replaced, mentor=personas.other_mentor, by=personas.hr)
     Person.objects.filter(pk=replaced.mentee_id).update(manager=None)
     replaced.refresh_from_db()
     with pytest.raises(ValidationError, match="at capacity"):
-        services.pairing_replace_mentor(
-            pairing=replaced, mentor=personas.other_mentor, by=personas.hr
-        )
+        pairing_replace_mentor(pairing=replaced, mentor=personas.other_mentor, by=personas.hr)
     with pytest.raises(ValidationError, match="not enrolled as a mentor"):
-        services.pairing_replace_mentor(pairing=replaced, mentor=personas.outsider, by=personas.hr)
+        pairing_replace_mentor(pairing=replaced, mentor=personas.outsider, by=personas.hr)
 
 
 def test_a_rerun_respects_what_hr_decided(personas: Personas) -> None:
     """Declined pairs are not proposed again; a mentor HR chose by hand stays;
     a mentee whose pairing has finished is not matched again."""
-    from mentorship.pairings.services import pairing_decline, pairing_replace_mentor
 
     people = enroll_mentees(personas)
     run_matching(personas)
@@ -213,7 +214,7 @@ def test_a_rerun_respects_what_hr_decided(personas: Personas) -> None:
 
 
 def test_one_role_per_program_in_an_import(personas: Personas) -> None:
-    from mentorship.people.services import person_import_check, person_import_start
+    from mentorship.people.imports.services import person_import_check, person_import_start
 
     data = (f"email,full_name,role\n{personas.mentor.email},Marco Mentor,mentee\n").encode()
     person_import = person_import_start(

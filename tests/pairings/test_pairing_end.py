@@ -14,7 +14,7 @@ from django.test import Client
 
 from mentorship.audit.models import AuditEvent
 from mentorship.pairings.models import Feedback, PairingStatus
-from mentorship.pairings.services import feedback_submit, pairings_complete_past_end
+from mentorship.pairings.services.lifecycle import feedback_submit, pairings_complete_past_end
 from tests.factories import PairingFactory, PersonFactory, ProgramFactory
 from tests.fixtures.personas import Personas
 from tests.notifications.simulate import run_engine, sent

@@ -5,7 +5,7 @@ from django.test import Client
 
 from mentorship.audit.models import AuditEvent
 from mentorship.pairings.models import MilestoneStatus
-from mentorship.pairings.services import milestone_complete
+from mentorship.pairings.services.milestones import milestone_complete
 from tests.fixtures.personas import Personas
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 
 from mentorship.audit.models import AuditEvent
-from mentorship.pairings import services
 from mentorship.pairings.models import (
     Milestone,
     MilestoneStatus,
@@ -15,6 +14,14 @@ from mentorship.pairings.models import (
     PairingOutcome,
     PairingStatus,
 )
+from mentorship.pairings.services.lifecycle import (
+    pairing_end,
+    pairing_pause,
+    pairing_propose,
+    pairing_resume,
+    pairing_rule_violations,
+)
+from mentorship.pairings.services.milestones import milestone_complete, milestones_instantiate
 from mentorship.people.services import person_create
 from mentorship.plans.models import StepAnchor
 from mentorship.plans.schedule import step_due_on
@@ -46,7 +53,7 @@ def test_it_refuses_to_pair_a_person_with_themselves(personas: Personas) -> None
         program=personas.program, person=personas.mentor, role=EnrollmentRole.MENTEE
     )
     with pytest.raises(ValidationError, match="cannot mentor themselves"):
-        services.pairing_propose(
+        pairing_propose(
             program=personas.program, mentee=personas.mentor, mentor=personas.mentor, by=personas.hr
         )
 
@@ -62,7 +69,7 @@ def test_it_refuses_a_mentor_from_the_mentees_management_chain(personas: Persona
 
     # The mentee's own manager, and (for the newcomer) the manager's manager.
     with pytest.raises(ValidationError, match="management chain"):
-        services.pairing_propose(
+        pairing_propose(
             program=personas.program,
             mentee=newcomer,  # type: ignore[arg-type]
             mentor=personas.line_manager,
@@ -75,12 +82,12 @@ def test_it_refuses_a_mentee_above_the_mentor(personas: Personas) -> None:
         personas, "junior@scaffold.test", EnrollmentRole.MENTOR, manager=personas.other_mentee
     )
     newcomer = enroll(personas, "newbie@scaffold.test", EnrollmentRole.MENTEE)
-    services.pairing_rule_violations(
+    pairing_rule_violations(
         program=personas.program,
         mentee=newcomer,  # type: ignore[arg-type]
         mentor=junior_mentor,  # type: ignore[arg-type]
     )
-    problems = services.pairing_rule_violations(
+    problems = pairing_rule_violations(
         program=personas.program,
         mentee=personas.other_mentee,
         mentor=junior_mentor,  # type: ignore[arg-type]
@@ -90,7 +97,7 @@ def test_it_refuses_a_mentee_above_the_mentor(personas: Personas) -> None:
 
 def test_it_refuses_people_who_are_not_enrolled(personas: Personas) -> None:
     with pytest.raises(ValidationError) as error:
-        services.pairing_propose(
+        pairing_propose(
             program=personas.program,
             mentee=personas.outsider,
             mentor=personas.mentor,
@@ -105,7 +112,7 @@ def test_it_never_exceeds_a_mentors_capacity(personas: Personas) -> None:
     newcomer = enroll(personas, "third@scaffold.test", EnrollmentRole.MENTEE)
 
     with pytest.raises(ValidationError, match="at capacity"):
-        services.pairing_propose(
+        pairing_propose(
             program=personas.program,
             mentee=newcomer,  # type: ignore[arg-type]
             mentor=personas.mentor,
@@ -115,7 +122,7 @@ def test_it_never_exceeds_a_mentors_capacity(personas: Personas) -> None:
 
 def test_it_allows_one_open_pairing_per_mentee(personas: Personas) -> None:
     with pytest.raises(ValidationError, match="already has an open pairing"):
-        services.pairing_propose(
+        pairing_propose(
             program=personas.program,
             mentee=personas.mentee,
             mentor=personas.other_mentor,
@@ -159,7 +166,7 @@ def test_promotion_anchor_counts_from_the_promotion_when_that_is_later(personas:
 def test_instantiating_milestones_twice_creates_nothing_new(personas: Personas) -> None:
     before = Milestone.objects.filter(pairing=personas.pairing).count()
 
-    services.milestones_instantiate(pairing=personas.pairing)
+    milestones_instantiate(pairing=personas.pairing)
 
     assert Milestone.objects.filter(pairing=personas.pairing).count() == before == 4
 
@@ -191,8 +198,8 @@ def test_only_legal_transitions_happen(
     pairing.status = start
     pairing.save()
     action = {
-        "pause": lambda: services.pairing_pause(pairing=pairing, by=personas.hr, reason="Leave"),
-        "resume": lambda: services.pairing_resume(pairing=pairing, by=personas.hr),
+        "pause": lambda: pairing_pause(pairing=pairing, by=personas.hr, reason="Leave"),
+        "resume": lambda: pairing_resume(pairing=pairing, by=personas.hr),
     }[move]
 
     if allowed:
@@ -205,8 +212,8 @@ def test_only_legal_transitions_happen(
 
 
 def test_every_transition_is_audited(personas: Personas) -> None:
-    services.pairing_pause(pairing=personas.pairing, by=personas.hr, reason="Leave")
-    services.pairing_end(
+    pairing_pause(pairing=personas.pairing, by=personas.hr, reason="Leave")
+    pairing_end(
         pairing=personas.pairing,
         by=personas.hr,
         reason="Moved teams",
@@ -232,16 +239,16 @@ def test_every_transition_is_audited(personas: Personas) -> None:
 
 def test_ending_early_needs_a_reason(personas: Personas) -> None:
     with pytest.raises(ValidationError, match="Say why"):
-        services.pairing_end(pairing=personas.pairing, by=personas.hr, reason="  ")
+        pairing_end(pairing=personas.pairing, by=personas.hr, reason="  ")
 
 
 def test_a_milestone_is_completed_once(personas: Personas) -> None:
     milestone = personas.pairing.milestones.first()
     assert milestone is not None
-    services.milestone_complete(milestone=milestone, by=personas.mentee, note="Went well")
+    milestone_complete(milestone=milestone, by=personas.mentee, note="Went well")
     milestone.refresh_from_db()
     assert milestone.status == MilestoneStatus.DONE
     assert milestone.completed_by == personas.mentee
 
     with pytest.raises(ValidationError, match="already done"):
-        services.milestone_complete(milestone=milestone, by=personas.mentor)
+        milestone_complete(milestone=milestone, by=personas.mentor)

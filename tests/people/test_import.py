@@ -10,14 +10,14 @@ import pytest
 from django.test import Client
 
 from mentorship.audit.models import AuditEvent
-from mentorship.people import imports
-from mentorship.people.models import Department, ImportStatus, Person, PersonImport
-from mentorship.people.services import (
+from mentorship.people.imports import reader
+from mentorship.people.imports.services import (
     person_import_check,
     person_import_commit,
     person_import_commit_request,
     person_import_start,
 )
+from mentorship.people.models import Department, ImportStatus, Person, PersonImport
 from mentorship.programs.models import Enrollment
 from tests.factories import PersonFactory
 from tests.fixtures.personas import Personas
@@ -33,18 +33,16 @@ def csv_bytes(*rows: str, header: str = HEADER) -> bytes:
     return ("\n".join([header, *rows]) + "\n").encode()
 
 
-def plan(
-    data: bytes, snapshot: imports.Snapshot | None = None, **kwargs: Any
-) -> imports.ImportPlan:
-    columns, rows = imports.read_csv(data)
-    snapshot = snapshot or imports.Snapshot(
+def plan(data: bytes, snapshot: reader.Snapshot | None = None, **kwargs: Any) -> reader.ImportPlan:
+    columns, rows = reader.read_csv(data)
+    snapshot = snapshot or reader.Snapshot(
         competencies={"coaching and feedback": 1, "conflict-resolution": 2},
     )
     kwargs.setdefault("program_chosen", True)
-    return imports.plan_import(columns, rows, snapshot, today=TODAY, **kwargs)
+    return reader.plan_import(columns, rows, snapshot, today=TODAY, **kwargs)
 
 
-def problems(result: imports.ImportPlan) -> list[tuple[int, str, str]]:
+def problems(result: reader.ImportPlan) -> list[tuple[int, str, str]]:
     return [(e.row, e.column, e.message) for e in result.errors]
 
 
@@ -126,9 +124,9 @@ def test_reporting_cycles_in_the_file_and_through_the_company() -> None:
     ]
     assert in_file.summary()["created"] == 0
     # The company says boss@ reports to ana@; the file makes ana@ report to boss@.
-    snapshot = imports.Snapshot(
+    snapshot = reader.Snapshot(
         people={
-            "boss@x.io": imports.ExistingPerson(
+            "boss@x.io": reader.ExistingPerson(
                 id=1,
                 email="boss@x.io",
                 full_name="Boss",
@@ -162,7 +160,7 @@ def test_reporting_cycles_in_the_file_and_through_the_company() -> None:
     ],
 )
 def test_unreadable_files_are_refused_with_the_reason(data: bytes, message: str) -> None:
-    with pytest.raises(imports.FileError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(reader.FileError, match=message.replace("(", r"\(").replace(")", r"\)")):
         plan(data)
 
 

@@ -12,12 +12,9 @@ from django.core import mail
 from django.test import Client
 
 from mentorship.audit.models import AuditEvent
+from mentorship.people.imports.services import person_import_check, person_import_start
 from mentorship.people.models import ImportStatus, Person, PersonImport
-from mentorship.people.services import (
-    invitation_token,
-    person_import_check,
-    person_import_start,
-)
+from mentorship.people.services import invitation_token
 from tests.api.test_permission_matrix import PERSONAS
 from tests.factories import EnrollmentFactory, PersonFactory
 from tests.fixtures.personas import Personas

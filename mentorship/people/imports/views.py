@@ -11,9 +11,10 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mentorship.people import selectors, services
+from mentorship.people import selectors
 from mentorship.people.auth import AuthenticatedHttpRequest
-from mentorship.people.imports import COLUMNS
+from mentorship.people.imports import services
+from mentorship.people.imports.reader import COLUMNS
 from mentorship.people.models import ImportStatus, Person, PersonImport
 from mentorship.people.serializers import MAX_IMPORT_BYTES
 from mentorship.programs.models import Program, ProgramStatus

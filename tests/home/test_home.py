@@ -7,7 +7,7 @@ from django.test import Client
 
 from mentorship.core.timezones import today_for
 from mentorship.pairings.models import Milestone
-from mentorship.pairings.services import milestone_complete
+from mentorship.pairings.services.milestones import milestone_complete
 from tests.fixtures.personas import Personas
 
 pytestmark = pytest.mark.django_db

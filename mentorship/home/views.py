@@ -1,0 +1,61 @@
+"""The site's front page: each person's starting point, with a section for
+every role they hold (program admin, mentee, mentor, line manager)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from mentorship.core.timezones import today_for
+from mentorship.pairings import selectors
+from mentorship.pairings.models import ChangeRequestStatus
+from mentorship.people.auth import AuthenticatedHttpRequest
+from mentorship.people.selectors import VISIBLE_TO_PARTICIPANTS, roles_for
+from mentorship.programs.selectors import (
+    mentoring_places_of,
+    program_overview_for_admin,
+    programs_administered_by,
+)
+
+
+@login_required
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Each person's starting point, with a section per role they hold."""
+    person = request.user
+    roles = roles_for(person)
+    today = today_for(person)
+    context: dict[str, object] = {"today": today}
+
+    if roles.is_program_admin:
+        context["programs"] = list(program_overview_for_admin(person))
+        context["open_requests"] = list(
+            selectors.change_requests_visible_to(person)
+            .filter(
+                status=ChangeRequestStatus.OPEN,
+                pairing__program__in=programs_administered_by(person).values("pk"),
+            )
+            .select_related("pairing__mentee", "pairing__mentor")
+            .order_by("created_at")
+        )
+
+    # Proposals and declined proposals are HR's business, not a pairing yet.
+    visible = selectors.with_milestone_progress(
+        selectors.pairings_visible_to(person).filter(status__in=VISIBLE_TO_PARTICIPANTS),
+        today=today,
+    ).order_by("-starts_on", "-id")
+    if roles.is_mentee:
+        mine = list(visible.filter(mentee=person))
+        context["as_mentee"] = mine
+        context["next_milestones"] = selectors.upcoming_milestones(
+            person,
+            [p.pk for p in mine if p.status == "active"],
+        )
+    if roles.is_mentee:
+        context["waiting"] = selectors.waiting_for_a_mentor(person)
+    if roles.is_mentor:
+        context["as_mentor"] = list(visible.filter(mentor=person))
+        context["mentoring_places"] = list(mentoring_places_of(person))
+    if roles.is_line_manager:
+        context["reports"] = list(visible.filter(mentee__manager=person))
+    return render(request, "home/home.html", context)

@@ -1,0 +1,192 @@
+"""Milestones: a plan copied onto a pairing, and what the pair does with
+its steps."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from mentorship.audit.services import audit_record
+from mentorship.notifications.links import ActionLink
+from mentorship.pairings.models import (
+    Milestone,
+    MilestoneStatus,
+    Pairing,
+    PairingStatus,
+)
+from mentorship.people.models import Person
+from mentorship.plans.models import PlanStep
+from mentorship.plans.schedule import step_due_on
+
+
+def milestones_instantiate(*, pairing: Pairing) -> list[Milestone]:
+    """Copy the program's plan onto the pairing. Idempotent: steps already
+    copied are left alone, so running it twice creates nothing new."""
+    plan_id = pairing.program.plan_id
+    if plan_id is None or pairing.starts_on is None:
+        return []
+    promoted_on = pairing.mentee.became_manager_on
+    steps = PlanStep.objects.filter(plan_id=plan_id).order_by("position")
+    rows = [
+        Milestone(
+            pairing=pairing,
+            plan_step=step,
+            position=step.position,
+            title=step.title,
+            description=step.description,
+            competency_id=step.competency_id,
+            owner=step.owner,
+            kind=step.kind,
+            due_on=step_due_on(step, starts_on=pairing.starts_on, promoted_on=promoted_on),
+        )
+        for step in steps
+    ]
+    # The (pairing, plan_step) constraint turns a second run into no-ops.
+    Milestone.objects.bulk_create(rows, ignore_conflicts=True)
+    return list(pairing.milestones.order_by("due_on", "position"))
+
+
+def _milestone_close(
+    milestone: Milestone, status: str, *, by: Person | None, note: str, when: dt.datetime | None
+) -> Milestone:
+    with transaction.atomic():
+        locked = (
+            Milestone.objects.select_for_update()
+            .select_related("pairing__program")
+            .get(pk=milestone.pk)
+        )
+        if locked.status != MilestoneStatus.OPEN:
+            raise ValidationError(
+                {"status": f"This milestone is already {locked.get_status_display().lower()}."}
+            )
+        locked.status = status
+        locked.completed_at = when or timezone.now()
+        locked.completed_by = by
+        locked.note = note.strip()
+        locked.revision += 1
+        locked.save(
+            update_fields=[
+                "status",
+                "completed_at",
+                "completed_by",
+                "note",
+                "revision",
+                "updated_at",
+            ]
+        )
+        audit_record(
+            actor=by,
+            action=f"milestone.{'completed' if status == MilestoneStatus.DONE else 'skipped'}",
+            target=locked,
+            program=locked.pairing.program,
+            data={"pairing": locked.pairing_id, "has_note": bool(locked.note)},
+        )
+    return locked
+
+
+def milestone_complete(
+    *, milestone: Milestone, by: Person | None, note: str = "", when: dt.datetime | None = None
+) -> Milestone:
+    return _milestone_close(milestone, MilestoneStatus.DONE, by=by, note=note, when=when)
+
+
+def milestone_skip(
+    *, milestone: Milestone, by: Person | None, note: str = "", when: dt.datetime | None = None
+) -> Milestone:
+    return _milestone_close(milestone, MilestoneStatus.SKIPPED, by=by, note=note, when=when)
+
+
+def milestone_reopen(*, milestone: Milestone, by: Person | None) -> Milestone:
+    with transaction.atomic():
+        locked = (
+            Milestone.objects.select_for_update()
+            .select_related("pairing__program")
+            .get(pk=milestone.pk)
+        )
+        if locked.status == MilestoneStatus.OPEN:
+            raise ValidationError({"status": "This milestone is already open."})
+        before = locked.status
+        locked.status = MilestoneStatus.OPEN
+        locked.completed_at = None
+        locked.completed_by = None
+        locked.revision += 1
+        locked.save(
+            update_fields=["status", "completed_at", "completed_by", "revision", "updated_at"]
+        )
+        audit_record(
+            actor=by,
+            action="milestone.reopened",
+            target=locked,
+            program=locked.pairing.program,
+            data={"pairing": locked.pairing_id, "from": before},
+        )
+    return locked
+
+
+SNOOZE_DAYS = 7
+
+
+def milestone_snooze(
+    *, milestone: Milestone, by: Person | None, days: int = SNOOZE_DAYS
+) -> Milestone:
+    """Hold this milestone's reminders for ``days`` days (from the snoozer's
+    today). The due date does not move: the plan stays honest."""
+    from mentorship.core.timezones import today_for
+
+    with transaction.atomic():
+        locked = (
+            Milestone.objects.select_for_update()
+            .select_related("pairing__program")
+            .get(pk=milestone.pk)
+        )
+        if locked.status != MilestoneStatus.OPEN:
+            state = locked.get_status_display().lower()
+            raise ValidationError({"status": f"This milestone is {state}; nothing to snooze."})
+        locked.snoozed_until = today_for(by) + dt.timedelta(days=days)
+        locked.save(update_fields=["snoozed_until", "updated_at"])
+        audit_record(
+            actor=by,
+            action="milestone.snoozed",
+            target=locked,
+            program=locked.pairing.program,
+            data={"pairing": locked.pairing_id, "until": locked.snoozed_until.isoformat()},
+        )
+    return locked
+
+
+def milestone_require_member(*, milestone: Milestone, person: Person) -> None:
+    """Only the pair acts on their milestones."""
+    pairing = milestone.pairing
+    if person.pk not in (pairing.mentee_id, pairing.mentor_id):
+        raise PermissionDenied("Only the mentor and the mentee act on their milestones.")
+    if pairing.status not in (PairingStatus.ACTIVE, PairingStatus.PAUSED):
+        state = pairing.get_status_display().lower()
+        raise ValidationError({"pairing": f"This pairing is {state}; its plan is closed."})
+
+
+class LinkAlreadyUsed(Exception):  # noqa: N818 -- names the page it leads to
+    pass
+
+
+def milestone_act_from_email(
+    *, link: ActionLink, person: Person, milestone: Milestone, note: str = ""
+) -> Milestone:
+    """A one-click link from a reminder: mark done or snooze, as the person
+    it was sent to. Works once; a second use raises LinkAlreadyUsed."""
+    from mentorship.notifications.models import SignedLinkUse
+
+    if link.person_id != person.pk or link.object_id != milestone.pk:
+        raise PermissionDenied("This link is for someone else.")
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                SignedLinkUse.objects.create(digest=link.digest, person=person)
+        except IntegrityError:
+            raise LinkAlreadyUsed from None
+        milestone_require_member(milestone=milestone, person=person)
+        if link.action == "milestone_done":
+            return milestone_complete(milestone=milestone, by=person, note=note)
+        return milestone_snooze(milestone=milestone, by=person)
