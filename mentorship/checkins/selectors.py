@@ -38,6 +38,7 @@ from django.db.models import (
     When,
 )
 
+from mentorship import access
 from mentorship.checkins.models import (
     ActionItem,
     Assessment,
@@ -47,33 +48,25 @@ from mentorship.checkins.models import (
     CheckInPrivateNote,
     Reflection,
 )
-from mentorship.pairings.models import Milestone, MilestoneStatus, Pairing
+from mentorship.pairings.models import (
+    VISIBLE_TO_PARTICIPANTS,
+    Milestone,
+    MilestoneStatus,
+    Pairing,
+)
 from mentorship.people.models import Competency, Person
-from mentorship.people.selectors import VISIBLE_TO_PARTICIPANTS, roles_for
 from mentorship.plans.models import StepKind
 from mentorship.programs.models import Program
-from mentorship.programs.selectors import programs_administered_by
 
 # How long the author of a check-in may still change it.
 EDIT_WINDOW = dt.timedelta(days=7)
 
 
-def _in_pair(viewer: Person, prefix: str = "pairing__") -> Q:
-    return Q(**{f"{prefix}mentee": viewer}) | Q(**{f"{prefix}mentor": viewer})
-
-
-def is_in_pair(viewer: Person, pairing: Pairing) -> bool:
-    return viewer.pk in (pairing.mentee_id, pairing.mentor_id)
-
-
 def checkin_pairings_for(viewer: Person) -> QuerySet[Pairing]:
     """Pairings whose check-ins the viewer may know about: their own (once
     approved), those of the programs they run, and all of them for HR."""
-    if roles_for(viewer).is_hr:
-        return Pairing.objects.all()
-    administered = Q(program__in=programs_administered_by(viewer).values("pk"))
-    own = Q(status__in=VISIBLE_TO_PARTICIPANTS) & _in_pair(viewer, prefix="")
-    return Pairing.objects.filter(administered | own)
+    own = Q(status__in=VISIBLE_TO_PARTICIPANTS) & access.member_q(viewer)
+    return Pairing.objects.filter(access.administers_q(viewer, program="program_id") | own)
 
 
 def checkins_visible_to(viewer: Person) -> QuerySet[CheckIn]:
@@ -87,7 +80,7 @@ def checkins_visible_to(viewer: Person) -> QuerySet[CheckIn]:
       and ticked off in it, for the pair only;
     - ``viewer_in_pair``.
     """
-    in_pair = _in_pair(viewer)
+    in_pair = access.sees_shared_part_q(viewer)
     pair_items = ActionItem.objects.filter(in_pair).select_related("owner").order_by("created_at")
     return (
         CheckIn.objects.filter(pairing__in=checkin_pairings_for(viewer).values("pk"))
@@ -122,14 +115,14 @@ def checkin_editable_by(viewer: Person, checkin: CheckIn, *, now: dt.datetime) -
     return (
         checkin.logged_by_id == viewer.pk
         and now - checkin.created_at <= EDIT_WINDOW
-        and checkin.pairing.status in ("active", "paused")
+        and checkin.pairing.is_live
     )
 
 
 def action_items_visible_to(viewer: Person) -> QuerySet[ActionItem]:
     """Action items of the viewer's own pairings: their text is the pair's."""
     return ActionItem.objects.filter(
-        _in_pair(viewer), pairing__status__in=VISIBLE_TO_PARTICIPANTS
+        access.sees_shared_part_q(viewer), pairing__status__in=VISIBLE_TO_PARTICIPANTS
     ).select_related("owner", "pairing")
 
 
@@ -146,13 +139,8 @@ def assessments_visible_to(viewer: Person) -> QuerySet[Assessment]:
     """The mentee's own self-assessments, and those a mentee shared with the
     viewer as their mentor. ``own_reflection`` is the viewer's own
     reflection: a mentor reading a shared assessment gets NULL."""
-    shared_with_me = Q(
-        pairing__mentor=viewer,
-        shared_with_mentor=True,
-        pairing__status__in=VISIBLE_TO_PARTICIPANTS,
-    )
     return (
-        Assessment.objects.filter(Q(mentee=viewer) | shared_with_me)
+        Assessment.objects.filter(access.sees_ratings_q(viewer))
         .select_related("pairing__program", "pairing__mentee", "pairing__mentor", "milestone")
         .annotate(
             own_reflection=Subquery(
@@ -176,9 +164,11 @@ def assessments_visible_to(viewer: Person) -> QuerySet[Assessment]:
 
 def pairings_of_pair(viewer: Person) -> QuerySet[Pairing]:
     """The viewer's own pairings, as mentor or mentee, once approved."""
-    return Pairing.objects.filter(
-        _in_pair(viewer, prefix=""), status__in=VISIBLE_TO_PARTICIPANTS
-    ).select_related("program", "mentee", "mentor")
+    return (
+        Pairing.objects.visible_to_participants()
+        .filter(access.member_q(viewer))
+        .select_related("program", "mentee", "mentor")
+    )
 
 
 @dataclass(frozen=True)
@@ -309,7 +299,7 @@ def confidence_aggregate(viewer: Person, program: Program) -> list[CompetencyCon
     """Mean self-rated confidence per competency over a program's mentees:
     each mentee's first rating against their latest. Only for the program's
     admins and HR, and only for groups of at least the configured size."""
-    if not programs_administered_by(viewer).filter(pk=program.pk).exists():
+    if not access.administers(viewer, program):
         return []
     minimum = settings.SCAFFOLD_MIN_AGGREGATE_GROUP
     rows = (

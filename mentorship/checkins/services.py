@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from mentorship import access
 from mentorship.audit.services import audit_record
 from mentorship.checkins.models import (
     ActionItem,
@@ -23,7 +24,7 @@ from mentorship.checkins.models import (
 )
 from mentorship.checkins.selectors import EDIT_WINDOW, plan_competencies, scheduled_assessments
 from mentorship.core.timezones import today_for
-from mentorship.pairings.models import LIVE_PAIRING_STATUSES, MilestoneStatus, Pairing
+from mentorship.pairings.models import MilestoneStatus, Pairing
 from mentorship.pairings.services.milestones import milestone_complete
 from mentorship.people.models import Competency, Person
 
@@ -36,7 +37,7 @@ class ActionItemSpec:
 
 
 def _require_member(pairing: Pairing, person: Person) -> None:
-    if person.pk not in (pairing.mentee_id, pairing.mentor_id):
+    if not access.is_member(person, pairing):
         raise ValidationError({"pairing": "Only the mentor and the mentee can log here."})
 
 
@@ -44,7 +45,7 @@ def _check_when_and_pulse(
     pairing: Pairing, by: Person, occurred_on: dt.date, confidence_pulse: int | None
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if pairing.status not in LIVE_PAIRING_STATUSES:
+    if not pairing.is_live:
         errors["pairing"] = (
             f"This pairing is {pairing.get_status_display().lower()}; check-ins can be logged "
             "only while it is active or paused."
@@ -67,7 +68,7 @@ def _check_action_items(
     pairing: Pairing, occurred_on: dt.date, action_items: Sequence[ActionItemSpec]
 ) -> str | None:
     for number, spec in enumerate(action_items, start=1):
-        if spec.owner.pk not in (pairing.mentee_id, pairing.mentor_id):
+        if not access.is_member(spec.owner, pairing):
             return f"Action item {number}: it belongs to the mentor or the mentee."
         if not spec.text.strip():
             return f"Action item {number}: say what is to be done."
@@ -238,7 +239,7 @@ def private_note_write(*, checkin: CheckIn, by: Person, text: str) -> bool:
     the shared record, so the edit window does not apply. Empty text removes
     it. The audit trail records that the writer's note changed, never its text."""
     pairing = checkin.pairing
-    if by.pk not in (pairing.mentee_id, pairing.mentor_id):
+    if not access.is_member(by, pairing):
         raise ValidationError({"checkin": "Only the mentor and the mentee keep notes here."})
     with transaction.atomic():
         changed = _write_private_note(checkin, by, text)
@@ -262,7 +263,7 @@ def action_item_complete(*, item: ActionItem, by: Person) -> ActionItem:
             .get(pk=item.pk)
         )
         _require_member(locked.pairing, by)
-        if locked.pairing.status not in LIVE_PAIRING_STATUSES:
+        if not locked.pairing.is_live:
             raise ValidationError(
                 {"pairing": "This pairing is closed; its action items stay as they were."}
             )
@@ -289,7 +290,7 @@ def _check_assessment(
     taken_on: dt.date,
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if pairing.status not in LIVE_PAIRING_STATUSES:
+    if not pairing.is_live:
         errors["pairing"] = (
             f"This pairing is {pairing.get_status_display().lower()}; self-assessments are "
             "taken while it is active or paused."

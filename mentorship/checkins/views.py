@@ -26,7 +26,7 @@ from mentorship.checkins.forms import (
 from mentorship.checkins.models import AssessmentOccasion, CheckIn
 from mentorship.core.forms import attach_service_errors
 from mentorship.core.timezones import today_for
-from mentorship.pairings.models import LIVE_PAIRING_STATUSES, Pairing
+from mentorship.pairings.models import Pairing
 from mentorship.people.auth import AuthenticatedHttpRequest
 
 
@@ -48,7 +48,7 @@ def checkin_new(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpRespo
     """Log a check-in: the open action items carry over to tick off."""
     person = request.user
     pairing = _own_pairing(request, pairing_id)
-    if pairing.status not in LIVE_PAIRING_STATUSES:
+    if not pairing.is_live:
         messages.error(
             request,
             f"This pairing is {pairing.get_status_display().lower()}; "
@@ -204,7 +204,7 @@ def assessment_new(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpRe
     pairing = _own_pairing(request, pairing_id)
     if pairing.mentee_id != person.pk:
         raise Http404
-    if pairing.status not in LIVE_PAIRING_STATUSES:
+    if not pairing.is_live:
         messages.error(request, "This pairing is closed; self-assessments are closed with it.")
         return redirect(_detail(pairing.pk))
     occasions, _taken = _occasion_choices(pairing)
@@ -262,7 +262,7 @@ def confidence(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpRespon
         "assessments": assessments,
         "series": series,
         "chart": chart,
-        "can_assess": pairing.mentee_id == person.pk and pairing.status in LIVE_PAIRING_STATUSES,
+        "can_assess": pairing.mentee_id == person.pk and pairing.is_live,
     }
     return render(request, "checkins/confidence.html", context)
 

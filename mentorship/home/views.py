@@ -7,15 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from mentorship import access
 from mentorship.core.timezones import today_for
 from mentorship.pairings import selectors
-from mentorship.pairings.models import ChangeRequestStatus
+from mentorship.pairings.models import ChangeRequestStatus, PairingStatus
 from mentorship.people.auth import AuthenticatedHttpRequest
-from mentorship.people.selectors import VISIBLE_TO_PARTICIPANTS, roles_for
 from mentorship.programs.selectors import (
     mentoring_places_of,
     program_overview_for_admin,
-    programs_administered_by,
 )
 
 
@@ -23,7 +22,7 @@ from mentorship.programs.selectors import (
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Each person's starting point, with a section per role they hold."""
     person = request.user
-    roles = roles_for(person)
+    roles = access.roles(person)
     today = today_for(person)
     context: dict[str, object] = {"today": today}
 
@@ -32,8 +31,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         context["open_requests"] = list(
             selectors.change_requests_visible_to(person)
             .filter(
+                access.administers_q(person, program="pairing__program_id"),
                 status=ChangeRequestStatus.OPEN,
-                pairing__program__in=programs_administered_by(person).values("pk"),
             )
             .select_related("pairing__mentee", "pairing__mentor")
             .order_by("created_at")
@@ -41,7 +40,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 
     # Proposals and declined proposals are HR's business, not a pairing yet.
     visible = selectors.with_milestone_progress(
-        selectors.pairings_visible_to(person).filter(status__in=VISIBLE_TO_PARTICIPANTS),
+        selectors.pairings_visible_to(person).visible_to_participants(),
         today=today,
     ).order_by("-starts_on", "-id")
     if roles.is_mentee:
@@ -49,7 +48,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         context["as_mentee"] = mine
         context["next_milestones"] = selectors.upcoming_milestones(
             person,
-            [p.pk for p in mine if p.status == "active"],
+            [p.pk for p in mine if p.status == PairingStatus.ACTIVE],
         )
     if roles.is_mentee:
         context["waiting"] = selectors.waiting_for_a_mentor(person)
@@ -57,5 +56,5 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         context["as_mentor"] = list(visible.filter(mentor=person))
         context["mentoring_places"] = list(mentoring_places_of(person))
     if roles.is_line_manager:
-        context["reports"] = list(visible.filter(mentee__manager=person))
+        context["reports"] = list(visible.filter(access.line_manager_q(person, of="mentee__")))
     return render(request, "home/home.html", context)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
+from mentorship import access
 from mentorship.insights.selectors import Filters, program_health
 from mentorship.notifications.kinds import Due, ReminderKind, subject_id
 from mentorship.notifications.models import Notification
@@ -31,9 +32,11 @@ class WeeklyDigest(ReminderKind):
 
     def due(self, *, now: dt.datetime) -> Iterator[Due]:
         content_type_id = ContentType.objects.get_for_model(Program).pk
-        rows = Program.admins.through.objects.filter(
-            program__status=ProgramStatus.ACTIVE, person__is_active=True
-        ).values("program_id", "person_id", "person__time_zone", "person__email_weekdays_only")
+        rows = (
+            access.named_admins()
+            .filter(program__status=ProgramStatus.ACTIVE, person__is_active=True)
+            .values("program_id", "person_id", "person__time_zone", "person__email_weekdays_only")
+        )
         todays = LocalDates(now)
         for row in rows.iterator(chunk_size=2000):
             today = todays[row["person__time_zone"]]

@@ -31,7 +31,6 @@ from mentorship.core.queries import subquery_count
 from mentorship.notifications.models import Notification, NotificationStatus
 from mentorship.pairings.models import (
     LIVE_PAIRING_STATUSES,
-    PAIRED_STATUSES,
     ChangeRequestKind,
     ChangeRequestStatus,
     Milestone,
@@ -39,10 +38,10 @@ from mentorship.pairings.models import (
     Pairing,
     PairingChangeRequest,
     PairingOutcome,
+    PairingQuerySet,
     PairingStatus,
 )
 from mentorship.people.models import Department, Person
-from mentorship.people.selectors import VISIBLE_TO_PARTICIPANTS
 from mentorship.programs.models import Enrollment, EnrollmentRole, EnrollmentStatus, Program
 from mentorship.programs.selectors import programs_administered_by
 
@@ -64,10 +63,9 @@ def programs_for_insights(viewer: Person) -> QuerySet[Program]:
     return programs_administered_by(viewer).order_by("name")
 
 
-def _pairings(viewer: Person, filters: Filters) -> QuerySet[Pairing]:
-    pairings = Pairing.objects.filter(
-        program__in=programs_for_insights(viewer).values("pk"),
-        status__in=VISIBLE_TO_PARTICIPANTS,
+def _pairings(viewer: Person, filters: Filters) -> PairingQuerySet:
+    pairings = Pairing.objects.visible_to_participants().filter(
+        program__in=programs_for_insights(viewer).values("pk")
     )
     if filters.program is not None:
         pairings = pairings.filter(program=filters.program)
@@ -155,9 +153,7 @@ class Health:
 
     @property
     def live(self) -> int:
-        return self.statuses.get(PairingStatus.ACTIVE, 0) + self.statuses.get(
-            PairingStatus.PAUSED, 0
-        )
+        return sum(self.statuses.get(status, 0) for status in LIVE_PAIRING_STATUSES)
 
     @property
     def outcomes_labelled(self) -> list[tuple[str, int]]:
@@ -190,7 +186,7 @@ def _milestone_counts(today: dt.date) -> dict[str, Count]:
     }
 
 
-def _completion_figures(health: Health, pairings: QuerySet[Pairing]) -> None:
+def _completion_figures(health: Health, pairings: PairingQuerySet) -> None:
     milestones = Milestone.objects.filter(pairing__in=pairings)
     rows: list[dict[str, Any]] = [
         dict(row)
@@ -227,7 +223,7 @@ def _completion_figures(health: Health, pairings: QuerySet[Pairing]) -> None:
     ]
 
 
-def _confidence(health: Health, pairings: QuerySet[Pairing]) -> None:
+def _confidence(health: Health, pairings: PairingQuerySet) -> None:
     ratings = AssessmentRating.objects.filter(assessment__pairing__in=pairings)
     day0 = {
         row["competency__name"]: row
@@ -309,14 +305,14 @@ def _reasons(pairing: Signals, today: dt.date) -> tuple[int, list[str]]:
     return score, reasons
 
 
-def _signals(health: Health, pairings: QuerySet[Pairing]) -> list[Signals]:
+def _signals(health: Health, pairings: PairingQuerySet) -> list[Signals]:
     """What the at-risk score is made of, for every live pairing: one query,
     one row each, no model objects."""
     pulses = CheckIn.objects.filter(
         pairing=OuterRef("pk"), confidence_pulse__isnull=False
     ).order_by("-occurred_on", "-created_at")
     live = (
-        pairings.filter(status__in=LIVE_PAIRING_STATUSES)
+        pairings.live()
         .annotate(
             last_checkin=Subquery(
                 CheckIn.objects.filter(pairing=OuterRef("pk"))
@@ -395,7 +391,7 @@ def program_health(viewer: Person, filters: Filters, *, today: dt.date) -> Healt
     _completion_figures(health, pairings)
     _confidence(health, pairings)
     health.outcomes = dict(
-        pairings.filter(status__in=(PairingStatus.COMPLETED, PairingStatus.ENDED))
+        pairings.closed()
         .exclude(outcome="")
         .values_list("outcome")
         .annotate(n=Count("pk"))
@@ -414,10 +410,8 @@ def program_health(viewer: Person, filters: Filters, *, today: dt.date) -> Healt
         enrollments.filter(role=EnrollmentRole.MENTEE)
         .exclude(
             Exists(
-                Pairing.objects.filter(
-                    program=OuterRef("program"),
-                    mentee=OuterRef("person"),
-                    status__in=PAIRED_STATUSES,
+                Pairing.objects.paired().filter(
+                    program=OuterRef("program"), mentee=OuterRef("person")
                 )
             )
         )
@@ -427,10 +421,8 @@ def program_health(viewer: Person, filters: Filters, *, today: dt.date) -> Healt
         enrollments.filter(role=EnrollmentRole.MENTOR)
         .annotate(
             live=subquery_count(
-                Pairing.objects.filter(
-                    program=OuterRef("program"),
-                    mentor=OuterRef("person"),
-                    status__in=LIVE_PAIRING_STATUSES,
+                Pairing.objects.live().filter(
+                    program=OuterRef("program"), mentor=OuterRef("person")
                 ),
                 "mentor",
             ),

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from mentorship.audit.services import audit_record
@@ -13,7 +13,7 @@ from mentorship.insights.exports import DATASETS, FORMATS, csv_chunks, filename,
 from mentorship.insights.forms import InsightsFilterForm
 from mentorship.insights.selectors import Filters, Health, program_health, programs_for_insights
 from mentorship.people.auth import AuthenticatedHttpRequest
-from mentorship.programs.views import administered_program_or_404
+from mentorship.programs.selectors import programs_administered_by
 
 
 def _health(request: AuthenticatedHttpRequest) -> tuple[InsightsFilterForm, Health | None]:
@@ -74,7 +74,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def exports(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
-    program = administered_program_or_404(request.user, program_id)
+    program = get_object_or_404(programs_administered_by(request.user), pk=program_id)
     return render(
         request,
         "insights/exports.html",
@@ -88,7 +88,7 @@ def export_download(
     request: AuthenticatedHttpRequest, program_id: int, dataset: str, fmt: str
 ) -> HttpResponseBase:
     """One dataset of a program, as CSV (streamed) or XLSX. Audited."""
-    program = administered_program_or_404(request.user, program_id)
+    program = get_object_or_404(programs_administered_by(request.user), pk=program_id)
     chosen = DATASETS.get(dataset)
     if chosen is None or fmt not in FORMATS:
         raise Http404

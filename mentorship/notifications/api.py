@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mentorship import access
 from mentorship.core.api.filters import IdFilter, StrictFilterSet
 from mentorship.core.api.views import ScopedQuerysetMixin
 from mentorship.notifications import selectors, services
@@ -23,7 +24,6 @@ from mentorship.notifications.serializers import (
 )
 from mentorship.people.auth import person_of
 from mentorship.people.models import Person
-from mentorship.people.selectors import roles_for
 
 
 class NotificationFilter(StrictFilterSet):
@@ -57,7 +57,7 @@ class NotificationViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Not
         """Queue a failed email again (program admins and HR)."""
         notification = self.get_object()
         person = person_of(request)
-        if not roles_for(person).is_program_admin:
+        if not access.roles(person).is_program_admin:
             raise exceptions.PermissionDenied("Only program admins and HR retry emails.")
         notification = services.notification_retry(notification=notification, by=person)
         fresh = self.get_queryset().get(pk=notification.pk)

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
+from mentorship import access
 from mentorship.notifications.kinds import ReminderKind, optional_kinds
 from mentorship.notifications.models import EmailOptOut, Notification, OutboxMessage
 from mentorship.people.models import Person
-from mentorship.people.selectors import roles_for
-from mentorship.programs.models import Program
 
 
 def outbox_visible_to(viewer: Person) -> QuerySet[OutboxMessage]:
@@ -21,20 +20,9 @@ def outbox_visible_to(viewer: Person) -> QuerySet[OutboxMessage]:
 def notifications_visible_to(viewer: Person) -> QuerySet[Notification]:
     """The email log: HR sees all of it, a program admin their programs'
     emails, everyone the emails sent to them."""
-    notifications = Notification.objects.select_related("recipient", "program")
-    roles = roles_for(viewer)
-    if roles.is_hr:
-        return notifications
-    scope = Q(recipient=viewer)
-    if roles.administers_programs:
-        scope |= Q(
-            Exists(
-                Program.admins.through.objects.filter(
-                    program_id=OuterRef("program_id"), person_id=viewer.pk
-                )
-            )
-        )
-    return notifications.filter(scope)
+    return Notification.objects.select_related("recipient", "program").filter(
+        Q(recipient=viewer) | access.administers_q(viewer, program="program_id")
+    )
 
 
 def email_preferences_for(person: Person) -> list[tuple[ReminderKind, bool]]:

@@ -12,12 +12,12 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mentorship import access
 from mentorship.notifications import links, selectors, services
 from mentorship.notifications.forms import EmailPreferencesForm, NotificationLogFilter
 from mentorship.notifications.kinds import kind_for, registry
 from mentorship.people.auth import AuthenticatedHttpRequest
 from mentorship.people.models import Person
-from mentorship.people.selectors import roles_for
 
 # --------------------------------------------------------------------------
 # What was sent
@@ -34,7 +34,7 @@ def my_emails(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def notification_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     """For program admins: the emails of their programs, to check and retry."""
-    if not roles_for(request.user).is_program_admin:
+    if not access.roles(request.user).is_program_admin:
         raise PermissionDenied
     form = NotificationLogFilter(request.GET or None, kinds=list(registry().values()))
     rows = selectors.notifications_visible_to(request.user)
@@ -56,7 +56,7 @@ def notification_log(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notification_retry(request: AuthenticatedHttpRequest, notification_id: int) -> HttpResponse:
-    if not roles_for(request.user).is_program_admin:
+    if not access.roles(request.user).is_program_admin:
         raise PermissionDenied
     notification = get_object_or_404(
         selectors.notifications_visible_to(request.user), pk=notification_id

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mentorship import access
 from mentorship.core.api.filters import IdFilter, StrictFilterSet
 from mentorship.core.api.views import ScopedQuerysetMixin
 from mentorship.pairings import selectors
@@ -55,7 +56,6 @@ from mentorship.pairings.services.lifecycle import (
     pairing_pause,
     pairing_record_outcome,
     pairing_resume,
-    require_program_admin,
 )
 from mentorship.pairings.services.matching import (
     matching_request,
@@ -73,7 +73,6 @@ from mentorship.pairings.services.milestones import (
 from mentorship.people.auth import person_of
 from mentorship.people.models import Person
 from mentorship.programs.models import Program
-from mentorship.programs.selectors import programs_administered_by
 
 
 class MilestoneFilter(StrictFilterSet):
@@ -190,7 +189,7 @@ class PairingViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Pairing]
     def _admin_object(self) -> tuple[Pairing, Person]:
         pairing = self.get_object()
         person = person_of(self.request)
-        require_program_admin(pairing.program, person)
+        access.require_administers(person, pairing.program)
         return pairing, person
 
     @extend_schema(tags=["pairings"], request=ReasonSerializer, responses=PairingSerializer)
@@ -367,22 +366,11 @@ class MatchingRunViewSet(
         return selectors.matching_runs_visible_to(viewer)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = MatchingRunInputSerializer(data=request.data)
+        payload = MatchingRunInputSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
-        program = _program_for_admin(request, payload.validated_data["program"])
+        program = payload.validated_data["program"]
         run = matching_request(program=program, by=person_of(request))
         return Response(self.get_serializer(run).data, status=status.HTTP_202_ACCEPTED)
-
-
-def _program_for_admin(request: Request, program: Program) -> Program:
-    """The program, if the person asking runs it; otherwise a field error
-    that says no more than that the id is not theirs to use."""
-    person = person_of(request)
-    if not programs_administered_by(person).filter(pk=program.pk).exists():
-        raise exceptions.ValidationError(
-            {"program": [f'Invalid pk "{program.pk}" - object does not exist.']}
-        )
-    return program
 
 
 class ProposalFilter(StrictFilterSet):
@@ -411,7 +399,7 @@ class ProposalViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Pairing
     def _admin_object(self) -> tuple[Pairing, Person]:
         pairing = self.get_object()
         person = person_of(self.request)
-        require_program_admin(pairing.program, person)
+        access.require_administers(person, pairing.program)
         return pairing, person
 
     def _fresh(self, pairing: Pairing) -> Response:
@@ -482,9 +470,9 @@ class ProposalViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Pairing
         """Approve every waiting proposal of a program. Each is approved on its
         own; any that cannot be (say, a mentor's capacity was lowered) is
         listed with the reason and the rest go ahead."""
-        payload = ApproveAllSerializer(data=request.data)
+        payload = ApproveAllSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
-        program = _program_for_admin(request, payload.validated_data["program"])
+        program = payload.validated_data["program"]
         approved, problems = proposals_approve_all(
             program=program,
             by=person_of(request),

@@ -7,13 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorship.pairings import selectors
-from mentorship.pairings.models import MatchingRunStatus, Pairing
+from mentorship.pairings.models import Pairing
 from mentorship.pairings.services.lifecycle import pairing_decline
 from mentorship.pairings.services.matching import (
     matching_request,
@@ -24,7 +24,7 @@ from mentorship.pairings.services.matching import (
 from mentorship.people.auth import AuthenticatedHttpRequest
 from mentorship.people.models import Person
 from mentorship.programs.models import Program
-from mentorship.programs.views import administered_program_or_404
+from mentorship.programs.selectors import programs_administered_by
 
 
 def _proposal(person: Person, program: Program, pairing_id: int) -> Pairing:
@@ -38,7 +38,7 @@ def _proposal(person: Person, program: Program, pairing_id: int) -> Pairing:
 @require_http_methods(["GET", "POST"])
 def matching_page(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     person = request.user
-    program = administered_program_or_404(person, program_id)
+    program = get_object_or_404(programs_administered_by(person), pk=program_id)
     if request.method == "POST":
         try:
             matching_request(program=program, by=person)
@@ -56,8 +56,7 @@ def matching_page(request: AuthenticatedHttpRequest, program_id: int) -> HttpRes
         {
             "program": program,
             "run": latest,
-            "running": latest is not None
-            and latest.status in (MatchingRunStatus.QUEUED, MatchingRunStatus.RUNNING),
+            "running": latest is not None and not latest.is_finished,
             "proposals": proposals,
         },
     )
@@ -69,7 +68,7 @@ def matching_progress(
     request: AuthenticatedHttpRequest, program_id: int, run_id: int
 ) -> JsonResponse:
     """What the page polls while a run is under way."""
-    program = administered_program_or_404(request.user, program_id)
+    program = get_object_or_404(programs_administered_by(request.user), pk=program_id)
     run = selectors.matching_runs_for(request.user, program).filter(pk=run_id).first()
     if run is None:
         raise Http404
@@ -77,7 +76,7 @@ def matching_progress(
         {
             "status": run.status,
             "stage": run.stage or run.get_status_display(),
-            "finished": run.status in (MatchingRunStatus.DONE, MatchingRunStatus.FAILED),
+            "finished": run.is_finished,
         }
     )
 
@@ -94,7 +93,7 @@ class ApproveForm(forms.Form):
 @login_required
 @require_POST
 def approve_all(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
-    program = administered_program_or_404(request.user, program_id)
+    program = get_object_or_404(programs_administered_by(request.user), pk=program_id)
     form = ApproveForm(request.POST)
     if not form.is_valid():
         messages.error(request, "The first day is not a date (use YYYY-MM-DD).")
@@ -128,7 +127,7 @@ def proposal_detail(
     """One proposal: its explanation, approve or decline it, or choose
     another mentor from the ranked alternatives."""
     person = request.user
-    program = administered_program_or_404(person, program_id)
+    program = get_object_or_404(programs_administered_by(person), pk=program_id)
     pairing = _proposal(person, program, pairing_id)
     back = reverse("programs:matching", kwargs={"program_id": program.pk})
     error = None

@@ -16,13 +16,23 @@ class PairingStatus(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
+# What each status means, in one place: the querysets and properties below
+# are how the rest of Scaffold asks (``Pairing.objects.live()``,
+# ``pairing.is_live``); related lookups use the constants
+# (``pairing__status__in=LIVE_PAIRING_STATUSES``).
+#
 # A pairing in one of these states holds a mentee and a mentor slot.
 OPEN_PAIRING_STATUSES = (PairingStatus.PROPOSED, PairingStatus.ACTIVE, PairingStatus.PAUSED)
 # The pair is working together and may log check-ins.
 LIVE_PAIRING_STATUSES = (PairingStatus.ACTIVE, PairingStatus.PAUSED)
+# Over: run its course, or ended early.
+CLOSED_PAIRING_STATUSES = (PairingStatus.COMPLETED, PairingStatus.ENDED)
 # A mentee with a pairing in one of these states has had their mentor in this
 # program: matching and recommendations leave them be.
-PAIRED_STATUSES = (*OPEN_PAIRING_STATUSES, PairingStatus.COMPLETED, PairingStatus.ENDED)
+PAIRED_STATUSES = (*OPEN_PAIRING_STATUSES, *CLOSED_PAIRING_STATUSES)
+# Approved once: the pair (and the mentee's line manager) see it. Proposals
+# stay with the program's admins until then.
+VISIBLE_TO_PARTICIPANTS = (*LIVE_PAIRING_STATUSES, *CLOSED_PAIRING_STATUSES)
 # What a new matching run writes on the proposals it replaces.
 REPLACED_BY_MATCHING = "Replaced by a new matching run."
 
@@ -42,7 +52,43 @@ class PairingOutcome(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# The state machine: which status may follow which. Services move a pairing
+# only along these arrows (``pairings.services.lifecycle._transition``).
+PAIRING_TRANSITIONS: dict[str, set[str]] = {
+    PairingStatus.PROPOSED: {PairingStatus.ACTIVE, PairingStatus.DECLINED},
+    PairingStatus.ACTIVE: {PairingStatus.PAUSED, PairingStatus.COMPLETED, PairingStatus.ENDED},
+    PairingStatus.PAUSED: {PairingStatus.ACTIVE, PairingStatus.COMPLETED, PairingStatus.ENDED},
+    PairingStatus.COMPLETED: set(),
+    PairingStatus.ENDED: set(),
+    PairingStatus.DECLINED: set(),
+}
+
+
+class PairingQuerySet(models.QuerySet["Pairing"]):
+    def open(self) -> PairingQuerySet:
+        """Holding a slot: proposed, active or paused."""
+        return self.filter(status__in=OPEN_PAIRING_STATUSES)
+
+    def live(self) -> PairingQuerySet:
+        """Under way: active or paused."""
+        return self.filter(status__in=LIVE_PAIRING_STATUSES)
+
+    def closed(self) -> PairingQuerySet:
+        """Over: completed or ended early."""
+        return self.filter(status__in=CLOSED_PAIRING_STATUSES)
+
+    def paired(self) -> PairingQuerySet:
+        """Every pairing but a declined proposal."""
+        return self.filter(status__in=PAIRED_STATUSES)
+
+    def visible_to_participants(self) -> PairingQuerySet:
+        """Approved once: everything but proposals and declined ones."""
+        return self.filter(status__in=VISIBLE_TO_PARTICIPANTS)
+
+
 class Pairing(TimeStampedModel):
+    objects = PairingQuerySet.as_manager()
+
     program = models.ForeignKey(
         "programs.Program", on_delete=models.CASCADE, related_name="pairings"
     )
@@ -114,6 +160,14 @@ class Pairing(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.mentee} ← {self.mentor} ({self.get_status_display()})"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_PAIRING_STATUSES
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_PAIRING_STATUSES
 
 
 class ChangeRequestKind(models.TextChoices):
@@ -303,3 +357,7 @@ class MatchingRun(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Matching for {self.program_id} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in UNFINISHED_RUN_STATUSES

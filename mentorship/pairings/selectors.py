@@ -6,46 +6,49 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from mentorship import access
 from mentorship.core.queries import subquery_count
 from mentorship.pairings import matching
 from mentorship.pairings.models import (
-    OPEN_PAIRING_STATUSES,
-    PAIRED_STATUSES,
     REPLACED_BY_MATCHING,
+    VISIBLE_TO_PARTICIPANTS,
     MatchingRun,
     Milestone,
     MilestoneStatus,
     Pairing,
     PairingChangeRequest,
+    PairingQuerySet,
     PairingSource,
     PairingStatus,
 )
 from mentorship.people.models import Competency, Person
-from mentorship.people.selectors import VISIBLE_TO_PARTICIPANTS, roles_for
-from mentorship.programs.models import Enrollment, EnrollmentRole, EnrollmentStatus, Program
-from mentorship.programs.selectors import programs_administered_by
+from mentorship.programs.models import (
+    Enrollment,
+    EnrollmentRole,
+    EnrollmentStatus,
+    Program,
+    ProgramStatus,
+)
 from mentorship.programs.services import enrollment_capacity
 
 
-def pairings_visible_to(viewer: Person) -> QuerySet[Pairing]:
+def pairings_visible_to(viewer: Person) -> PairingQuerySet:
     """HR: all. Program admins: their programs' pairings. Mentor, mentee and
     the mentee's line manager: their own pairings once approved (proposals
     stay with HR until then)."""
     pairings = Pairing.objects.select_related(
         "program", "mentee", "mentor", "mentee__department", "mentor__department"
     )
-    if roles_for(viewer).is_hr:
+    if access.roles(viewer).is_hr:
         return pairings.annotate(viewer_is_line_manager_only=Value(False))
-    administered = Exists(
-        Program.admins.through.objects.filter(
-            program_id=OuterRef("program_id"), person_id=viewer.pk
-        )
+    administered = access.administers_q(viewer, program="program_id")
+    in_pair = access.member_q(viewer)
+    own = Q(status__in=VISIBLE_TO_PARTICIPANTS) & (
+        in_pair | access.line_manager_q(viewer, of="mentee__")
     )
-    in_pair = Q(mentee=viewer) | Q(mentor=viewer)
-    own = Q(status__in=VISIBLE_TO_PARTICIPANTS) & (in_pair | Q(mentee__manager=viewer))
     # A line manager sees that their report is in a program, the status and
     # the milestone progress: not why the pair was matched, nor why it
     # paused or ended, nor its outcome.
@@ -93,10 +96,6 @@ def pairing_visible_to(viewer: Person, pairing_id: int) -> Pairing | None:
     return pairings_visible_to(viewer).filter(pk=pairing_id).first()
 
 
-def is_pair_member(viewer: Person, pairing: Pairing) -> bool:
-    return viewer.pk in (pairing.mentee_id, pairing.mentor_id)
-
-
 @dataclass
 class Timeline:
     """A pairing's plan as the pair sees it: what is late, what is this
@@ -137,7 +136,7 @@ def milestone_timeline(pairing: Pairing, *, today: dt.date) -> Timeline:
 
 def matching_runs_for(viewer: Person, program: Program) -> QuerySet[MatchingRun]:
     """A program's matching runs, for those who run the program."""
-    if not programs_administered_by(viewer).filter(pk=program.pk).exists():
+    if not access.administers(viewer, program):
         return MatchingRun.objects.none()
     return MatchingRun.objects.filter(program=program).select_related("requested_by")
 
@@ -201,7 +200,7 @@ def matching_cohort(
     active mentors with their free slots, in a fixed number of queries."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    open_pairings = Pairing.objects.filter(program=program, status__in=OPEN_PAIRING_STATUSES)
+    open_pairings = Pairing.objects.open().filter(program=program)
     if exclude_pairing is not None:
         open_pairings = open_pairings.exclude(pk=exclude_pairing.pk)
 
@@ -219,9 +218,7 @@ def matching_cohort(
         mentee_enrollments = mentee_enrollments.filter(person_id__in=mentee_ids)
     else:
         mentee_enrollments = mentee_enrollments.exclude(
-            person_id__in=Pairing.objects.filter(
-                program=program, status__in=PAIRED_STATUSES
-            ).values("mentee_id")
+            person_id__in=Pairing.objects.paired().filter(program=program).values("mentee_id")
         )
     mentor_enrollments = (
         enrolled(EnrollmentRole.MENTOR)
@@ -301,7 +298,7 @@ def mentor_alternatives(
 def matching_runs_visible_to(viewer: Person) -> QuerySet[MatchingRun]:
     """Matching runs of the programs the viewer runs."""
     return MatchingRun.objects.filter(
-        program__in=programs_administered_by(viewer).order_by().values("pk")
+        access.administers_q(viewer, program="program_id")
     ).select_related("program")
 
 
@@ -313,17 +310,12 @@ def proposals_visible_to(viewer: Person) -> QuerySet[Pairing]:
 def change_requests_visible_to(viewer: Person) -> QuerySet[PairingChangeRequest]:
     """Requests to pause or end a pairing: the pair who asked, and the admins
     of the program who decide. (A line manager sees the pairing, not these.)"""
-    requests = PairingChangeRequest.objects.select_related(
+    return PairingChangeRequest.objects.select_related(
         "pairing__program", "requested_by", "decided_by"
+    ).filter(
+        access.administers_q(viewer, program="pairing__program_id")
+        | access.member_q(viewer, pairing="pairing__")
     )
-    if roles_for(viewer).is_hr:
-        return requests
-    administered = Exists(
-        Program.admins.through.objects.filter(
-            program_id=OuterRef("pairing__program_id"), person_id=viewer.pk
-        )
-    )
-    return requests.filter(administered | Q(pairing__mentee=viewer) | Q(pairing__mentor=viewer))
 
 
 def mentor_recommendations(
@@ -331,12 +323,12 @@ def mentor_recommendations(
 ) -> list[matching.Proposal]:
     """For a mentee still waiting in an active program: the best feasible
     mentors with room, with the reasons. Empty once they have a pairing."""
-    if program.status != "active":
+    if program.status != ProgramStatus.ACTIVE:
         return []
     cohort = matching_cohort(program, mentee_ids={mentee.pk})
     if not cohort.mentees:
         return []
-    if Pairing.objects.filter(program=program, mentee=mentee, status__in=PAIRED_STATUSES).exists():
+    if Pairing.objects.paired().filter(program=program, mentee=mentee).exists():
         return []
     return matching.rank_mentors(
         cohort.mentees[0], cohort.mentors, cohort.weights, cohort.competency_names, limit=limit
@@ -346,15 +338,11 @@ def mentor_recommendations(
 def programs_waiting_for_a_mentor(mentee: Person) -> QuerySet[Program]:
     """Active programs where this person is an enrolled mentee with no open pairing."""
     return Program.objects.filter(
-        status="active",
+        status=ProgramStatus.ACTIVE,
         enrollments__person=mentee,
         enrollments__role=EnrollmentRole.MENTEE,
         enrollments__status=EnrollmentStatus.ACTIVE,
-    ).exclude(
-        pk__in=Pairing.objects.filter(mentee=mentee, status__in=PAIRED_STATUSES).values(
-            "program_id"
-        )
-    )
+    ).exclude(pk__in=Pairing.objects.paired().filter(mentee=mentee).values("program_id"))
 
 
 def with_mentors(ranked: list[matching.Proposal]) -> list[tuple[matching.Proposal, Person]]:

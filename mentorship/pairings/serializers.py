@@ -5,7 +5,14 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from mentorship.core.api.fields import MAX_ID, IdRelatedField, QuerySerializer, StrictCharField
+from mentorship import access
+from mentorship.core.api.fields import (
+    MAX_ID,
+    IdRelatedField,
+    QuerySerializer,
+    ScopedIdRelatedField,
+    StrictCharField,
+)
 from mentorship.pairings.models import (
     ChangeRequestKind,
     MatchingRun,
@@ -17,6 +24,7 @@ from mentorship.pairings.models import (
 from mentorship.people.models import Person
 from mentorship.people.serializers import CompetencyRefSerializer, PersonRefSerializer
 from mentorship.programs.models import Program
+from mentorship.programs.selectors import programs_administered_by
 
 
 def explanation_text(pairing: Pairing) -> str:
@@ -60,7 +68,7 @@ class MilestoneSerializer(serializers.ModelSerializer[Milestone]):
     def get_note(self, milestone: Milestone) -> str | None:
         viewer = self.context.get("viewer")
         pairing = milestone.pairing
-        if viewer is not None and viewer.pk in (pairing.mentee_id, pairing.mentor_id):
+        if viewer is not None and access.sees_shared_part(viewer, pairing):
             return milestone.note
         return None
 
@@ -159,7 +167,7 @@ class MatchingRunSerializer(serializers.ModelSerializer[MatchingRun]):
 
 
 class MatchingRunInputSerializer(serializers.Serializer[Any]):
-    program = IdRelatedField(queryset=Program.objects.all())
+    program = ScopedIdRelatedField(scope=programs_administered_by, help_text="A program you run.")
 
 
 class AlternativeSerializer(serializers.Serializer[Any]):
@@ -188,7 +196,7 @@ class ApproveSerializer(serializers.Serializer[Any]):
 
 
 class ApproveAllSerializer(ApproveSerializer):
-    program = IdRelatedField(queryset=Program.objects.all())
+    program = ScopedIdRelatedField(scope=programs_administered_by, help_text="A program you run.")
 
 
 class ApproveAllResultSerializer(serializers.Serializer[Any]):

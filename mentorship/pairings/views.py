@@ -13,17 +13,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mentorship import access
 from mentorship.checkins import selectors as checkin_selectors
 from mentorship.core.timezones import today_for
 from mentorship.notifications import links
 from mentorship.notifications.models import SignedLinkUse
 from mentorship.pairings import selectors
 from mentorship.pairings.models import (
-    LIVE_PAIRING_STATUSES,
     Milestone,
     Pairing,
     PairingOutcome,
-    PairingStatus,
 )
 from mentorship.pairings.services.change_requests import change_request_decide, change_request_open
 from mentorship.pairings.services.lifecycle import (
@@ -33,7 +32,6 @@ from mentorship.pairings.services.lifecycle import (
     pairing_pause,
     pairing_record_outcome,
     pairing_resume,
-    require_program_admin,
 )
 from mentorship.pairings.services.matching import pairing_request
 from mentorship.pairings.services.milestones import (
@@ -46,9 +44,6 @@ from mentorship.pairings.services.milestones import (
 )
 from mentorship.people.auth import AuthenticatedHttpRequest
 from mentorship.people.models import Person
-from mentorship.programs.selectors import (
-    programs_administered_by,
-)
 
 
 class MilestoneNoteForm(forms.Form):
@@ -91,10 +86,10 @@ def pairing_detail(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpRe
     if pairing is None:
         raise Http404
     today = today_for(person)
-    member = selectors.is_pair_member(person, pairing)
-    admin = programs_administered_by(person).filter(pk=pairing.program_id).exists()
+    member = access.is_member(person, pairing)
+    admin = access.administers(person, pairing.program_id)
     timeline = selectors.milestone_timeline(pairing, today=today)
-    closed = pairing.status in (PairingStatus.COMPLETED, PairingStatus.ENDED)
+    closed = pairing.is_closed
     now = timezone.now()
     history = checkin_selectors.pairing_history(person, pairing, timeline.closed, now=now)
     return render(
@@ -110,7 +105,7 @@ def pairing_detail(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpRe
             "today": today,
             "is_member": member,
             "is_admin": admin,
-            "can_act": member and pairing.status in LIVE_PAIRING_STATUSES,
+            "can_act": member and pairing.is_live,
             "is_mentee": person.pk == pairing.mentee_id,
             "history": history,
             "open_items": checkin_selectors.open_action_items(person, pairing) if member else [],
@@ -146,7 +141,7 @@ class ManageForm(forms.Form):
 
 
 def _admin_action(pairing: Pairing, person: Person, action: str, data: dict[str, Any]) -> None:
-    require_program_admin(pairing.program, person)
+    access.require_administers(person, pairing.program)
     moves: dict[str, Callable[[], object]] = {
         "pause": lambda: pairing_pause(pairing=pairing, by=person, reason=data["reason"]),
         "resume": lambda: pairing_resume(pairing=pairing, by=person),
@@ -316,7 +311,7 @@ def pairing_feedback(request: AuthenticatedHttpRequest, pairing_id: int) -> Http
     """End-of-pairing feedback, from the mentor and the mentee."""
     person = request.user
     pairing = selectors.pairing_visible_to(person, pairing_id)
-    if pairing is None or not selectors.is_pair_member(person, pairing):
+    if pairing is None or not access.is_member(person, pairing):
         raise Http404
     given = pairing.feedback.filter(author=person).first()
     form = FeedbackForm(request.POST or None)

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
+from mentorship import access
 from mentorship.core.api.filters import IdFilter, StrictFilterSet
 from mentorship.core.api.views import ScopedQuerysetMixin
 from mentorship.people import selectors, services, throttling
@@ -33,7 +34,6 @@ from mentorship.people.serializers import (
     TokenCreatedSerializer,
     TokenRequestSerializer,
 )
-from mentorship.programs.selectors import programs_administered_by
 
 
 class MeView(APIView):
@@ -260,18 +260,12 @@ class PersonImportViewSet(
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         person = person_of(request)
-        if not selectors.roles_for(person).is_hr:
+        if not access.roles(person).is_hr:
             raise exceptions.PermissionDenied("Only HR can import people.")
-        payload = PersonImportInputSerializer(data=request.data)
+        payload = PersonImportInputSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         upload = payload.validated_data["file"]
-        program = None
-        if (program_id := payload.validated_data.get("program")) is not None:
-            program = programs_administered_by(person).filter(pk=program_id).first()
-            if program is None:
-                raise exceptions.ValidationError(
-                    {"program": [f'Invalid pk "{program_id}" - object does not exist.']}
-                )
+        program = payload.validated_data.get("program")
         person_import = import_services.person_import_start(
             uploaded_by=person,
             filename=upload.name or "people.csv",

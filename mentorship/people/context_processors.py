@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from mentorship.people.selectors import roles_for
+from mentorship import access
 
 
 def roles(request: HttpRequest) -> dict[str, Any]:
@@ -14,6 +14,6 @@ def roles(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "roles": roles_for(user),
+        "roles": access.roles(user),
         "outbox_enabled": settings.EMAIL_BACKEND_NAME == "outbox",
     }

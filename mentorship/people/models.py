@@ -173,6 +173,10 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+# A worker is on it: the page polls until it is not.
+RUNNING_IMPORT_STATUSES = (ImportStatus.CHECKING, ImportStatus.IMPORTING)
+
+
 class PersonImport(models.Model):
     """A CSV of people from an HR system: checked first (the dry run), then
     written in one transaction — or not at all."""
@@ -220,3 +224,7 @@ class PersonImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in RUNNING_IMPORT_STATUSES

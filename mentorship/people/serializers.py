@@ -5,10 +5,15 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from mentorship.core.api.fields import MAX_ID, StrictBooleanField, StrictCharField
+from mentorship import access
+from mentorship.core.api.fields import (
+    ScopedIdRelatedField,
+    StrictBooleanField,
+    StrictCharField,
+)
 from mentorship.core.timezones import time_zone_choices
 from mentorship.people.models import ApiToken, Competency, Department, Person, PersonImport
-from mentorship.people.selectors import roles_for
+from mentorship.programs.selectors import programs_administered_by
 
 
 class DepartmentSerializer(serializers.ModelSerializer[Department]):
@@ -62,7 +67,7 @@ class MeSerializer(PersonSerializer):
         fields = [*PersonSerializer.Meta.fields, "is_hr", "email_weekdays_only", "roles"]
 
     def get_roles(self, person: Person) -> list[str]:
-        return roles_for(person).names
+        return access.roles(person).names
 
 
 class MeUpdateSerializer(serializers.Serializer[Any]):
@@ -196,10 +201,9 @@ class PersonImportInputSerializer(serializers.Serializer[Any]):
             "(competency names separated by ;), role (mentee or mentor; needs program)."
         )
     )
-    # A form field arrives as text: a plain integer, looked up by the view.
-    program = serializers.IntegerField(
-        min_value=1,
-        max_value=MAX_ID,
+    program = ScopedIdRelatedField(
+        scope=programs_administered_by,
+        from_form=True,
         required=False,
         help_text="Enroll rows that have a role in this program you run (leave out for none).",
     )

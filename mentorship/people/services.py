@@ -18,6 +18,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from mentorship import access
 from mentorship.audit.services import audit_record
 from mentorship.core.tasks import enqueue_after_commit
 from mentorship.notifications import emails
@@ -220,14 +221,12 @@ def invitations_send(*, people: Iterable[Person], by: Person | None, reason: mod
 def person_invite(*, person: Person, by: Person) -> None:
     """Invite (again) someone who has never signed in: HR, or the admins of
     a program the person is enrolled in."""
-    from mentorship.people.selectors import roles_for
     from mentorship.programs.models import Enrollment
-    from mentorship.programs.selectors import programs_administered_by
 
     runs_their_program = Enrollment.objects.filter(
-        person=person, program__in=programs_administered_by(by).order_by().values("pk")
+        access.administers_q(by, program="program_id"), person=person
     ).exists()
-    if not (roles_for(by).is_hr or runs_their_program):
+    if not runs_their_program and not access.roles(by).is_hr:
         raise PermissionDenied("Only HR and the admins of their program invite someone.")
     if not invitable(person):
         raise ValidationError(

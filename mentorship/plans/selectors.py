@@ -6,9 +6,9 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
+from mentorship import access
 from mentorship.core.queries import subquery_count
 from mentorship.people.models import Person
-from mentorship.people.selectors import roles_for
 from mentorship.plans.models import OnboardingPlan, PlanStep
 
 
@@ -20,7 +20,7 @@ def plans_visible_to(viewer: Person) -> QuerySet[OnboardingPlan]:
     plans = OnboardingPlan.objects.prefetch_related(
         Prefetch("steps", queryset=PlanStep.objects.select_related("competency"))
     )
-    if roles_for(viewer).is_program_admin:
+    if access.roles(viewer).is_program_admin:
         return plans
     return plans.filter(Exists(programs_visible_to(viewer).filter(plan=OuterRef("pk"))))
 

@@ -9,16 +9,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mentorship import access
 from mentorship.core.timezones import today_for
 from mentorship.people.auth import AuthenticatedHttpRequest
-from mentorship.people.selectors import roles_for
 from mentorship.plans import selectors, services
 from mentorship.plans.forms import PlanForm, PreviewForm, step_formset, step_initial
 from mentorship.plans.models import OnboardingPlan
 
 
 def _require_admin(request: AuthenticatedHttpRequest) -> None:
-    if not roles_for(request.user).is_program_admin:
+    if not access.roles(request.user).is_program_admin:
         raise PermissionDenied
 
 

@@ -5,7 +5,7 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -93,14 +93,10 @@ class EnrollmentViewSet(
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         person = person_of(request)
-        payload = EnrollmentInputSerializer(data=request.data)
+        payload = EnrollmentInputSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         program = data["program"]
-        if not selectors.programs_administered_by(person).filter(pk=program.pk).exists():
-            raise exceptions.ValidationError(
-                {"program": [f'Invalid pk "{program.pk}" - object does not exist.']}
-            )
         enrollment = services.enrollment_create(
             program=program,
             person=data["person"],

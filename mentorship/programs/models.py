@@ -13,6 +13,15 @@ class ProgramStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+# A draft is its admins' business; people enrolled see a program once it opens.
+PARTICIPANT_VISIBLE_PROGRAM_STATUSES = (ProgramStatus.ACTIVE, ProgramStatus.CLOSED)
+
+
+class ProgramQuerySet(models.QuerySet["Program"]):
+    def visible_to_participants(self) -> ProgramQuerySet:
+        return self.filter(status__in=PARTICIPANT_VISIBLE_PROGRAM_STATUSES)
+
+
 def _weight_field(default: float, help_text: str) -> models.FloatField:
     return models.FloatField(
         default=default,
@@ -23,6 +32,8 @@ def _weight_field(default: float, help_text: str) -> models.FloatField:
 
 class Program(TimeStampedModel):
     """A cohort: who takes part, when, on which plan, at what cadence."""
+
+    objects = ProgramQuerySet.as_manager()
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
+from mentorship import access
 from mentorship.core.queries import subquery_count
 from mentorship.pairings.models import Pairing, PairingStatus
 from mentorship.people.models import Person
-from mentorship.people.selectors import roles_for
 from mentorship.programs.models import (
+    PARTICIPANT_VISIBLE_PROGRAM_STATUSES,
     Enrollment,
     EnrollmentRole,
     EnrollmentStatus,
@@ -16,22 +17,11 @@ from mentorship.programs.models import (
     ProgramStatus,
 )
 
-PARTICIPANT_VISIBLE = (ProgramStatus.ACTIVE, ProgramStatus.CLOSED)
-
-
-def _administered_by(viewer: Person) -> Exists:
-    return Exists(
-        Program.admins.through.objects.filter(program_id=OuterRef("pk"), person_id=viewer.pk)
-    )
-
 
 def programs_visible_to(viewer: Person) -> QuerySet[Program]:
     """HR: every program. Program admins: the programs they run. Mentors and
     mentees: the live or closed programs they are enrolled in. Line
     managers: the programs their reports take part in as mentees."""
-    programs = Program.objects.select_related("plan")
-    if roles_for(viewer).is_hr:
-        return programs
     takes_part = Exists(
         Enrollment.objects.filter(
             program=OuterRef("pk"), person=viewer, status=EnrollmentStatus.ACTIVE
@@ -39,23 +29,20 @@ def programs_visible_to(viewer: Person) -> QuerySet[Program]:
     )
     report_takes_part = Exists(
         Enrollment.objects.filter(
+            access.line_manager_q(viewer, of="person__"),
             program=OuterRef("pk"),
-            person__manager=viewer,
             role=EnrollmentRole.MENTEE,
             status=EnrollmentStatus.ACTIVE,
         )
     )
-    return programs.filter(
-        _administered_by(viewer)
-        | (Q(status__in=PARTICIPANT_VISIBLE) & (takes_part | report_takes_part))
+    return Program.objects.select_related("plan").filter(
+        access.administers_q(viewer)
+        | (Q(status__in=PARTICIPANT_VISIBLE_PROGRAM_STATUSES) & (takes_part | report_takes_part))
     )
 
 
 def programs_administered_by(viewer: Person) -> QuerySet[Program]:
-    programs = Program.objects.select_related("plan")
-    if roles_for(viewer).is_hr:
-        return programs
-    return programs.filter(_administered_by(viewer))
+    return Program.objects.select_related("plan").filter(access.administers_q(viewer))
 
 
 def program_overview_for_admin(viewer: Person) -> QuerySet[Program]:
@@ -82,24 +69,17 @@ def program_overview_for_admin(viewer: Person) -> QuerySet[Program]:
         paused_pairing_count=pairings(PairingStatus.PAUSED),
         proposed_pairing_count=pairings(PairingStatus.PROPOSED),
         closed_pairing_count=subquery_count(
-            Pairing.objects.filter(
-                program=OuterRef("pk"),
-                status__in=[PairingStatus.COMPLETED, PairingStatus.ENDED],
-            ),
-            "program",
+            Pairing.objects.closed().filter(program=OuterRef("pk")), "program"
         ),
     )
 
 
 def enrollments_visible_to(viewer: Person) -> QuerySet[Enrollment]:
     """HR: all. Program admins: their programs'. Everyone: their own."""
-    enrollments = Enrollment.objects.select_related("person", "program").prefetch_related(
-        "focus_competencies"
-    )
-    if roles_for(viewer).is_hr:
-        return enrollments
-    return enrollments.filter(
-        Q(person=viewer) | Q(program__in=programs_administered_by(viewer).order_by().values("pk"))
+    return (
+        Enrollment.objects.select_related("person", "program")
+        .prefetch_related("focus_competencies")
+        .filter(Q(person=viewer) | access.administers_q(viewer, program="program_id"))
     )
 
 
@@ -107,13 +87,10 @@ def program_roster(program: Program) -> QuerySet[Enrollment]:
     """A program's people for its admins: mentees then mentors, each with
     their open pairings here (a mentor's load), in one query plus the
     focus areas."""
-    open_here = Pairing.objects.filter(
-        program=OuterRef("program_id"),
-        status__in=[PairingStatus.PROPOSED, PairingStatus.ACTIVE, PairingStatus.PAUSED],
-    )
+    open_here = Pairing.objects.open().filter(program=OuterRef("program_id"))
     latest = (
-        Pairing.objects.filter(program=OuterRef("program_id"), mentee=OuterRef("person_id"))
-        .exclude(status=PairingStatus.DECLINED)
+        Pairing.objects.paired()
+        .filter(program=OuterRef("program_id"), mentee=OuterRef("person_id"))
         .order_by("-created_at")
     )
     return (
@@ -135,10 +112,8 @@ def program_roster(program: Program) -> QuerySet[Enrollment]:
 def mentoring_places_of(person: Person) -> QuerySet[Enrollment]:
     """The active programs a person mentors in, with how many
     mentees they have there (``taken``, proposals included): one query."""
-    open_here = Pairing.objects.filter(
-        program=OuterRef("program_id"),
-        mentor=OuterRef("person_id"),
-        status__in=[PairingStatus.PROPOSED, PairingStatus.ACTIVE, PairingStatus.PAUSED],
+    open_here = Pairing.objects.open().filter(
+        program=OuterRef("program_id"), mentor=OuterRef("person_id")
     )
     return (
         Enrollment.objects.filter(

@@ -4,11 +4,12 @@ from typing import Any
 
 from rest_framework import serializers
 
-from mentorship.core.api.fields import IdRelatedField, StrictCharField
+from mentorship.core.api.fields import IdRelatedField, ScopedIdRelatedField, StrictCharField
 from mentorship.people.models import Competency, Person
 from mentorship.people.serializers import CompetencyRefSerializer, PersonRefSerializer
 from mentorship.plans.serializers import PlanRefSerializer
 from mentorship.programs.models import Enrollment, EnrollmentRole, Program
+from mentorship.programs.selectors import programs_administered_by
 
 
 class ProgramSerializer(serializers.ModelSerializer[Program]):
@@ -58,7 +59,7 @@ class EnrollmentSerializer(serializers.ModelSerializer[Enrollment]):
 
 
 class EnrollmentInputSerializer(serializers.Serializer[Any]):
-    program = IdRelatedField(queryset=Program.objects.all())
+    program = ScopedIdRelatedField(scope=programs_administered_by, help_text="A program you run.")
     person = IdRelatedField(queryset=Person.objects.all())
     role = serializers.ChoiceField(choices=EnrollmentRole.choices)
     focus_competencies = serializers.ListField(

@@ -13,6 +13,7 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.text import slugify
 
+from mentorship import access
 from mentorship.audit.services import audit_record
 from mentorship.people.models import Competency, Person
 from mentorship.plans.models import OnboardingPlan
@@ -169,11 +170,10 @@ def enrollment_update(
     takes here (``None``: their usual capacity). The program's admins may,
     and so may the person for their own enrollment. Pairings already made
     are not touched; the next matching run uses the new values."""
-    from mentorship.pairings.models import OPEN_PAIRING_STATUSES, Pairing
-    from mentorship.programs.selectors import programs_administered_by
+    from mentorship.pairings.models import Pairing
 
     own = enrollment.person_id == by.pk
-    if not own and not programs_administered_by(by).filter(pk=enrollment.program_id).exists():
+    if not own and not access.administers(by, enrollment.program_id):
         raise PermissionDenied("Only the person and the program's admins change an enrollment.")
     errors: dict[str, str] = {}
     if focus_competencies is not None and enrollment.role != EnrollmentRole.MENTEE:
@@ -202,11 +202,11 @@ def enrollment_update(
                 changed.append("focus_competencies")
         if capacity is not Keep.KEEP and capacity != locked.capacity:
             # Locked like an approval locks it, so the count cannot go stale.
-            taken = Pairing.objects.filter(
-                program_id=locked.program_id,
-                mentor_id=locked.person_id,
-                status__in=OPEN_PAIRING_STATUSES,
-            ).count()
+            taken = (
+                Pairing.objects.open()
+                .filter(program_id=locked.program_id, mentor_id=locked.person_id)
+                .count()
+            )
             wanted = capacity if capacity is not None else locked.person.default_mentor_capacity
             if wanted < taken:
                 mentees = f"{taken} mentee{'s' if taken != 1 else ''}"
@@ -236,10 +236,9 @@ def enrollment_update(
 def enrollment_withdraw(*, enrollment: Enrollment, by: Person, reason: str) -> Enrollment:
     """Take someone out of a program, with the reason. Proposals waiting for
     them are declined; a live pairing must be ended first, deliberately."""
-    from mentorship.pairings.models import LIVE_PAIRING_STATUSES, Pairing, PairingStatus
-    from mentorship.programs.selectors import programs_administered_by
+    from mentorship.pairings.models import Pairing, PairingStatus
 
-    if not programs_administered_by(by).filter(pk=enrollment.program_id).exists():
+    if not access.administers(by, enrollment.program_id):
         raise PermissionDenied("Only the admins of this program can withdraw people from it.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why they leave the program."})
@@ -251,7 +250,7 @@ def enrollment_withdraw(*, enrollment: Enrollment, by: Person, reason: str) -> E
         locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
         if locked.status == EnrollmentStatus.WITHDRAWN:
             raise ValidationError({"status": "They have already been withdrawn."})
-        live = theirs.filter(status__in=LIVE_PAIRING_STATUSES).count()
+        live = theirs.live().count()
         if live:
             raise ValidationError(
                 {

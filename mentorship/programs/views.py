@@ -7,9 +7,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mentorship import access
 from mentorship.core.forms import attach_service_errors
 from mentorship.people.auth import AuthenticatedHttpRequest
 from mentorship.people.models import Competency, Person
@@ -67,14 +68,6 @@ class EnrollmentEditForm(forms.Form):
             del self.fields["focus_competencies"]
 
 
-def administered_program_or_404(person: Person, program_id: int) -> Program:
-    """A program the person runs, or 404 (never 403: others do not learn it exists)."""
-    program = selectors.programs_administered_by(person).filter(pk=program_id).first()
-    if program is None:
-        raise Http404
-    return program
-
-
 def _enrollment_or_404(program: Program, enrollment_id: int) -> Enrollment:
     enrollment = (
         Enrollment.objects.filter(program=program, pk=enrollment_id)
@@ -89,7 +82,7 @@ def _enrollment_or_404(program: Program, enrollment_id: int) -> Enrollment:
 @login_required
 @require_http_methods(["GET", "POST"])
 def people(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
-    program = administered_program_or_404(request.user, program_id)
+    program = get_object_or_404(selectors.programs_administered_by(request.user), pk=program_id)
     form = EnrollForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -143,7 +136,7 @@ def enrollment_edit(
     )
     if enrollment is None:
         raise Http404
-    runs_it = selectors.programs_administered_by(person).filter(pk=program_id).exists()
+    runs_it = access.administers(person, program_id)
     back = redirect("programs:people", program_id=program_id) if runs_it else redirect("home")
     form = EnrollmentEditForm(
         request.POST or None,
@@ -189,7 +182,7 @@ def enrollment_edit(
 @require_POST
 def invite(request: AuthenticatedHttpRequest, program_id: int, enrollment_id: int) -> HttpResponse:
     """Email someone of the program who has never signed in an invitation."""
-    program = administered_program_or_404(request.user, program_id)
+    program = get_object_or_404(selectors.programs_administered_by(request.user), pk=program_id)
     enrollment = _enrollment_or_404(program, enrollment_id)
     try:
         person_invite(person=enrollment.person, by=request.user)
@@ -205,7 +198,7 @@ def invite(request: AuthenticatedHttpRequest, program_id: int, enrollment_id: in
 def withdraw(
     request: AuthenticatedHttpRequest, program_id: int, enrollment_id: int
 ) -> HttpResponse:
-    program = administered_program_or_404(request.user, program_id)
+    program = get_object_or_404(selectors.programs_administered_by(request.user), pk=program_id)
     enrollment = _enrollment_or_404(program, enrollment_id)
     try:
         services.enrollment_withdraw(

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
+
+from mentorship.people.auth import person_of
 
 
 class StrictBooleanField(serializers.BooleanField):
@@ -39,6 +43,31 @@ class IdRelatedField(serializers.PrimaryKeyRelatedField):
         if isinstance(data, bool) or not isinstance(data, int) or not 1 <= data <= MAX_ID:
             self.fail("incorrect_type", data_type=type(data).__name__)
         return super().to_internal_value(data)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class ScopedIdRelatedField(IdRelatedField):
+    """A related object by id, looked up only among those the person asking
+    may use: ``scope`` is the selector (``programs_administered_by``…). An id
+    outside their reach gets the same answer as one that does not exist, so
+    the answer tells nothing about other people's data. The serializer needs
+    the request in its context."""
+
+    def __init__(
+        self, *, scope: Callable[[Any], QuerySet[Any]], from_form: bool = False, **kwargs: Any
+    ) -> None:
+        self.scope = scope
+        # A multipart form sends every field as text: "12" is the id 12 there.
+        self.from_form = from_form
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if self.from_form and isinstance(data, str) and data.isascii() and data.isdigit():
+            data = int(data) if len(data) <= 19 else MAX_ID + 1
+        return super().to_internal_value(data)
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.scope(person_of(self.context["request"]))
 
 
 class QuerySerializer(serializers.Serializer[Any]):

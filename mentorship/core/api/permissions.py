@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import permissions
 
-from mentorship.people.selectors import roles_for
+from mentorship import access
 
 
 class ProgramAdminWrites(permissions.BasePermission):
@@ -18,4 +18,4 @@ class ProgramAdminWrites(permissions.BasePermission):
             return False
         if request.method in permissions.SAFE_METHODS:
             return True
-        return roles_for(request.user).is_program_admin
+        return access.roles(request.user).is_program_admin

@@ -3,12 +3,14 @@ pairing; the admins decide."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from mentorship import access
 from mentorship.audit.services import audit_record
 from mentorship.pairings.models import (
+    PAIRING_TRANSITIONS,
     ChangeRequestKind,
     ChangeRequestStatus,
     Pairing,
@@ -18,7 +20,6 @@ from mentorship.pairings.models import (
 from mentorship.pairings.services.lifecycle import (
     pairing_end,
     pairing_pause,
-    require_program_admin,
     with_article,
 )
 from mentorship.people.models import Person
@@ -29,17 +30,15 @@ def change_request_open(
 ) -> PairingChangeRequest:
     """The mentor or the mentee asks the program admins to pause or end
     their pairing; the admins decide."""
-    if by.pk not in (pairing.mentee_id, pairing.mentor_id):
-        raise PermissionDenied("Only the mentor and the mentee can ask for this.")
+    access.require_member(by, pairing, "Only the mentor and the mentee can ask for this.")
     if kind not in ChangeRequestKind.values:
         raise ValidationError({"kind": "Ask to pause or to end the pairing."})
     if not reason.strip():
         raise ValidationError({"reason": "Say why, so the program admins can help."})
-    allowed_from = {
-        ChangeRequestKind.PAUSE: (PairingStatus.ACTIVE,),
-        ChangeRequestKind.END: (PairingStatus.ACTIVE, PairingStatus.PAUSED),
-    }[ChangeRequestKind(kind)]
-    if pairing.status not in allowed_from:
+    # Asking for what the state machine allows from here: a pause from an
+    # active pairing, an end from an active or a paused one.
+    to = PairingStatus.PAUSED if kind == ChangeRequestKind.PAUSE else PairingStatus.ENDED
+    if to not in PAIRING_TRANSITIONS[pairing.status]:
         raise ValidationError(
             {
                 "kind": f"{with_article(pairing.get_status_display().lower())} pairing "
@@ -71,7 +70,7 @@ def change_request_decide(
     """A program admin approves (the pairing is paused or ended, with the
     requester's reason) or declines (with a note) a request from the pair."""
     pairing = change_request.pairing
-    require_program_admin(pairing.program, by)
+    access.require_administers(by, pairing.program)
     if not approve and not note.strip():
         raise ValidationError({"note": "Say why you decline, for the person who asked."})
     with transaction.atomic():

@@ -1,6 +1,7 @@
 """The pairing state machine, and the rules every pairing obeys.
 
-``TRANSITIONS`` says which moves are legal, and every move goes through
+``PAIRING_TRANSITIONS`` (next to the statuses, in the models) says which
+moves are legal, and every move goes through
 ``_transition``, which locks the row, refuses an illegal move with a message
 a person can act on, and writes the audit event.
 """
@@ -11,14 +12,15 @@ import datetime as dt
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
+from mentorship import access
 from mentorship.audit.services import audit_record
 from mentorship.pairings.models import (
-    OPEN_PAIRING_STATUSES,
+    PAIRING_TRANSITIONS,
     Feedback,
     Pairing,
     PairingOutcome,
@@ -40,24 +42,7 @@ from mentorship.programs.services import enrollment_capacity
 logger = logging.getLogger(__name__)
 
 
-TRANSITIONS: dict[str, set[str]] = {
-    PairingStatus.PROPOSED: {PairingStatus.ACTIVE, PairingStatus.DECLINED},
-    PairingStatus.ACTIVE: {PairingStatus.PAUSED, PairingStatus.COMPLETED, PairingStatus.ENDED},
-    PairingStatus.PAUSED: {PairingStatus.ACTIVE, PairingStatus.COMPLETED, PairingStatus.ENDED},
-    PairingStatus.COMPLETED: set(),
-    PairingStatus.ENDED: set(),
-    PairingStatus.DECLINED: set(),
-}
-
-
 # Hard rules
-
-
-def require_program_admin(program: Program, by: Person) -> None:
-    from mentorship.programs.selectors import programs_administered_by
-
-    if not programs_administered_by(by).filter(pk=program.pk).exists():
-        raise PermissionDenied("Only the admins of this program can do that.")
 
 
 def _active_enrollment(program: Program, person: Person, role: str) -> Enrollment | None:
@@ -97,7 +82,7 @@ def lock_mentor_capacity(*, program: Program, mentor: Person, exclude: Pairing |
     )
     if enrollment is None:
         raise ValidationError({"mentor": f"{mentor} is not enrolled as a mentor in {program}."})
-    taken = Pairing.objects.filter(program=program, mentor=mentor, status__in=OPEN_PAIRING_STATUSES)
+    taken = Pairing.objects.open().filter(program=program, mentor=mentor)
     if exclude is not None:
         taken = taken.exclude(pk=exclude.pk)
     capacity = enrollment_capacity(enrollment)
@@ -129,9 +114,7 @@ def pairing_propose(
         raise ValidationError({"mentor": problems})
     with transaction.atomic():
         lock_mentor_capacity(program=program, mentor=mentor, exclude=None)
-        if Pairing.objects.filter(
-            program=program, mentee=mentee, status__in=OPEN_PAIRING_STATUSES
-        ).exists():
+        if Pairing.objects.open().filter(program=program, mentee=mentee).exists():
             raise ValidationError(
                 {"mentee": f"{mentee} already has an open pairing in this program."}
             )
@@ -183,7 +166,7 @@ def _transition(
 ) -> Pairing:
     with transaction.atomic():
         locked = Pairing.objects.select_for_update().get(pk=pairing.pk)
-        if to not in TRANSITIONS[locked.status]:
+        if to not in PAIRING_TRANSITIONS[locked.status]:
             raise ValidationError(
                 {
                     "status": (
@@ -197,7 +180,7 @@ def _transition(
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.save(update_fields=["status", "updated_at", *fields])
-        if to in (PairingStatus.COMPLETED, PairingStatus.ENDED):
+        if locked.is_closed:
             _cancel_pending_reminders(locked)
         audit_record(
             actor=by,
@@ -305,9 +288,7 @@ def pairings_complete_past_end(*, now: dt.datetime | None = None) -> int:
     next reminder sweep."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    finished = Pairing.objects.filter(
-        status__in=[PairingStatus.ACTIVE, PairingStatus.PAUSED], ends_on__lt=today
-    ).order_by("pk")
+    finished = Pairing.objects.live().filter(ends_on__lt=today).order_by("pk")
     done = 0
     for pairing in finished.iterator(chunk_size=500):
         try:
@@ -322,9 +303,8 @@ def pairings_complete_past_end(*, now: dt.datetime | None = None) -> int:
 
 def feedback_submit(*, pairing: Pairing, author: Person, rating: int, comment: str) -> Feedback:
     """One side's end-of-pairing rating (1–5) and comment, once."""
-    if author.pk not in (pairing.mentee_id, pairing.mentor_id):
-        raise PermissionDenied("Only the mentor and the mentee rate their pairing.")
-    if pairing.status not in (PairingStatus.COMPLETED, PairingStatus.ENDED):
+    access.require_member(author, pairing, "Only the mentor and the mentee rate their pairing.")
+    if not pairing.is_closed:
         raise ValidationError({"pairing": "Feedback opens when the pairing has ended."})
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         raise ValidationError({"rating": "Rate the pairing from 1 to 5."})
@@ -347,8 +327,8 @@ def feedback_submit(*, pairing: Pairing, author: Person, rating: int, comment: s
 
 def pairing_record_outcome(*, pairing: Pairing, by: Person, outcome: str) -> Pairing:
     """HR records how a closed pairing turned out."""
-    require_program_admin(pairing.program, by)
-    if pairing.status not in (PairingStatus.COMPLETED, PairingStatus.ENDED):
+    access.require_administers(by, pairing.program)
+    if not pairing.is_closed:
         raise ValidationError({"outcome": "The outcome is recorded once the pairing has closed."})
     if outcome not in PairingOutcome.values:
         raise ValidationError({"outcome": f"Choose one of: {', '.join(PairingOutcome.values)}."})

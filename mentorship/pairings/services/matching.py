@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from mentorship import access
 from mentorship.audit.services import audit_record
 from mentorship.pairings.matching import assign_cohort
 from mentorship.pairings.models import (
@@ -26,7 +27,6 @@ from mentorship.pairings.services.lifecycle import (
     pairing_activate,
     pairing_propose,
     pairing_rule_violations,
-    require_program_admin,
 )
 from mentorship.people.models import Person
 from mentorship.programs.models import (
@@ -47,7 +47,7 @@ MATCHING_RUN_STALE_AFTER = dt.timedelta(minutes=15)
 
 def matching_request(*, program: Program, by: Person) -> MatchingRun:
     """Queue a matching run for the program; a worker does the work."""
-    require_program_admin(program, by)
+    access.require_administers(by, program)
     if program.status != ProgramStatus.ACTIVE:
         raise ValidationError({"program": "Matching runs only in an active program."})
     with transaction.atomic():
@@ -90,7 +90,7 @@ def matching_execute(*, run: MatchingRun, now: dt.datetime | None = None) -> Mat
     """
     from mentorship.pairings.selectors import matching_cohort
 
-    if run.status in (MatchingRunStatus.DONE, MatchingRunStatus.FAILED):
+    if run.is_finished:
         return run
     now = now or timezone.now()
     MatchingRun.objects.filter(pk=run.pk).update(
@@ -179,7 +179,7 @@ def matching_execute(*, run: MatchingRun, now: dt.datetime | None = None) -> Mat
 def pairing_approve(*, pairing: Pairing, by: Person, starts_on: dt.date | None = None) -> Pairing:
     """A program admin approves a proposal (from matching or a mentee's
     request): it becomes active, its plan is copied and the welcome follows."""
-    require_program_admin(pairing.program, by)
+    access.require_administers(by, pairing.program)
     return pairing_activate(pairing=pairing, by=by, starts_on=starts_on)
 
 
@@ -188,7 +188,7 @@ def proposals_approve_all(
 ) -> tuple[int, list[str]]:
     """Approve every waiting proposal; each on its own, so one that breaks a
     rule (say, a capacity lowered since) is reported and the rest go ahead."""
-    require_program_admin(program, by)
+    access.require_administers(by, program)
     approved, problems = 0, []
     waiting = Pairing.objects.filter(program=program, status=PairingStatus.PROPOSED).select_related(
         "program", "mentee", "mentor"
@@ -208,7 +208,7 @@ def pairing_replace_mentor(*, pairing: Pairing, mentor: Person, by: Person) -> P
     the score and explanation are those of the new pair."""
     from mentorship.pairings.selectors import mentor_alternatives
 
-    require_program_admin(pairing.program, by)
+    access.require_administers(by, pairing.program)
     if pairing.status != PairingStatus.PROPOSED:
         raise ValidationError({"status": "Only a proposal can get another mentor."})
     if mentor.pk == pairing.mentor_id:

@@ -9,13 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from mentorship import access
 from mentorship.audit.services import audit_record
 from mentorship.notifications.links import ActionLink
 from mentorship.pairings.models import (
     Milestone,
     MilestoneStatus,
     Pairing,
-    PairingStatus,
 )
 from mentorship.people.models import Person
 from mentorship.plans.models import PlanStep
@@ -160,9 +160,10 @@ def milestone_snooze(
 def milestone_require_member(*, milestone: Milestone, person: Person) -> None:
     """Only the pair acts on their milestones."""
     pairing = milestone.pairing
-    if person.pk not in (pairing.mentee_id, pairing.mentor_id):
-        raise PermissionDenied("Only the mentor and the mentee act on their milestones.")
-    if pairing.status not in (PairingStatus.ACTIVE, PairingStatus.PAUSED):
+    access.require_member(
+        person, pairing, "Only the mentor and the mentee act on their milestones."
+    )
+    if not pairing.is_live:
         state = pairing.get_status_display().lower()
         raise ValidationError({"pairing": f"This pairing is {state}; its plan is closed."})
 

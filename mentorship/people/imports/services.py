@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from mentorship import access
 from mentorship.audit.services import audit_record
 from mentorship.core.tasks import enqueue_after_commit
 from mentorship.people.imports import reader
@@ -80,12 +81,7 @@ def person_import_start(
 ) -> PersonImport:
     """Store the file and queue its check (the dry run). A file that cannot
     be read at all (encoding, header) is refused here, with the reason."""
-    from mentorship.programs.selectors import programs_administered_by
-
-    if (
-        program is not None
-        and not programs_administered_by(uploaded_by).filter(pk=program.pk).exists()
-    ):
+    if program is not None and not access.administers(uploaded_by, program):
         raise PermissionDenied("Only the admins of that program can enroll people in it.")
     try:
         _, rows = reader.read_csv(content)

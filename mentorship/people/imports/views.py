@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mentorship import access
 from mentorship.people import selectors
 from mentorship.people.auth import AuthenticatedHttpRequest
 from mentorship.people.imports import services
@@ -19,8 +20,6 @@ from mentorship.people.models import ImportStatus, Person, PersonImport
 from mentorship.people.serializers import MAX_IMPORT_BYTES
 from mentorship.programs.models import Program, ProgramStatus
 from mentorship.programs.selectors import programs_administered_by
-
-RUNNING = (ImportStatus.CHECKING, ImportStatus.IMPORTING)
 
 
 class UploadForm(forms.Form):
@@ -46,7 +45,7 @@ class UploadForm(forms.Form):
 
 
 def _hr(request: AuthenticatedHttpRequest) -> Person:
-    if not selectors.roles_for(request.user).is_hr:
+    if not access.roles(request.user).is_hr:
         raise Http404
     return request.user
 
@@ -97,7 +96,7 @@ def detail(request: AuthenticatedHttpRequest, import_id: int) -> HttpResponse:
         "people/import_detail.html",
         {
             "import": person_import,
-            "running": person_import.status in RUNNING,
+            "running": person_import.is_running,
             "invitation_days": settings.SCAFFOLD_INVITATION_DAYS,
         },
     )
@@ -117,7 +116,7 @@ def progress(request: AuthenticatedHttpRequest, import_id: int) -> JsonResponse:
             "stage": stage.format(done=person_import.rows_done, total=person_import.rows_total),
             "done": person_import.rows_done,
             "total": person_import.rows_total,
-            "finished": person_import.status not in RUNNING,
+            "finished": not person_import.is_running,
         }
     )
 

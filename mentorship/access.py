@@ -1,0 +1,245 @@
+"""Who may do what: every "may this person…" question Scaffold asks,
+answered in one place.
+
+Each rule comes in two spellings built from the same definition, so that a
+selector filtering a queryset and a service checking an object in hand can
+never disagree:
+
+- a **check** on objects in hand (``administers(person, program)``), for
+  services and views;
+- a **filter** (``administers_q(person, program="program_id")``), a ``Q``
+  for querysets, for selectors. The keyword names the path from the
+  queryset's model to the thing the rule is about.
+
+Call them through the module (``from mentorship import access`` then
+``access.administers(…)``): a rule changed here changes everywhere, and the
+tests prove it by changing one and watching every surface follow.
+
+What statuses count as live, open or closed is not a rule about people: it
+lives on the models' querysets (``Pairing.objects.live()``…).
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+from functools import reduce
+from itertools import permutations
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from mentorship.pairings.models import VISIBLE_TO_PARTICIPANTS, Pairing
+from mentorship.people.models import Person
+from mentorship.programs.models import (
+    PARTICIPANT_VISIBLE_PROGRAM_STATUSES,
+    Enrollment,
+    EnrollmentRole,
+    EnrollmentStatus,
+    Program,
+)
+
+# A filter that keeps every row, and keeps them all when OR-ed with another
+# (an empty ``Q()`` would vanish from an OR and leave only the other side).
+EVERYTHING = ~Q(pk__in=[])
+
+# --------------------------------------------------------------------------
+# Roles
+
+
+@dataclass(frozen=True)
+class Roles:
+    """What a person is in Scaffold; several can hold at once."""
+
+    is_hr: bool = False
+    administers_programs: bool = False
+    is_mentor: bool = False
+    is_mentee: bool = False
+    is_line_manager: bool = False
+
+    @property
+    def is_program_admin(self) -> bool:
+        return self.is_hr or self.administers_programs
+
+    @property
+    def names(self) -> list[str]:
+        names = []
+        if self.is_hr:
+            names.append("hr")
+        if self.is_program_admin:
+            names.append("program_admin")
+        if self.is_mentor:
+            names.append("mentor")
+        if self.is_mentee:
+            names.append("mentee")
+        if self.is_line_manager:
+            names.append("line_manager")
+        return names
+
+
+def _takes_part(person_ref: Any, role: str) -> Exists:
+    return Exists(
+        Enrollment.objects.filter(
+            person=person_ref,
+            role=role,
+            status=EnrollmentStatus.ACTIVE,
+            program__status__in=PARTICIPANT_VISIBLE_PROGRAM_STATUSES,
+        )
+    )
+
+
+def roles(person: Any) -> Roles:
+    """The roles a person holds. One query, then kept on the person object
+    for the rest of the request. Anonymous: none."""
+    if not getattr(person, "is_authenticated", False):
+        return Roles()
+    cached: Roles | None = getattr(person, "_scaffold_roles", None)
+    if cached is not None:
+        return cached
+    row = (
+        Person.objects.filter(pk=person.pk)
+        .annotate(
+            administers=Exists(Program.admins.through.objects.filter(person_id=OuterRef("pk"))),
+            mentors=_takes_part(OuterRef("pk"), EnrollmentRole.MENTOR),
+            mentored=_takes_part(OuterRef("pk"), EnrollmentRole.MENTEE),
+            manages_mentee=Exists(
+                Enrollment.objects.filter(
+                    line_manager_q(OuterRef("pk"), of="person__"),
+                    role=EnrollmentRole.MENTEE,
+                    status=EnrollmentStatus.ACTIVE,
+                    program__status__in=PARTICIPANT_VISIBLE_PROGRAM_STATUSES,
+                )
+            ),
+        )
+        .values("is_hr", "is_superuser", "administers", "mentors", "mentored", "manages_mentee")
+        .first()
+    )
+    found = Roles(
+        # A superuser operates the admin and acts as HR; privacy rules hold
+        # for them all the same.
+        is_hr=bool(row and (row["is_hr"] or row["is_superuser"])),
+        administers_programs=bool(row and row["administers"]),
+        is_mentor=bool(row and row["mentors"]),
+        is_mentee=bool(row and row["mentored"]),
+        is_line_manager=bool(row and row["manages_mentee"]),
+    )
+    person._scaffold_roles = found
+    return found
+
+
+# --------------------------------------------------------------------------
+# Running a program: HR runs every program, a program admin the ones they
+# are an admin of.
+
+
+def administers_q(person: Person, *, program: str = "pk") -> Q:
+    """Filter: rows whose program the person runs. ``program`` is the path
+    to the program's id: ``"pk"`` on programs, ``"program_id"`` on pairings
+    and enrollments, ``"pairing__program_id"`` on check-ins."""
+    if roles(person).is_hr:
+        return EVERYTHING
+    return Q(
+        Exists(
+            Program.admins.through.objects.filter(program_id=OuterRef(program), person_id=person.pk)
+        )
+    )
+
+
+def administers(person: Person, program: Program | int) -> bool:
+    """Check: does the person run this program?"""
+    program_id = program if isinstance(program, int) else program.pk
+    return Program.objects.filter(administers_q(person), pk=program_id).exists()
+
+
+def named_admins() -> QuerySet[Any]:
+    """Every (program, person) pair where the person is named an admin of
+    the program: whom a program's own mail (the weekly digest) goes to. HR
+    runs every program without being named, and gets none of it."""
+    return Program.admins.through.objects.all()
+
+
+def require_administers(person: Person, program: Program | int) -> None:
+    """For services: refuse anyone who does not run the program."""
+    if not administers(person, program):
+        raise PermissionDenied("Only the admins of this program can do that.")
+
+
+# --------------------------------------------------------------------------
+# Being one of the pair: the mentee and the mentor of a pairing.
+
+PAIR_SIDES = ("mentee", "mentor")
+
+
+def member_q(person: Person | Any, *, pairing: str = "") -> Q:
+    """Filter: rows of pairings the person is one of the pair of.
+    ``pairing`` is the path to the pairing: ``""`` on pairings,
+    ``"pairing__"`` on check-ins, milestones and action items."""
+    return reduce(operator.or_, (Q(**{f"{pairing}{side}": person}) for side in PAIR_SIDES))
+
+
+def is_member(person: Person | Any, pairing: Pairing) -> bool:
+    """Check: is the person the mentee or the mentor of this pairing?"""
+    return person.pk is not None and person.pk in {
+        getattr(pairing, f"{side}_id") for side in PAIR_SIDES
+    }
+
+
+def partner_q(person: Person | Any, *, of: str = "pk") -> Q:
+    """Filter on people: those in an approved pairing with the person."""
+    approved = Pairing.objects.visible_to_participants()
+    return reduce(
+        operator.or_,
+        (
+            Q(Exists(approved.filter(**{side: person, other: OuterRef(of)})))
+            for side, other in permutations(PAIR_SIDES, 2)
+        ),
+    )
+
+
+def require_member(person: Person, pairing: Pairing, message: str) -> None:
+    """For services: refuse anyone but the pair, with the service's words."""
+    if not is_member(person, pairing):
+        raise PermissionDenied(message)
+
+
+# --------------------------------------------------------------------------
+# A check-in's shared part (notes, action items, the confidence pulse) is the
+# pair's: not their line managers', not the program admins', not HR's.
+
+
+def sees_shared_part_q(person: Person | Any, *, pairing: str = "pairing__") -> Q:
+    return member_q(person, pairing=pairing)
+
+
+def sees_shared_part(person: Person, pairing: Pairing) -> bool:
+    return is_member(person, pairing)
+
+
+# --------------------------------------------------------------------------
+# Self-assessment ratings are the mentee's; their mentor reads them when the
+# mentee shares them. Program admins and HR see only group aggregates.
+
+
+def sees_ratings_q(person: Person | Any) -> Q:
+    """Filter on assessments: the viewer's own, and those shared with them
+    as the mentee's mentor in an approved pairing."""
+    return Q(mentee=person) | Q(
+        pairing__mentor=person,
+        shared_with_mentor=True,
+        pairing__status__in=VISIBLE_TO_PARTICIPANTS,
+    )
+
+
+# --------------------------------------------------------------------------
+# Line managers: a person's manager on the reporting line.
+
+
+def line_manager_q(person: Person | Any, *, of: str = "") -> Q:
+    """Filter: rows whose person at ``of`` reports to this person: ``""``
+    on people, ``"mentee__"`` on pairings, ``"person__"`` on enrollments."""
+    return Q(**{f"{of}manager": person})
+
+
+def is_line_manager(person: Person, of: Person) -> bool:
+    return of.manager_id is not None and of.manager_id == person.pk
