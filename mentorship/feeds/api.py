@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,24 +16,8 @@ from rest_framework.views import APIView
 
 from mentorship.feeds import selectors, services
 from mentorship.feeds.models import CalendarFeed
-from mentorship.people.auth import person_of
-
-
-class CalendarFeedSerializer(serializers.Serializer[Any]):
-    active = serializers.BooleanField(help_text="Whether you have a live address.")
-    prefix = serializers.CharField(
-        allow_null=True, help_text="The start of the live address's secret, to tell it apart."
-    )
-    created_at = serializers.DateTimeField(allow_null=True)
-    last_fetched_at = serializers.DateTimeField(
-        allow_null=True, help_text="When a calendar app last read it (to the hour)."
-    )
-
-
-class CalendarFeedIssuedSerializer(CalendarFeedSerializer):
-    url = serializers.URLField(
-        help_text="The new address. It is shown this once: only a digest is kept."
-    )
+from mentorship.feeds.serializers import CalendarFeedIssuedSerializer, CalendarFeedSerializer
+from mentorship.people.signed_in import person_of
 
 
 def _state(feed: CalendarFeed | None) -> dict[str, Any]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from mentorship.core.secret_tokens import digest
 from mentorship.feeds.models import CalendarFeed
-from mentorship.feeds.services import digest_of
 from mentorship.pairings.models import LIVE_PAIRING_STATUSES, Milestone
 from mentorship.people.models import Person
 from mentorship.plans.models import StepKind, StepOwner
@@ -16,7 +16,7 @@ def feed_for_token(token: str) -> CalendarFeed | None:
     """The live feed behind an address, if any (and its person is active)."""
     return (
         CalendarFeed.objects.select_related("person")
-        .filter(token_digest=digest_of(token), person__is_active=True)
+        .filter(token_digest=digest(token), person__is_active=True)
         .first()
     )
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 
 from django.db import transaction
 from django.utils import timezone
 
 from mentorship.audit.services import audit_record
+from mentorship.core.secret_tokens import digest, new_secret
 from mentorship.feeds.models import CalendarFeed
 from mentorship.people.models import Person
 
@@ -17,17 +16,13 @@ from mentorship.people.models import Person
 FETCH_RECORDED_EVERY = dt.timedelta(hours=1)
 
 
-def digest_of(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def calendar_feed_issue(*, person: Person) -> str:
     """A new secret address for the person's feed; any earlier one stops
     working. Returns the token, which is not stored and shown once."""
-    token = secrets.token_urlsafe(32)
+    token = new_secret()
     with transaction.atomic():
         replaced = CalendarFeed.objects.filter(person=person).delete()[0] > 0
-        CalendarFeed.objects.create(person=person, token_digest=digest_of(token), prefix=token[:8])
+        CalendarFeed.objects.create(person=person, token_digest=digest(token), prefix=token[:8])
         audit_record(
             actor=person,
             action="calendar_feed.issued",

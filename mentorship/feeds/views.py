@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mentorship.feeds import selectors, services
 from mentorship.feeds.ical import calendar_for
-from mentorship.people.auth import AuthenticatedHttpRequest
+from mentorship.people.signed_in import AuthenticatedHttpRequest
 
 
 @require_GET

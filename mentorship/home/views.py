@@ -11,7 +11,7 @@ from mentorship import access
 from mentorship.core.timezones import today_for
 from mentorship.pairings import selectors
 from mentorship.pairings.models import ChangeRequestStatus, PairingStatus
-from mentorship.people.auth import AuthenticatedHttpRequest
+from mentorship.people.signed_in import AuthenticatedHttpRequest
 from mentorship.programs.selectors import (
     mentoring_places_of,
     program_overview_for_admin,

@@ -1,94 +1,19 @@
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mentorship.core.api.fields import QuerySerializer
 from mentorship.core.timezones import today_for
 from mentorship.insights.selectors import Filters, program_health, programs_for_insights
-from mentorship.people.auth import person_of
+from mentorship.insights.serializers import (
+    HealthSerializer,
+    InsightsQuerySerializer,
+)
 from mentorship.people.models import Department
-
-
-class InsightsQuerySerializer(QuerySerializer):
-    program = serializers.IntegerField(
-        required=False, min_value=1, max_value=2**63 - 1, help_text="One program you run."
-    )
-    department = serializers.IntegerField(
-        required=False, min_value=1, max_value=2**63 - 1, help_text="The mentees' department."
-    )
-    since = serializers.DateField(required=False, help_text="Pairings running on or after.")
-    until = serializers.DateField(required=False, help_text="Pairings started on or before.")
-
-
-class CompletionSerializer(serializers.Serializer[Any]):
-    name = serializers.CharField(source="label", help_text="A competency, or All.")
-    on_time = serializers.IntegerField()
-    late = serializers.IntegerField()
-    open = serializers.IntegerField(help_text="Not yet due.")
-    overdue = serializers.IntegerField()
-    skipped = serializers.IntegerField()
-
-
-class RiskSerializer(serializers.Serializer[Any]):
-    pairing = serializers.IntegerField(source="pairing.pk")
-    mentee = serializers.CharField(source="pairing.mentee.full_name")
-    mentor = serializers.CharField(source="pairing.mentor.full_name")
-    program = serializers.IntegerField(source="pairing.program_id")
-    score = serializers.IntegerField()
-    reasons = serializers.ListField(child=serializers.CharField())
-
-
-class MentorLoadSerializer(serializers.Serializer[Any]):
-    mentor = serializers.CharField()
-    pairings = serializers.IntegerField()
-    capacity = serializers.IntegerField()
-
-
-class ConfidenceSerializer(serializers.Serializer[Any]):
-    competency = serializers.CharField()
-    day0_mentees = serializers.IntegerField()
-    day0 = serializers.FloatField(allow_null=True, help_text="Null for groups under the threshold.")
-    latest_mentees = serializers.IntegerField()
-    latest = serializers.FloatField(
-        allow_null=True, help_text="Null for groups under the threshold."
-    )
-
-
-class WeekSerializer(serializers.Serializer[Any]):
-    week = serializers.DateField(help_text="Its Monday.")
-    checkins = serializers.IntegerField()
-
-
-class DaySpanSerializer(serializers.Serializer[Any]):
-    from_day = serializers.IntegerField(help_text="Days into the pairing (15-day steps).")
-    done_share = serializers.FloatField()
-    due = serializers.IntegerField()
-
-
-class HealthSerializer(serializers.Serializer[Any]):
-    today = serializers.DateField()
-    statuses = serializers.DictField(child=serializers.IntegerField())
-    checkins_30_days = serializers.IntegerField()
-    checkins_per_live_pairing = serializers.FloatField()
-    median_days_since_checkin = serializers.FloatField(allow_null=True)
-    completion = CompletionSerializer()
-    completion_by_competency = CompletionSerializer(many=True)
-    completion_by_day = DaySpanSerializer(many=True)
-    checkins_per_week = WeekSerializer(many=True)
-    unmatched_mentees = serializers.IntegerField()
-    mentor_load = MentorLoadSerializer(many=True)
-    confidence = ConfidenceSerializer(many=True)
-    minimum_group = serializers.IntegerField()
-    outcomes = serializers.DictField(child=serializers.IntegerField())
-    at_risk = RiskSerializer(many=True, help_text="The riskiest, at most 50.")
-    at_risk_total = serializers.IntegerField(help_text="How many pairings are at risk in all.")
+from mentorship.people.signed_in import person_of
 
 
 class InsightsView(APIView):

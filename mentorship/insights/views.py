@@ -6,13 +6,13 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from mentorship.audit.services import audit_record
 from mentorship.core.timezones import today_for
 from mentorship.insights.charts import bar_chart
 from mentorship.insights.exports import DATASETS, FORMATS, csv_chunks, filename, write_xlsx
 from mentorship.insights.forms import InsightsFilterForm
 from mentorship.insights.selectors import Filters, Health, program_health, programs_for_insights
-from mentorship.people.auth import AuthenticatedHttpRequest
+from mentorship.insights.services import export_record
+from mentorship.people.signed_in import AuthenticatedHttpRequest
 from mentorship.programs.selectors import programs_administered_by
 
 
@@ -92,13 +92,7 @@ def export_download(
     chosen = DATASETS.get(dataset)
     if chosen is None or fmt not in FORMATS:
         raise Http404
-    audit_record(
-        actor=request.user,
-        action="export.downloaded",
-        target=program,
-        program=program,
-        data={"dataset": chosen.slug, "format": fmt},
-    )
+    export_record(program=program, dataset=chosen.slug, fmt=fmt, by=request.user)
     name = filename(program, chosen, fmt, today_for(request.user))
     rows = chosen.rows(program)
     if fmt == "csv":

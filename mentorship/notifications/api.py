@@ -22,8 +22,8 @@ from mentorship.notifications.serializers import (
     EmailPreferencesSerializer,
     NotificationSerializer,
 )
-from mentorship.people.auth import person_of
 from mentorship.people.models import Person
+from mentorship.people.signed_in import person_of
 
 
 class NotificationFilter(StrictFilterSet):

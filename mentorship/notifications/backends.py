@@ -11,10 +11,11 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 
+from mentorship.notifications.models import OutboxMessage
+
 
 class OutboxEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
-        from mentorship.notifications.models import OutboxMessage
 
         rows = []
         for message in email_messages:

@@ -83,6 +83,7 @@ class Notification(models.Model):
         return f"{self.kind} to {self.recipient_id} ({self.status})"
 
     def get_kind_label(self) -> str:
+        # The kinds are built on this model: they can only be asked here.
         from mentorship.notifications.kinds import registry
 
         kind = registry().get(self.kind)

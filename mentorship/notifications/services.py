@@ -35,8 +35,10 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from config.celery_app import app
 from mentorship.audit.services import audit_record
 from mentorship.notifications import bulk, emails, links
+from mentorship.notifications import tasks as notification_tasks
 from mentorship.notifications.kinds import ReminderKind, kind_for, optional_kinds, registry
 from mentorship.notifications.models import EmailOptOut, Notification, NotificationStatus
 from mentorship.notifications.scheduling import send_time
@@ -156,12 +158,12 @@ def notifications_dispatch(*, now: dt.datetime | None = None, max_rows: int = 20
 def _publish(batches: list[list[int]], claim_id: uuid.UUID) -> None:
     """One broker connection for all of a claim's tasks. If the broker is
     down the rows stay claimed, and the reconciler puts them back."""
-    from config.celery_app import app
-    from mentorship.notifications.tasks import send_notifications
 
     with app.producer_or_acquire() as producer:
         for ids in batches:
-            send_notifications.apply_async((ids, str(claim_id)), producer=producer)
+            notification_tasks.send_notifications.apply_async(
+                (ids, str(claim_id)), producer=producer
+            )
 
 
 # --------------------------------------------------------------------------

@@ -16,8 +16,8 @@ from mentorship import access
 from mentorship.notifications import links, selectors, services
 from mentorship.notifications.forms import EmailPreferencesForm, NotificationLogFilter
 from mentorship.notifications.kinds import kind_for, registry
-from mentorship.people.auth import AuthenticatedHttpRequest
 from mentorship.people.models import Person
+from mentorship.people.signed_in import AuthenticatedHttpRequest
 
 # --------------------------------------------------------------------------
 # What was sent

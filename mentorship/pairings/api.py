@@ -70,8 +70,8 @@ from mentorship.pairings.services.milestones import (
     milestone_require_member,
     milestone_skip,
 )
-from mentorship.people.auth import person_of
 from mentorship.people.models import Person
+from mentorship.people.signed_in import person_of
 from mentorship.programs.models import Program
 
 

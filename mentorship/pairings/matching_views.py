@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorship.pairings import selectors
+from mentorship.pairings.forms import ApproveForm, ProposalActionForm
 from mentorship.pairings.models import Pairing
 from mentorship.pairings.services.lifecycle import pairing_decline
 from mentorship.pairings.services.matching import (
@@ -21,8 +21,8 @@ from mentorship.pairings.services.matching import (
     pairing_replace_mentor,
     proposals_approve_all,
 )
-from mentorship.people.auth import AuthenticatedHttpRequest
 from mentorship.people.models import Person
+from mentorship.people.signed_in import AuthenticatedHttpRequest
 from mentorship.programs.models import Program
 from mentorship.programs.selectors import programs_administered_by
 
@@ -81,15 +81,6 @@ def matching_progress(
     )
 
 
-class ApproveForm(forms.Form):
-    starts_on = forms.DateField(
-        required=False,
-        label="First day",
-        help_text="Leave empty to start today.",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-
-
 @login_required
 @require_POST
 def approve_all(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
@@ -108,15 +99,6 @@ def approve_all(request: AuthenticatedHttpRequest, program_id: int) -> HttpRespo
     for problem in problems:
         messages.error(request, f"Not approved: {problem}")
     return redirect("programs:matching", program_id=program.pk)
-
-
-class ProposalActionForm(forms.Form):
-    action = forms.ChoiceField(
-        choices=[("approve", "Approve"), ("decline", "Decline"), ("replace", "Replace")]
-    )
-    reason = forms.CharField(required=False, max_length=500, label="Why decline?")
-    mentor = forms.IntegerField(required=False, min_value=1)
-    starts_on = ApproveForm.base_fields["starts_on"]
 
 
 @login_required

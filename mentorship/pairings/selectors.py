@@ -32,7 +32,7 @@ from mentorship.programs.models import (
     Program,
     ProgramStatus,
 )
-from mentorship.programs.services import enrollment_capacity
+from mentorship.programs.selectors import enrollment_capacity
 
 
 def pairings_visible_to(viewer: Person) -> PairingQuerySet:

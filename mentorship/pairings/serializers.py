@@ -185,10 +185,6 @@ class ReasonSerializer(serializers.Serializer[Any]):
     reason = StrictCharField(max_length=500)
 
 
-class OptionalReasonSerializer(serializers.Serializer[Any]):
-    reason = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
-
-
 class ApproveSerializer(serializers.Serializer[Any]):
     starts_on = serializers.DateField(
         required=False, help_text="The first day of the pairing; today when left out."

@@ -5,8 +5,9 @@ from __future__ import annotations
 from celery import shared_task
 
 from mentorship.pairings.models import MatchingRun
-from mentorship.pairings.services.lifecycle import pairings_complete_past_end
-from mentorship.pairings.services.matching import matching_execute
+
+# Modules, not names: the services queue these tasks in turn.
+from mentorship.pairings.services import lifecycle, matching
 
 
 # acks_late + reject_on_worker_lost: a run whose worker dies is delivered
@@ -16,10 +17,10 @@ def run_matching(run_id: int) -> str:
     run = MatchingRun.objects.select_related("program", "requested_by").filter(pk=run_id).first()
     if run is None:
         return "gone"
-    return matching_execute(run=run).status
+    return matching.matching_execute(run=run).status
 
 
 @shared_task
 def complete_pairings_past_end() -> int:
     """Beat, hourly: pairings whose last day has passed are completed."""
-    return pairings_complete_past_end()
+    return lifecycle.pairings_complete_past_end()

@@ -3,7 +3,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +18,7 @@ from mentorship.core.timezones import today_for
 from mentorship.notifications import links
 from mentorship.notifications.models import SignedLinkUse
 from mentorship.pairings import selectors
+from mentorship.pairings.forms import FeedbackForm, ManageForm, MilestoneNoteForm
 from mentorship.pairings.models import (
     Milestone,
     Pairing,
@@ -42,12 +42,8 @@ from mentorship.pairings.services.milestones import (
     milestone_require_member,
     milestone_skip,
 )
-from mentorship.people.auth import AuthenticatedHttpRequest
 from mentorship.people.models import Person
-
-
-class MilestoneNoteForm(forms.Form):
-    note = forms.CharField(required=False, max_length=2000)
+from mentorship.people.signed_in import AuthenticatedHttpRequest
 
 
 @login_required
@@ -130,14 +126,6 @@ MANAGE_DONE = {
     "end": "The pairing has ended.",
     "outcome": "The outcome is recorded.",
 }
-
-
-class ManageForm(forms.Form):
-    action = forms.ChoiceField(choices=[(name, name) for name in MANAGE_DONE])
-    reason = forms.CharField(required=False, max_length=500)
-    note = forms.CharField(required=False, max_length=500)
-    outcome = forms.ChoiceField(required=False, choices=[("", ""), *PairingOutcome.choices])
-    change_request = forms.IntegerField(required=False, min_value=1)
 
 
 def _admin_action(pairing: Pairing, person: Person, action: str, data: dict[str, Any]) -> None:
@@ -287,22 +275,6 @@ def email_action(request: HttpRequest, token: str) -> HttpResponse:
             request, "pairings/email_action_done.html", {**context, "milestone": milestone}
         )
     return render(request, "pairings/email_action_confirm.html", context)
-
-
-class FeedbackForm(forms.Form):
-    rating = forms.TypedChoiceField(
-        label="How was the pairing?",
-        choices=[(n, str(n)) for n in range(1, 6)],
-        coerce=int,
-        widget=forms.RadioSelect,
-        help_text="1 did not help · 5 helped a great deal",
-    )
-    comment = forms.CharField(
-        label="Anything the program should know? (optional)",
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
 
 
 @login_required

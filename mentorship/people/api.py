@@ -18,7 +18,6 @@ from mentorship import access
 from mentorship.core.api.filters import IdFilter, StrictFilterSet
 from mentorship.core.api.views import ScopedQuerysetMixin
 from mentorship.people import selectors, services, throttling
-from mentorship.people.auth import person_of
 from mentorship.people.imports import services as import_services
 from mentorship.people.models import ApiToken, Competency, Department, Person, PersonImport
 from mentorship.people.serializers import (
@@ -34,6 +33,7 @@ from mentorship.people.serializers import (
     TokenCreatedSerializer,
     TokenRequestSerializer,
 )
+from mentorship.people.signed_in import person_of
 
 
 class MeView(APIView):

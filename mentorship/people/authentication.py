@@ -7,7 +7,7 @@ from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
-from mentorship.people import services
+from mentorship.core.secret_tokens import digest
 from mentorship.people.models import ApiToken
 
 
@@ -20,7 +20,7 @@ class ApiTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key: str) -> tuple[Any, ApiToken]:
         token = (
             ApiToken.objects.select_related("person")
-            .filter(digest=services.api_token_digest(key), revoked_at__isnull=True)
+            .filter(digest=digest(key), revoked_at__isnull=True)
             .first()
         )
         if token is None or not token.person.is_active:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from mentorship.people.models import Competency
+
 COMPETENCIES = [
     (
         "coaching-and-feedback",
@@ -57,8 +59,6 @@ def competencies_install(model: Any = None) -> None:
     """Create or refresh the standard competencies (idempotent). ``model`` is
     the migration's historical model when called from a migration."""
     if model is None:
-        from mentorship.people.models import Competency
-
         model = Competency
     for position, (slug, name, description) in enumerate(COMPETENCIES, start=1):
         model.objects.update_or_create(

@@ -33,10 +33,6 @@ def people_visible_to(viewer: Person) -> QuerySet[Person]:
     return people.filter(scope)
 
 
-def person_visible_to(viewer: Person, person_id: int) -> Person | None:
-    return people_visible_to(viewer).filter(pk=person_id).first()
-
-
 def managers_above(person: Person, *, max_depth: int = 50) -> list[int]:
     """Ids up the reporting line: manager, their manager, and so on."""
     chain: list[int] = []

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -20,14 +18,17 @@ from django.utils.http import urlsafe_base64_encode
 
 from mentorship import access
 from mentorship.audit.services import audit_record
+from mentorship.core.secret_tokens import digest, new_secret
 from mentorship.core.tasks import enqueue_after_commit
 from mentorship.notifications import emails
+from mentorship.people import tasks as people_tasks
 from mentorship.people.models import (
     ApiToken,
     Competency,
     Department,
     Person,
 )
+from mentorship.programs.models import Enrollment
 
 TOKEN_PREFIX = "scf_"  # noqa: S105 -- a label, not a secret
 
@@ -98,18 +99,12 @@ def department_get_or_create(*, name: str) -> Department:
 # API tokens
 
 
-def api_token_digest(raw: str) -> str:
-    # Tokens carry 256 random bits, so a fast hash is enough: there is
-    # nothing to brute-force that a slow hash would protect.
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 def api_token_create(*, person: Person, name: str = "") -> tuple[ApiToken, str]:
     """Returns the token row and the raw token, which is never stored."""
-    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    raw = new_secret(TOKEN_PREFIX)
     with transaction.atomic():
         token = ApiToken.objects.create(
-            person=person, name=name[:100], prefix=raw[:12], digest=api_token_digest(raw)
+            person=person, name=name[:100], prefix=raw[:12], digest=digest(raw)
         )
         audit_record(actor=person, action="api_token.created", target=token)
     return token, raw
@@ -133,11 +128,10 @@ def password_reset_request(*, email: str) -> None:
     nothing either way, so the form cannot be used to probe for accounts.
     Someone imported who never chose a password gets one too: it is how an
     expired invitation is replaced without asking anyone."""
-    from mentorship.people.tasks import send_password_reset_email
 
     person = Person.objects.filter(email=email.strip().lower(), is_active=True).first()
     if person is not None:
-        enqueue_after_commit(send_password_reset_email, person.pk)
+        enqueue_after_commit(people_tasks.send_password_reset_email, person.pk)
 
 
 def password_reset_email_send(*, person: Person) -> str:
@@ -207,12 +201,13 @@ def invitations_send(*, people: Iterable[Person], by: Person | None, reason: mod
     """Queue an invitation to each of ``people`` who has never signed in;
     returns how many were queued. ``reason`` (an import, or the person
     invited again) is what the audit trail records it against."""
-    from mentorship.people.tasks import send_invitations
 
     ids = [person.pk for person in people if invitable(person)]
     queued_at = timezone.now().isoformat()
     for start in range(0, len(ids), INVITATIONS_PER_TASK):
-        enqueue_after_commit(send_invitations, ids[start : start + INVITATIONS_PER_TASK], queued_at)
+        enqueue_after_commit(
+            people_tasks.send_invitations, ids[start : start + INVITATIONS_PER_TASK], queued_at
+        )
     if ids:
         audit_record(actor=by, action="people.invited", target=reason, data={"people": len(ids)})
     return len(ids)
@@ -221,7 +216,6 @@ def invitations_send(*, people: Iterable[Person], by: Person | None, reason: mod
 def person_invite(*, person: Person, by: Person) -> None:
     """Invite (again) someone who has never signed in: HR, or the admins of
     a program the person is enrolled in."""
-    from mentorship.programs.models import Enrollment
 
     runs_their_program = Enrollment.objects.filter(
         access.administers_q(by, program="program_id"), person=person

@@ -8,7 +8,7 @@ from celery import shared_task
 
 from mentorship.people import services
 from mentorship.people.imports import services as import_services
-from mentorship.people.models import ImportStatus, Person, PersonImport
+from mentorship.people.models import Person, PersonImport
 
 logger = logging.getLogger(__name__)
 
@@ -43,9 +43,7 @@ def _run_import(import_id: int, step: Callable[..., PersonImport]) -> str:
         return step(person_import=person_import).status
     except Exception as exc:
         logger.exception("People import %s failed", import_id)
-        PersonImport.objects.filter(pk=import_id).update(
-            status=ImportStatus.FAILED, failure=f"{type(exc).__name__}: {exc}"[:2000]
-        )
+        import_services.person_import_fail(person_import_id=import_id, error=exc)
         raise
 
 

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods
 from django.views.generic import FormView
 
 from mentorship.people import selectors, services, throttling
-from mentorship.people.auth import AuthenticatedHttpRequest
 from mentorship.people.forms import ApiTokenForm, PasswordResetRequestForm, ProfileForm, SignInForm
+from mentorship.people.signed_in import AuthenticatedHttpRequest
 
 
 class SignInView(auth_views.LoginView):

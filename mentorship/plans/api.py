@@ -11,8 +11,8 @@ from rest_framework.response import Response
 
 from mentorship.core.api.permissions import ProgramAdminWrites
 from mentorship.core.api.views import ScopedQuerysetMixin
-from mentorship.people.auth import person_of
 from mentorship.people.models import Person
+from mentorship.people.signed_in import person_of
 from mentorship.plans import selectors, services
 from mentorship.plans.models import OnboardingPlan
 from mentorship.plans.serializers import (

@@ -10,12 +10,13 @@ from mentorship import access
 from mentorship.core.queries import subquery_count
 from mentorship.people.models import Person
 from mentorship.plans.models import OnboardingPlan, PlanStep
+from mentorship.programs.models import Program
+from mentorship.programs.selectors import programs_visible_to
 
 
 def plans_visible_to(viewer: Person) -> QuerySet[OnboardingPlan]:
     """Plans are templates: whoever runs programs sees them all; a
     participant sees the plans of the programs they can see."""
-    from mentorship.programs.selectors import programs_visible_to
 
     plans = OnboardingPlan.objects.prefetch_related(
         Prefetch("steps", queryset=PlanStep.objects.select_related("competency"))
@@ -27,7 +28,6 @@ def plans_visible_to(viewer: Person) -> QuerySet[OnboardingPlan]:
 
 def plan_overview(viewer: Person, *, include_archived: bool = False) -> QuerySet[OnboardingPlan]:
     """Plans with their step and program counts, current versions first."""
-    from mentorship.programs.models import Program
 
     plans = plans_visible_to(viewer)
     if not include_archived:
@@ -43,6 +43,5 @@ def plan_versions(plan: OnboardingPlan) -> QuerySet[OnboardingPlan]:
 
 
 def programs_using(plan: OnboardingPlan) -> QuerySet[Any]:
-    from mentorship.programs.models import Program
 
     return Program.objects.filter(plan=plan).order_by("-starts_on")

@@ -19,9 +19,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from mentorship.audit.services import audit_record
+from mentorship.pairings.models import Milestone
 from mentorship.people.models import Competency, Person
 from mentorship.plans.models import OnboardingPlan, PlanStep, StepAnchor, StepKind, StepOwner
 from mentorship.plans.schedule import step_due_on
+from mentorship.programs.models import Program, ProgramStatus
 
 
 @dataclass(frozen=True)
@@ -118,8 +120,6 @@ def plan_create(
 
 
 def plan_in_use(plan: OnboardingPlan) -> bool:
-    from mentorship.pairings.models import Milestone
-    from mentorship.programs.models import Program
 
     return (
         Program.objects.filter(plan=plan).exists()
@@ -137,7 +137,6 @@ def plan_update(
 ) -> OnboardingPlan:
     """Replace a plan's name, description and steps. Returns the plan as it
     now stands: the same row, or the new version if the plan was in use."""
-    from mentorship.programs.models import Program, ProgramStatus
 
     name, description = _plan_fields(name=name, description=description)
     with transaction.atomic():

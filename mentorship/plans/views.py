@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mentorship import access
 from mentorship.core.timezones import today_for
-from mentorship.people.auth import AuthenticatedHttpRequest
+from mentorship.people.signed_in import AuthenticatedHttpRequest
 from mentorship.plans import selectors, services
 from mentorship.plans.forms import PlanForm, PreviewForm, step_formset, step_initial
 from mentorship.plans.models import OnboardingPlan

@@ -12,8 +12,8 @@ from rest_framework.response import Response
 
 from mentorship.core.api.filters import IdFilter, StrictFilterSet
 from mentorship.core.api.views import ScopedQuerysetMixin
-from mentorship.people.auth import person_of
 from mentorship.people.models import Person
+from mentorship.people.signed_in import person_of
 from mentorship.programs import selectors, services
 from mentorship.programs.models import Enrollment, EnrollmentRole, EnrollmentStatus, Program
 from mentorship.programs.serializers import (

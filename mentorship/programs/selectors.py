@@ -124,3 +124,10 @@ def mentoring_places_of(person: Person) -> QuerySet[Enrollment]:
         .annotate(taken=subquery_count(open_here, "program"))
         .order_by("program__name")
     )
+
+
+def enrollment_capacity(enrollment: Enrollment) -> int:
+    """How many mentees this mentor takes in this program."""
+    if enrollment.capacity is not None:
+        return enrollment.capacity
+    return enrollment.person.default_mentor_capacity

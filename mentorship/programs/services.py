@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from mentorship import access
 from mentorship.audit.services import audit_record
+from mentorship.pairings.models import Pairing, PairingStatus
 from mentorship.people.models import Competency, Person
 from mentorship.plans.models import OnboardingPlan
 from mentorship.programs.models import (
@@ -146,13 +147,6 @@ def enrollment_create(
     return enrollment
 
 
-def enrollment_capacity(enrollment: Enrollment) -> int:
-    """How many mentees this mentor takes in this program."""
-    if enrollment.capacity is not None:
-        return enrollment.capacity
-    return enrollment.person.default_mentor_capacity
-
-
 class Keep(enum.Enum):
     """Leave a field of an update as it is (where ``None`` means something)."""
 
@@ -170,7 +164,6 @@ def enrollment_update(
     takes here (``None``: their usual capacity). The program's admins may,
     and so may the person for their own enrollment. Pairings already made
     are not touched; the next matching run uses the new values."""
-    from mentorship.pairings.models import Pairing
 
     own = enrollment.person_id == by.pk
     if not own and not access.administers(by, enrollment.program_id):
@@ -236,7 +229,6 @@ def enrollment_update(
 def enrollment_withdraw(*, enrollment: Enrollment, by: Person, reason: str) -> Enrollment:
     """Take someone out of a program, with the reason. Proposals waiting for
     them are declined; a live pairing must be ended first, deliberately."""
-    from mentorship.pairings.models import Pairing, PairingStatus
 
     if not access.administers(by, enrollment.program_id):
         raise PermissionDenied("Only the admins of this program can withdraw people from it.")

@@ -93,3 +93,10 @@ def test_people_outside_the_pairing_get_404(client: Client, personas: Personas) 
         client.force_login(viewer)
         assert client.get(f"/pairings/{personas.pairing.pk}/").status_code == 404
         assert client.post(f"/pairings/milestones/{milestone.pk}/complete/").status_code == 404
+
+
+def test_every_lifecycle_action_says_what_happened() -> None:
+    from mentorship.pairings.forms import MANAGE_ACTIONS
+    from mentorship.pairings.views import MANAGE_DONE
+
+    assert set(MANAGE_DONE) == set(MANAGE_ACTIONS)

@@ -5,8 +5,8 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
+from mentorship.core.secret_tokens import digest
 from mentorship.people.models import ApiToken
-from mentorship.people.services import api_token_digest
 from tests.fixtures.personas import PASSWORD, Personas
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def test_only_a_digest_of_the_token_is_stored(personas: Personas) -> None:
     token = ask_for_token(APIClient(), personas.mentor.email, PASSWORD).json()["token"]
 
     row = ApiToken.objects.get(person=personas.mentor)
-    assert row.digest == api_token_digest(token)
+    assert row.digest == digest(token)
     assert token not in {row.digest, row.prefix, row.name}
 
 

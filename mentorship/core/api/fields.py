@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
-from mentorship.people.auth import person_of
+from mentorship.people.signed_in import person_of
 
 
 class StrictBooleanField(serializers.BooleanField):

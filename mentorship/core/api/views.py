@@ -4,8 +4,8 @@ from typing import Any
 
 from django.db.models import Model, QuerySet
 
-from mentorship.people.auth import person_of
 from mentorship.people.models import Person
+from mentorship.people.signed_in import person_of
 
 
 class ScopedQuerysetMixin:

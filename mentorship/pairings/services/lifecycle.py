@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from mentorship import access
 from mentorship.audit.services import audit_record
+from mentorship.notifications.models import Notification, NotificationStatus
 from mentorship.pairings.models import (
     PAIRING_TRANSITIONS,
     Feedback,
@@ -37,7 +38,7 @@ from mentorship.programs.models import (
     Program,
     ProgramStatus,
 )
-from mentorship.programs.services import enrollment_capacity
+from mentorship.programs.selectors import enrollment_capacity
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +141,6 @@ def pairing_propose(
 def _cancel_pending_reminders(pairing: Pairing) -> int:
     """A closed pairing needs no more milestone reminders; say so in the log
     rather than leave them pending until their turn."""
-    from mentorship.notifications.models import Notification, NotificationStatus
 
     return (
         Notification.objects.filter(pairing=pairing, status=NotificationStatus.PENDING)

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from mentorship import access
 from mentorship.audit.services import audit_record
+from mentorship.core.tasks import enqueue_after_commit
+from mentorship.pairings import tasks as pairing_tasks
 from mentorship.pairings.matching import assign_cohort
 from mentorship.pairings.models import (
     REPLACED_BY_MATCHING,
@@ -21,6 +23,11 @@ from mentorship.pairings.models import (
     Pairing,
     PairingSource,
     PairingStatus,
+)
+from mentorship.pairings.selectors import (
+    matching_cohort,
+    mentor_alternatives,
+    mentor_recommendations,
 )
 from mentorship.pairings.services.lifecycle import (
     lock_mentor_capacity,
@@ -68,10 +75,8 @@ def matching_request(*, program: Program, by: Person) -> MatchingRun:
                 {"program": "Matching is already running for this program; wait for it."}
             ) from None
         audit_record(actor=by, action="matching.requested", target=run, program=program)
-        from mentorship.core.tasks import enqueue_after_commit
-        from mentorship.pairings.tasks import run_matching
 
-        enqueue_after_commit(run_matching, run.pk)
+        enqueue_after_commit(pairing_tasks.run_matching, run.pk)
     return run
 
 
@@ -88,7 +93,6 @@ def matching_execute(*, run: MatchingRun, now: dt.datetime | None = None) -> Mat
     capacity holds. Proposals of an earlier run that are still waiting for
     approval are replaced; approved pairings are never touched.
     """
-    from mentorship.pairings.selectors import matching_cohort
 
     if run.is_finished:
         return run
@@ -206,7 +210,6 @@ def proposals_approve_all(
 def pairing_replace_mentor(*, pairing: Pairing, mentor: Person, by: Person) -> Pairing:
     """Give a proposal another mentor, chosen from the feasible alternatives;
     the score and explanation are those of the new pair."""
-    from mentorship.pairings.selectors import mentor_alternatives
 
     access.require_administers(by, pairing.program)
     if pairing.status != PairingStatus.PROPOSED:
@@ -247,7 +250,6 @@ def pairing_replace_mentor(*, pairing: Pairing, mentor: Person, by: Person) -> P
 def pairing_request(*, program: Program, mentee: Person, mentor: Person) -> Pairing:
     """A mentee asks for one of their recommended mentors. The request is a
     proposal like any other: a program admin approves or declines it."""
-    from mentorship.pairings.selectors import mentor_recommendations
 
     recommended = {
         p.mentor_id: p for p in mentor_recommendations(mentee, program, limit=RECOMMENDATIONS)

@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from mentorship import access
 from mentorship.audit.services import audit_record
+from mentorship.core.timezones import today_for
 from mentorship.notifications.links import ActionLink
+from mentorship.notifications.models import SignedLinkUse
 from mentorship.pairings.models import (
     Milestone,
     MilestoneStatus,
@@ -134,7 +136,6 @@ def milestone_snooze(
 ) -> Milestone:
     """Hold this milestone's reminders for ``days`` days (from the snoozer's
     today). The due date does not move: the plan stays honest."""
-    from mentorship.core.timezones import today_for
 
     with transaction.atomic():
         locked = (
@@ -177,7 +178,6 @@ def milestone_act_from_email(
 ) -> Milestone:
     """A one-click link from a reminder: mark done or snooze, as the person
     it was sent to. Works once; a second use raises LinkAlreadyUsed."""
-    from mentorship.notifications.models import SignedLinkUse
 
     if link.person_id != person.pk or link.object_id != milestone.pk:
         raise PermissionDenied("This link is for someone else.")

@@ -12,6 +12,8 @@ from django.utils import timezone
 from mentorship import access
 from mentorship.audit.services import audit_record
 from mentorship.core.tasks import enqueue_after_commit
+from mentorship.people import services as people_services
+from mentorship.people import tasks as people_tasks
 from mentorship.people.imports import reader
 from mentorship.people.models import (
     Competency,
@@ -20,7 +22,7 @@ from mentorship.people.models import (
     Person,
     PersonImport,
 )
-from mentorship.people.services import invitations_send
+from mentorship.programs.models import Enrollment, EnrollmentStatus
 
 PREVIEW_ROWS = 50
 # Every error is counted in the summary; this many are kept to show.
@@ -64,8 +66,6 @@ def _import_snapshot(program_id: int | None = None) -> reader.Snapshot:
     departments = {name.lower(): name for name in Department.objects.values_list("name", flat=True)}
     enrolled: dict[str, str] = {}
     if program_id is not None:
-        from mentorship.programs.models import Enrollment, EnrollmentStatus
-
         enrolled = dict(
             Enrollment.objects.filter(
                 program_id=program_id, status=EnrollmentStatus.ACTIVE
@@ -104,9 +104,8 @@ def person_import_start(
             program=program,
             data={"rows": len(rows)},
         )
-        from mentorship.people.tasks import check_person_import
 
-        enqueue_after_commit(check_person_import, person_import.pk)
+        enqueue_after_commit(people_tasks.check_person_import, person_import.pk)
     return person_import
 
 
@@ -173,9 +172,8 @@ def person_import_commit_request(
                     f"this one is {person_import.get_status_display().lower()}."
                 }
             )
-        from mentorship.people.tasks import commit_person_import
 
-        enqueue_after_commit(commit_person_import, person_import.pk)
+        enqueue_after_commit(people_tasks.commit_person_import, person_import.pk)
     person_import.refresh_from_db()
     return person_import
 
@@ -197,7 +195,7 @@ def person_import_commit(*, person_import: PersonImport) -> PersonImport:
         written = _write_import(plan, person_import)
         if person_import.invite_new_people:
             created = [row.email for row in plan.rows if row.existing_id is None]
-            written["invited"] = invitations_send(
+            written["invited"] = people_services.invitations_send(
                 people=Person.objects.filter(email__in=created),
                 by=person_import.uploaded_by,
                 reason=person_import,
@@ -319,7 +317,6 @@ def _write_enrollments(
 ) -> int:
     if person_import.program_id is None:
         return 0
-    from mentorship.programs.models import Enrollment
 
     to_enroll = [row for row in plan.rows if row.role]
     before = Enrollment.objects.filter(program_id=person_import.program_id).count()
@@ -337,3 +334,11 @@ def _write_enrollments(
         batch_size=1000,
     )
     return Enrollment.objects.filter(program_id=person_import.program_id).count() - before
+
+
+def person_import_fail(*, person_import_id: int, error: Exception) -> None:
+    """A worker's step broke on something unexpected: say so on the import,
+    so the page stops waiting and shows what happened."""
+    PersonImport.objects.filter(pk=person_import_id).update(
+        status=ImportStatus.FAILED, failure=f"{type(error).__name__}: {error}"[:2000]
+    )

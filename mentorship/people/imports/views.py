@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,35 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mentorship import access
 from mentorship.people import selectors
-from mentorship.people.auth import AuthenticatedHttpRequest
 from mentorship.people.imports import services
+from mentorship.people.imports.forms import UploadForm
 from mentorship.people.imports.reader import COLUMNS
 from mentorship.people.models import ImportStatus, Person, PersonImport
-from mentorship.people.serializers import MAX_IMPORT_BYTES
-from mentorship.programs.models import Program, ProgramStatus
-from mentorship.programs.selectors import programs_administered_by
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(label="CSV file", help_text="UTF-8; comma, semicolon or tab separated.")
-    program = forms.ModelChoiceField(
-        queryset=Program.objects.none(),
-        required=False,
-        label="Enroll people with a role in",
-        empty_label="No program (people only)",
-    )
-
-    def __init__(self, *args: object, person: Person, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        field = self.fields["program"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = programs_administered_by(person).exclude(status=ProgramStatus.CLOSED)
-
-    def clean_file(self) -> object:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise ValidationError("The file is larger than 10 MB; split it.")
-        return upload
+from mentorship.people.signed_in import AuthenticatedHttpRequest
 
 
 def _hr(request: AuthenticatedHttpRequest) -> Person:

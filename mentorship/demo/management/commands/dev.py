@@ -28,7 +28,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            from honcho.manager import Manager
+            from honcho.manager import Manager  # a development dependency
         except ImportError:
             raise CommandError("honcho is not installed: run `make install`.") from None
 

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from django import forms
+
+from mentorship.pairings.models import (
+    PairingOutcome,
+)
+
+
+class MilestoneNoteForm(forms.Form):
+    note = forms.CharField(required=False, max_length=2000)
+
+
+# What the pairing page's lifecycle panel can do; the view says what happened.
+MANAGE_ACTIONS = (
+    "request_pause",
+    "request_end",
+    "approve_request",
+    "decline_request",
+    "pause",
+    "resume",
+    "complete",
+    "end",
+    "outcome",
+)
+
+
+class ManageForm(forms.Form):
+    action = forms.ChoiceField(choices=[(name, name) for name in MANAGE_ACTIONS])
+    reason = forms.CharField(required=False, max_length=500)
+    note = forms.CharField(required=False, max_length=500)
+    outcome = forms.ChoiceField(required=False, choices=[("", ""), *PairingOutcome.choices])
+    change_request = forms.IntegerField(required=False, min_value=1)
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label="How was the pairing?",
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="1 did not help · 5 helped a great deal",
+    )
+    comment = forms.CharField(
+        label="Anything the program should know? (optional)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ApproveForm(forms.Form):
+    starts_on = forms.DateField(
+        required=False,
+        label="First day",
+        help_text="Leave empty to start today.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class ProposalActionForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("decline", "Decline"), ("replace", "Replace")]
+    )
+    reason = forms.CharField(required=False, max_length=500, label="Why decline?")
+    mentor = forms.IntegerField(required=False, min_value=1)
+    starts_on = ApproveForm.base_fields["starts_on"]
