@@ -14,6 +14,7 @@ from mentorship.home import views as home_views
 from mentorship.insights import api as insights_api
 from mentorship.notifications import api as notifications_api
 from mentorship.pairings import api as pairings_api
+from mentorship.pairings import matching_api
 from mentorship.people import api as people_api
 from mentorship.plans import api as plans_api
 from mentorship.programs import api as programs_api
@@ -33,8 +34,8 @@ router.register(
     "pairings/change-requests", pairings_api.ChangeRequestViewSet, basename="change-request"
 )
 router.register("pairings", pairings_api.PairingViewSet, basename="pairing")
-router.register("matching/runs", pairings_api.MatchingRunViewSet, basename="matching-run")
-router.register("matching/proposals", pairings_api.ProposalViewSet, basename="matching-proposal")
+router.register("matching/runs", matching_api.MatchingRunViewSet, basename="matching-run")
+router.register("matching/proposals", matching_api.ProposalViewSet, basename="matching-proposal")
 router.register("check-ins", checkins_api.CheckInViewSet, basename="check-in")
 router.register("action-items", checkins_api.ActionItemViewSet, basename="action-item")
 router.register("assessments", checkins_api.AssessmentViewSet, basename="assessment")
@@ -50,7 +51,7 @@ api_v1 = [
     path("auth/token/", people_api.TokenView.as_view(), name="auth-token"),
     path(
         "matching/recommendations/",
-        pairings_api.RecommendationsView.as_view(),
+        matching_api.RecommendationsView.as_view(),
         name="matching-recommendations",
     ),
     path(
@@ -60,7 +61,7 @@ api_v1 = [
     ),
     path("insights/", insights_api.InsightsView.as_view(), name="insights"),
     path("calendar-feed/", feeds_api.CalendarFeedView.as_view(), name="calendar-feed"),
-    path("matching/requests/", pairings_api.MentorRequestView.as_view(), name="matching-requests"),
+    path("matching/requests/", matching_api.MentorRequestView.as_view(), name="matching-requests"),
     *router.urls,
 ]
 

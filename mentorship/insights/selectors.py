@@ -18,7 +18,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -28,26 +27,21 @@ from django.db.models.functions import Coalesce, TruncWeek
 
 from mentorship.checkins.models import Assessment, AssessmentOccasion, AssessmentRating, CheckIn
 from mentorship.core.queries import subquery_count
-from mentorship.notifications.models import Notification, NotificationStatus
+from mentorship.insights.risk import AT_RISK_FROM, risk_score, risk_signals
 from mentorship.pairings.models import (
     LIVE_PAIRING_STATUSES,
-    ChangeRequestKind,
-    ChangeRequestStatus,
     Milestone,
     MilestoneStatus,
     Pairing,
-    PairingChangeRequest,
     PairingOutcome,
     PairingQuerySet,
-    PairingStatus,
 )
 from mentorship.people.models import Department, Person
 from mentorship.programs.models import Enrollment, EnrollmentRole, EnrollmentStatus, Program
 from mentorship.programs.selectors import programs_administered_by
 
 CHART_WEEKS = 12
-# At-risk: a pairing scoring this much or more is at risk; the riskiest are listed.
-AT_RISK_FROM = 2
+# The riskiest pairings listed on the dashboard.
 AT_RISK_LISTED = 50
 
 
@@ -256,118 +250,6 @@ def _confidence(health: Health, pairings: PairingQuerySet) -> None:
         health.confidence.append(Confidence(name, day0_n, day0_mean, latest_n, latest_mean))
 
 
-@dataclass(frozen=True)
-class Signals:
-    pk: int
-    status: str
-    starts_on: dt.date | None
-    program__checkin_cadence_days: int
-    last_checkin: dt.date | None
-    overdue_milestones: int
-    latest_pulse: int | None
-    previous_pulse: int | None
-    pause_requested: bool
-    nudges_ignored: int
-
-
-def _reasons(pairing: Signals, today: dt.date) -> tuple[int, list[str]]:
-    """The at-risk score of one live pairing and the reasons, in words."""
-    score, reasons = 0, []
-    cadence = pairing.program__checkin_cadence_days
-    since = pairing.last_checkin or pairing.starts_on
-    if pairing.status == PairingStatus.ACTIVE and since is not None:
-        days = (today - since).days
-        if days > cadence:
-            score += 2 if days > 2 * cadence else 1
-            what = "no check-in yet" if pairing.last_checkin is None else "no check-in"
-            reasons.append(f"{what} for {days} days (cadence {cadence})")
-    if pairing.overdue_milestones:
-        score += 1 if pairing.overdue_milestones < 3 else 2
-        reasons.append(
-            f"{pairing.overdue_milestones} milestone"
-            f"{'s' if pairing.overdue_milestones != 1 else ''} overdue"
-        )
-    if (
-        pairing.latest_pulse is not None
-        and pairing.previous_pulse is not None
-        and pairing.latest_pulse < pairing.previous_pulse
-    ):
-        score += 1
-        reasons.append(
-            f"confidence pulse fell from {pairing.previous_pulse} to {pairing.latest_pulse}"
-        )
-    if pairing.pause_requested:
-        score += 1
-        reasons.append("asked to pause or end")
-    if pairing.nudges_ignored >= 2:
-        score += 1
-        reasons.append(f"{pairing.nudges_ignored} check-in nudges unanswered")
-    return score, reasons
-
-
-def _signals(health: Health, pairings: PairingQuerySet) -> list[Signals]:
-    """What the at-risk score is made of, for every live pairing: one query,
-    one row each, no model objects."""
-    pulses = CheckIn.objects.filter(
-        pairing=OuterRef("pk"), confidence_pulse__isnull=False
-    ).order_by("-occurred_on", "-created_at")
-    live = (
-        pairings.live()
-        .annotate(
-            last_checkin=Subquery(
-                CheckIn.objects.filter(pairing=OuterRef("pk"))
-                .order_by("-occurred_on")
-                .values("occurred_on")[:1]
-            ),
-            overdue_milestones=subquery_count(
-                Milestone.objects.filter(
-                    pairing=OuterRef("pk"), status=MilestoneStatus.OPEN, due_on__lt=health.today
-                ),
-                "pairing",
-            ),
-            latest_pulse=Subquery(
-                pulses.values("confidence_pulse")[:1], output_field=IntegerField()
-            ),
-            previous_pulse=Subquery(
-                pulses.values("confidence_pulse")[1:2], output_field=IntegerField()
-            ),
-            pause_requested=Exists(
-                PairingChangeRequest.objects.filter(
-                    pairing=OuterRef("pk"),
-                    status=ChangeRequestStatus.OPEN,
-                    kind__in=(ChangeRequestKind.PAUSE, ChangeRequestKind.END),
-                )
-            ),
-            nudges_ignored=Coalesce(
-                subquery_count(
-                    Notification.objects.filter(
-                        pairing_id=OuterRef("pk"),
-                        kind="checkin_nudge",
-                        status=NotificationStatus.SENT,
-                        sent_at__date__gt=Coalesce(OuterRef("last_checkin"), OuterRef("starts_on")),
-                    ),
-                    "pairing",
-                ),
-                0,
-            ),
-        )
-        .order_by("pk")
-        .values(
-            "pk",
-            "status",
-            "starts_on",
-            "program__checkin_cadence_days",
-            "last_checkin",
-            "overdue_milestones",
-            "latest_pulse",
-            "previous_pulse",
-            "pause_requested",
-            "nudges_ignored",
-        )
-    )
-    return [Signals(**row) for row in live]
-
-
 def program_health(viewer: Person, filters: Filters, *, today: dt.date) -> Health:
     health = Health(today=today, minimum_group=settings.SCAFFOLD_MIN_AGGREGATE_GROUP)
     pairings = _pairings(viewer, filters)
@@ -433,10 +315,10 @@ def program_health(viewer: Person, filters: Filters, *, today: dt.date) -> Healt
     )
     health.mentor_load = [MentorLoad(name, live, slots or 0) for name, live, slots in loads]
 
-    live = _signals(health, pairings)
+    live = risk_signals(pairings, today=today)
     days = [(today - (p.last_checkin or p.starts_on)).days for p in live if p.starts_on]
     health.median_days_since_checkin = statistics.median(days) if days else None
-    scored = [(pairing.pk, *_reasons(pairing, today)) for pairing in live]
+    scored = [(pairing.pk, *risk_score(pairing, today)) for pairing in live]
     risky = sorted(
         ((score, pk, reasons) for pk, score, reasons in scored if score >= AT_RISK_FROM),
         key=lambda risk: (-risk[0], risk[1]),

@@ -1,0 +1,145 @@
+"""At risk: a score, not one signal. For each live pairing one row of plain
+values (the last check-in, overdue milestones, the last two confidence
+pulses, an open pause or end request, check-in nudges unanswered), then a
+score and the reasons in words."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import (
+    Exists,
+    IntegerField,
+    OuterRef,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+
+from mentorship.checkins.models import CheckIn
+from mentorship.core.queries import subquery_count
+from mentorship.notifications.models import Notification, NotificationStatus
+from mentorship.pairings.models import (
+    ChangeRequestKind,
+    ChangeRequestStatus,
+    Milestone,
+    MilestoneStatus,
+    PairingChangeRequest,
+    PairingQuerySet,
+    PairingStatus,
+)
+
+# A pairing scoring this much or more is at risk.
+AT_RISK_FROM = 2
+
+
+@dataclass(frozen=True)
+class Signals:
+    pk: int
+    status: str
+    starts_on: dt.date | None
+    program__checkin_cadence_days: int
+    last_checkin: dt.date | None
+    overdue_milestones: int
+    latest_pulse: int | None
+    previous_pulse: int | None
+    pause_requested: bool
+    nudges_ignored: int
+
+
+def risk_score(pairing: Signals, today: dt.date) -> tuple[int, list[str]]:
+    """The at-risk score of one live pairing and the reasons, in words."""
+    score, reasons = 0, []
+    cadence = pairing.program__checkin_cadence_days
+    since = pairing.last_checkin or pairing.starts_on
+    if pairing.status == PairingStatus.ACTIVE and since is not None:
+        days = (today - since).days
+        if days > cadence:
+            score += 2 if days > 2 * cadence else 1
+            what = "no check-in yet" if pairing.last_checkin is None else "no check-in"
+            reasons.append(f"{what} for {days} days (cadence {cadence})")
+    if pairing.overdue_milestones:
+        score += 1 if pairing.overdue_milestones < 3 else 2
+        reasons.append(
+            f"{pairing.overdue_milestones} milestone"
+            f"{'s' if pairing.overdue_milestones != 1 else ''} overdue"
+        )
+    if (
+        pairing.latest_pulse is not None
+        and pairing.previous_pulse is not None
+        and pairing.latest_pulse < pairing.previous_pulse
+    ):
+        score += 1
+        reasons.append(
+            f"confidence pulse fell from {pairing.previous_pulse} to {pairing.latest_pulse}"
+        )
+    if pairing.pause_requested:
+        score += 1
+        reasons.append("asked to pause or end")
+    if pairing.nudges_ignored >= 2:
+        score += 1
+        reasons.append(f"{pairing.nudges_ignored} check-in nudges unanswered")
+    return score, reasons
+
+
+def risk_signals(pairings: PairingQuerySet, *, today: dt.date) -> list[Signals]:
+    """What the at-risk score is made of, for every live pairing: one query,
+    one row each, no model objects."""
+    pulses = CheckIn.objects.filter(
+        pairing=OuterRef("pk"), confidence_pulse__isnull=False
+    ).order_by("-occurred_on", "-created_at")
+    live = (
+        pairings.live()
+        .annotate(
+            last_checkin=Subquery(
+                CheckIn.objects.filter(pairing=OuterRef("pk"))
+                .order_by("-occurred_on")
+                .values("occurred_on")[:1]
+            ),
+            overdue_milestones=subquery_count(
+                Milestone.objects.filter(
+                    pairing=OuterRef("pk"), status=MilestoneStatus.OPEN, due_on__lt=today
+                ),
+                "pairing",
+            ),
+            latest_pulse=Subquery(
+                pulses.values("confidence_pulse")[:1], output_field=IntegerField()
+            ),
+            previous_pulse=Subquery(
+                pulses.values("confidence_pulse")[1:2], output_field=IntegerField()
+            ),
+            pause_requested=Exists(
+                PairingChangeRequest.objects.filter(
+                    pairing=OuterRef("pk"),
+                    status=ChangeRequestStatus.OPEN,
+                    kind__in=(ChangeRequestKind.PAUSE, ChangeRequestKind.END),
+                )
+            ),
+            nudges_ignored=Coalesce(
+                subquery_count(
+                    Notification.objects.filter(
+                        pairing_id=OuterRef("pk"),
+                        kind="checkin_nudge",
+                        status=NotificationStatus.SENT,
+                        sent_at__date__gt=Coalesce(OuterRef("last_checkin"), OuterRef("starts_on")),
+                    ),
+                    "pairing",
+                ),
+                0,
+            ),
+        )
+        .order_by("pk")
+        .values(
+            "pk",
+            "status",
+            "starts_on",
+            "program__checkin_cadence_days",
+            "last_checkin",
+            "overdue_milestones",
+            "latest_pulse",
+            "previous_pulse",
+            "pause_requested",
+            "nudges_ignored",
+        )
+    )
+    return [Signals(**row) for row in live]
