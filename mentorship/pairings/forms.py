@@ -53,7 +53,7 @@ class ApproveForm(forms.Form):
     starts_on = forms.DateField(
         required=False,
         label="First day",
-        help_text="Leave empty to start today.",
+        help_text="Leave empty for the earliest: today, or the program's first day.",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
@@ -65,3 +65,12 @@ class ProposalActionForm(forms.Form):
     reason = forms.CharField(required=False, max_length=500, label="Why decline?")
     mentor = forms.IntegerField(required=False, min_value=1)
     starts_on = ApproveForm.base_fields["starts_on"]
+
+
+class RematchForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        label="Why does this pairing end?",
+        help_text="Kept on the pairing's record; the program's admins read it, the pair do not.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -11,19 +11,23 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mentorship import access
+from mentorship.core.forms import attach_service_errors
 from mentorship.pairings import selectors
-from mentorship.pairings.forms import ApproveForm, ProposalActionForm
+from mentorship.pairings.forms import ApproveForm, ProposalActionForm, RematchForm
 from mentorship.pairings.models import Pairing
 from mentorship.pairings.services.lifecycle import pairing_decline
 from mentorship.pairings.services.matching import (
+    first_day_bounds,
     matching_request,
     pairing_approve,
+    pairing_rematch,
     pairing_replace_mentor,
     proposals_approve_all,
 )
 from mentorship.people.models import Person
 from mentorship.people.signed_in import AuthenticatedHttpRequest
-from mentorship.programs.models import Program
+from mentorship.programs.models import Program, ProgramStatus
 from mentorship.programs.selectors import programs_administered_by
 
 
@@ -50,6 +54,7 @@ def matching_page(request: AuthenticatedHttpRequest, program_id: int) -> HttpRes
     runs = list(selectors.matching_runs_for(person, program)[:1])
     latest = runs[0] if runs else None
     proposals = list(selectors.proposals_for(person, program))
+    first_day, last_day = first_day_bounds(program, person)
     return render(
         request,
         "programs/matching.html",
@@ -57,9 +62,22 @@ def matching_page(request: AuthenticatedHttpRequest, program_id: int) -> HttpRes
             "program": program,
             "run": latest,
             "running": latest is not None and not latest.is_finished,
-            "proposals": proposals,
+            "proposals": [p for p in proposals if p.approved_at is None],
+            "approved": [p for p in proposals if p.approved_at is not None],
+            "first_day": first_day,
+            "last_day": last_day,
         },
     )
+
+
+def _approved_message(program: Program, count: int) -> str:
+    pairings = f"{count} pairing{pluralize(count)}"
+    if program.status == ProgramStatus.DRAFT:
+        return (
+            f"{pairings} approved. {'It starts' if count == 1 else 'They start'} when you "
+            "open the program; nobody is told before."
+        )
+    return f"{pairings} approved; welcome emails are on their way."
 
 
 @login_required
@@ -89,13 +107,14 @@ def approve_all(request: AuthenticatedHttpRequest, program_id: int) -> HttpRespo
     if not form.is_valid():
         messages.error(request, "The first day is not a date (use YYYY-MM-DD).")
         return redirect("programs:matching", program_id=program.pk)
-    approved, problems = proposals_approve_all(
-        program=program, by=request.user, starts_on=form.cleaned_data["starts_on"]
-    )
-    messages.success(
-        request,
-        f"{approved} pairing{pluralize(approved)} approved; welcome emails are on their way.",
-    )
+    try:
+        approved, problems = proposals_approve_all(
+            program=program, by=request.user, starts_on=form.cleaned_data["starts_on"]
+        )
+    except ValidationError as exc:
+        messages.error(request, f"Nothing approved: {' '.join(exc.messages)}")
+        return redirect("programs:matching", program_id=program.pk)
+    messages.success(request, _approved_message(program, approved))
     for problem in problems:
         messages.error(request, f"Not approved: {problem}")
     return redirect("programs:matching", program_id=program.pk)
@@ -123,7 +142,11 @@ def proposal_detail(
                     messages.success(
                         request,
                         f"{pairing.mentee} and {pairing.mentor} are paired; "
-                        "their plan and welcome email are on their way.",
+                        + (
+                            "they start when you open the program."
+                            if program.status == ProgramStatus.DRAFT
+                            else "their plan and welcome email are on their way."
+                        ),
                     )
                     return redirect(back)
                 if data["action"] == "decline":
@@ -153,6 +176,54 @@ def proposal_detail(
             ),
             "error": error,
             "back": back,
+            "first_day": first_day_bounds(program, person)[0],
+            "last_day": program.ends_on,
         },
         status=400 if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rematch(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpResponse:
+    """End a pairing that is not working and find the mentee another mentor:
+    the best fit with room is proposed at once, for review."""
+    person = request.user
+    pairing = (
+        selectors.pairings_visible_to(person)
+        .live()
+        .filter(access.administers_q(person, program="program_id"), pk=pairing_id)
+        .first()
+    )
+    if pairing is None:
+        raise Http404
+    form = RematchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = pairing_rematch(
+                pairing=pairing, by=person, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            attach_service_errors(exc, form)
+        else:
+            if proposal is None:
+                messages.warning(
+                    request,
+                    f"The pairing has ended. No mentor has room for {pairing.mentee} right now: "
+                    "enroll another mentor or raise a capacity, then run matching.",
+                )
+                return redirect("programs:matching", program_id=pairing.program_id)
+            messages.success(
+                request,
+                f"The pairing has ended. {proposal.mentor} is proposed as {pairing.mentee}'s "
+                "new mentor: approve, or choose another below.",
+            )
+            return redirect(
+                "programs:proposal", program_id=pairing.program_id, pairing_id=proposal.pk
+            )
+    return render(
+        request,
+        "programs/rematch.html",
+        {"pairing": pairing, "form": form},
+        status=400 if form.errors else 200,
     )

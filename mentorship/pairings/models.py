@@ -78,8 +78,17 @@ class PairingQuerySet(models.QuerySet["Pairing"]):
         return self.filter(status__in=CLOSED_PAIRING_STATUSES)
 
     def paired(self) -> PairingQuerySet:
-        """Every pairing but a declined proposal."""
-        return self.filter(status__in=PAIRED_STATUSES)
+        """The mentee has (had) their mentor here: every pairing but a
+        declined proposal or one ended so that they get another mentor."""
+        return self.filter(status__in=PAIRED_STATUSES, ended_for_rematch=False)
+
+    def waiting_for_approval(self) -> PairingQuerySet:
+        """Proposals nobody has approved yet."""
+        return self.filter(status=PairingStatus.PROPOSED, approved_at__isnull=True)
+
+    def approved_to_start(self) -> PairingQuerySet:
+        """Proposals approved in a draft program: they start when it opens."""
+        return self.filter(status=PairingStatus.PROPOSED, approved_at__isnull=False)
 
     def visible_to_participants(self) -> PairingQuerySet:
         """Approved once: everything but proposals and declined ones."""
@@ -116,6 +125,15 @@ class Pairing(TimeStampedModel):
     resumed_at = models.DateTimeField(null=True, blank=True)
     close_reason = models.CharField(max_length=500, blank=True)
     outcome = models.CharField(max_length=20, choices=PairingOutcome.choices, blank=True)
+    # A proposal approved while its program is still a draft: it starts on
+    # ``starts_on`` when the program opens, and nothing is announced before.
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Ended so that the mentee gets another mentor: they wait for matching
+    # again, and this mentor is not proposed to them a second time.
+    ended_for_rematch = models.BooleanField(default=False)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

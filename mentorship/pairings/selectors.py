@@ -232,10 +232,13 @@ def matching_cohort(
     )
     mentee_rows = list(mentee_enrollments)
     mentor_rows = list(mentor_enrollments)
-    # Pairs a program admin declined are never proposed again.
+    # Pairs a program admin declined, or ended to find the mentee another
+    # mentor, are never proposed again.
     declined: dict[int, set[int]] = {}
     for mentee_id, mentor_id in (
-        Pairing.objects.filter(program=program, status=PairingStatus.DECLINED)
+        Pairing.objects.filter(
+            Q(status=PairingStatus.DECLINED) | Q(ended_for_rematch=True), program=program
+        )
         .exclude(close_reason=REPLACED_BY_MATCHING)
         .values_list("mentee_id", "mentor_id")
     ):

@@ -10,7 +10,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from mentorship import access
 from mentorship.core.api.filters import IdFilter, StrictFilterSet
+from mentorship.core.api.permissions import ProgramAdminWrites
 from mentorship.core.api.views import ScopedQuerysetMixin
 from mentorship.people.models import Person
 from mentorship.people.signed_in import person_of
@@ -20,23 +22,132 @@ from mentorship.programs.serializers import (
     EnrollmentInputSerializer,
     EnrollmentSerializer,
     EnrollmentUpdateSerializer,
+    ProgramClosingSerializer,
+    ProgramCopySerializer,
+    ProgramInputSerializer,
     ProgramSerializer,
     WithdrawSerializer,
 )
 
 
 @extend_schema_view(
-    list=extend_schema(tags=["programs"]), retrieve=extend_schema(tags=["programs"])
+    list=extend_schema(tags=["programs"]),
+    retrieve=extend_schema(tags=["programs"]),
+    create=extend_schema(
+        tags=["programs"],
+        request=ProgramInputSerializer,
+        responses={201: ProgramSerializer},
+        description=(
+            "Create a program, in draft (program admins and HR). A program admin who "
+            "creates one runs it."
+        ),
+    ),
+    partial_update=extend_schema(
+        tags=["programs"],
+        request=ProgramInputSerializer,
+        responses=ProgramSerializer,
+        description=(
+            "Change a program's settings or admins (its admins and HR). A closed program "
+            "cannot change; copy it instead. A new plan applies to pairings that start "
+            "from now on."
+        ),
+    ),
 )
-class ProgramViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Program]):
-    """Programs you run or take part in."""
+class ProgramViewSet(
+    ScopedQuerysetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet[Program],
+):
+    """Programs you run or take part in; those who run them create, change,
+    open, close and copy them."""
 
     serializer_class = ProgramSerializer
+    permission_classes = [ProgramAdminWrites]
     filterset_fields = ["status"]
     cursor_ordering = ("-starts_on", "-id")
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def scoped_queryset(self, viewer: Person) -> QuerySet[Program]:
         return selectors.programs_visible_to(viewer).prefetch_related("admins")
+
+    def _read(self, program: Program, *, created: bool = False) -> Response:
+        fresh = self.get_queryset().get(pk=program.pk)
+        return Response(
+            self.get_serializer(fresh).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        payload = ProgramInputSerializer(data=request.data, context={"request": request})
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        program = services.program_create(
+            name=data.pop("name"),
+            starts_on=data.pop("starts_on"),
+            ends_on=data.pop("ends_on"),
+            plan=data.pop("plan", None),
+            description=data.pop("description", ""),
+            admins=data.pop("admins", []),
+            by=person_of(request),
+            **data,
+        )
+        return self._read(program, created=True)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        program = self.get_object()
+        payload = ProgramInputSerializer(
+            data=request.data, partial=True, context={"request": request}
+        )
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        admins = data.pop("admins", None)
+        services.program_update(program=program, by=person_of(request), admins=admins, **data)
+        return self._read(program)
+
+    @extend_schema(tags=["programs"], request=None, responses=ProgramSerializer)
+    @action(detail=True, methods=["post"])
+    def open(self, request: Request, pk: str | None = None) -> Response:
+        """Open a draft program: the people enrolled see it, and the pairings
+        approved while it was a draft start (their welcome emails go out)."""
+        program = self.get_object()
+        services.program_activate(program=program, by=person_of(request))
+        return self._read(program)
+
+    @extend_schema(tags=["programs"], responses=ProgramClosingSerializer)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def closing(self, request: Request, pk: str | None = None) -> Response:
+        """What closing the program would do now, before one does it."""
+        program = self.get_object()
+        access.require_administers(person_of(request), program)
+        return Response(ProgramClosingSerializer(services.program_closing(program)).data)
+
+    @extend_schema(tags=["programs"], request=None, responses=ProgramClosingSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str | None = None) -> Response:
+        """Close an open program: live pairings are completed (both sides are
+        asked for feedback), waiting proposals declined, unsent reminders
+        cancelled. Returns what it did."""
+        program = self.get_object()
+        closing = services.program_close(program=program, by=person_of(request))
+        return Response(ProgramClosingSerializer(closing).data)
+
+    @extend_schema(
+        tags=["programs"], request=ProgramCopySerializer, responses={201: ProgramSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def copy(self, request: Request, pk: str | None = None) -> Response:
+        """Start the next cohort from this program: a new draft with its plan,
+        settings and admins (and, if asked, its mentors)."""
+        program = self.get_object()
+        payload = ProgramCopySerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        copy = services.program_copy(
+            program=program, by=person_of(request), **payload.validated_data
+        )
+        return self._read(copy, created=True)
 
 
 class EnrollmentFilter(StrictFilterSet):

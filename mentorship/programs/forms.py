@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+import re
+from typing import Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 
 from mentorship.people.models import Competency, Person
-from mentorship.programs.models import Enrollment, EnrollmentRole
+from mentorship.plans.models import OnboardingPlan
+from mentorship.programs.models import WEIGHT_FIELDS, Enrollment, EnrollmentRole, Program
+from mentorship.programs.services import SETTINGS
 
 
 class EnrollForm(forms.Form):
@@ -54,3 +60,117 @@ class EnrollmentEditForm(forms.Form):
             del self.fields["capacity"]
         else:
             del self.fields["focus_competencies"]
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _weight(label: str, help_text: str) -> forms.FloatField:
+    return forms.FloatField(
+        label=label,
+        min_value=0,
+        max_value=1,
+        initial=0.25,
+        help_text=help_text,
+        widget=forms.NumberInput(attrs={"step": "0.05"}),
+    )
+
+
+class ProgramForm(forms.Form):
+    """A program's settings; the service checks them all again."""
+
+    name = forms.CharField(max_length=200)
+    description = forms.CharField(
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Who it is for and what to expect. Everyone in the program reads it.",
+    )
+    plan = forms.ModelChoiceField(
+        queryset=OnboardingPlan.objects.none(),
+        required=False,
+        empty_label="No plan yet (needed before opening)",
+        label="Onboarding plan",
+        help_text="Each pairing gets its milestones from the plan when it starts.",
+    )
+    starts_on = forms.DateField(label="Starts on", widget=_date_input())
+    ends_on = forms.DateField(label="Ends on", widget=_date_input())
+    pairing_length_days = forms.IntegerField(
+        label="Pairing length (days)", min_value=7, max_value=730, initial=90
+    )
+    checkin_cadence_days = forms.IntegerField(
+        label="Check-in cadence (days)",
+        min_value=1,
+        max_value=90,
+        initial=14,
+        help_text="A pair with no check-in for this long gets a nudge.",
+    )
+    reminder_lead_days = forms.IntegerField(
+        label="Reminder lead time (days)",
+        min_value=0,
+        max_value=30,
+        initial=3,
+        help_text="How many days before a milestone is due its reminder goes out.",
+    )
+    weight_competency = _weight("Shared focus areas", "Mentor's expertise in the mentee's focus.")
+    weight_department = _weight("Another department", "A mentor from outside the team.")
+    weight_time_zone = _weight("Nearby time zone", "Working hours that overlap.")
+    weight_experience = _weight("Years of managing", "A mentor who has managed for longer.")
+    admins = forms.CharField(
+        required=False,
+        label="Admins",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Email addresses of the people who run it, separated by commas or lines. "
+        "HR runs every program anyway.",
+    )
+
+    def __init__(self, *args: Any, plans: QuerySet[OnboardingPlan], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["plan"]).queryset = plans
+
+    def clean_admins(self) -> list[Person]:
+        emails = [e.strip().lower() for e in re.split(r"[,;\s]+", self.cleaned_data["admins"])]
+        emails = [e for e in dict.fromkeys(emails) if e]
+        found = {p.email: p for p in Person.objects.filter(email__in=emails, is_active=True)}
+        unknown = [e for e in emails if e not in found]
+        if unknown:
+            raise ValidationError(
+                f"Nobody works here with the address {', '.join(unknown)}; "
+                "check the spelling or import them first."
+            )
+        return [found[e] for e in emails]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on <= starts_on:
+            self.add_error("ends_on", "The program must end after it starts.")
+        weights = [data.get(name) for name in WEIGHT_FIELDS]
+        if all(w is not None for w in weights) and not any(w > 0 for w in weights if w):
+            self.add_error("weight_competency", "Give at least one matching weight above zero.")
+        return data
+
+    @staticmethod
+    def initial_for(program: Program) -> dict[str, Any]:
+        initial: dict[str, Any] = {name: getattr(program, name) for name in SETTINGS}
+        initial["admins"] = ", ".join(program.admins.values_list("email", flat=True))
+        return initial
+
+
+class ProgramCopyForm(forms.Form):
+    name = forms.CharField(max_length=200, label="Name of the new program")
+    starts_on = forms.DateField(label="Starts on", widget=_date_input())
+    ends_on = forms.DateField(label="Ends on", widget=_date_input())
+    with_mentors = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Enroll this program's mentors again, with their capacities",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on <= starts_on:
+            self.add_error("ends_on", "The program must end after it starts.")
+        return data

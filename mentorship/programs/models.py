@@ -30,6 +30,9 @@ def _weight_field(default: float, help_text: str) -> models.FloatField:
     )
 
 
+WEIGHT_FIELDS = ("weight_competency", "weight_department", "weight_time_zone", "weight_experience")
+
+
 class Program(TimeStampedModel):
     """A cohort: who takes part, when, on which plan, at what cadence."""
 
@@ -50,6 +53,8 @@ class Program(TimeStampedModel):
     )
     starts_on = models.DateField()
     ends_on = models.DateField()
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
     admins = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="administered_programs"
     )

@@ -67,7 +67,12 @@ def program_overview_for_admin(viewer: Person) -> QuerySet[Program]:
         mentor_count=enrolled(EnrollmentRole.MENTOR),
         active_pairing_count=pairings(PairingStatus.ACTIVE),
         paused_pairing_count=pairings(PairingStatus.PAUSED),
-        proposed_pairing_count=pairings(PairingStatus.PROPOSED),
+        proposed_pairing_count=subquery_count(
+            Pairing.objects.waiting_for_approval().filter(program=OuterRef("pk")), "program"
+        ),
+        approved_pairing_count=subquery_count(
+            Pairing.objects.approved_to_start().filter(program=OuterRef("pk")), "program"
+        ),
         closed_pairing_count=subquery_count(
             Pairing.objects.closed().filter(program=OuterRef("pk")), "program"
         ),

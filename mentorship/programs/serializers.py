@@ -4,9 +4,16 @@ from typing import Any
 
 from rest_framework import serializers
 
-from mentorship.core.api.fields import IdRelatedField, ScopedIdRelatedField, StrictCharField
+from mentorship.core.api.fields import (
+    IdRelatedField,
+    ScopedIdRelatedField,
+    StrictBooleanField,
+    StrictCharField,
+)
 from mentorship.people.models import Competency, Person
+from mentorship.people.selectors import people_visible_to
 from mentorship.people.serializers import CompetencyRefSerializer, PersonRefSerializer
+from mentorship.plans.selectors import plans_visible_to
 from mentorship.plans.serializers import PlanRefSerializer
 from mentorship.programs.models import Enrollment, EnrollmentRole, Program
 from mentorship.programs.selectors import programs_administered_by
@@ -35,6 +42,8 @@ class ProgramSerializer(serializers.ModelSerializer[Program]):
             "weight_department",
             "weight_time_zone",
             "weight_experience",
+            "opened_at",
+            "closed_at",
         ]
 
 
@@ -96,3 +105,60 @@ class EnrollmentUpdateSerializer(serializers.Serializer[Any]):
 
 class WithdrawSerializer(serializers.Serializer[Any]):
     reason = StrictCharField(max_length=500)
+
+
+class ProgramInputSerializer(serializers.Serializer[Any]):
+    """A program's settings, as program admins and HR set them. On PATCH,
+    any subset."""
+
+    name = StrictCharField(max_length=200)
+    description = StrictCharField(max_length=5000, allow_blank=True, required=False)
+    plan = ScopedIdRelatedField(
+        scope=plans_visible_to,
+        allow_null=True,
+        required=False,
+        help_text="The onboarding plan (its current version); needed before opening.",
+    )
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(help_text="After starts_on.")
+    checkin_cadence_days = serializers.IntegerField(
+        min_value=1, max_value=90, required=False, help_text="Nudge after this many quiet days."
+    )
+    reminder_lead_days = serializers.IntegerField(
+        min_value=0, max_value=30, required=False, help_text="Days before a milestone is due."
+    )
+    pairing_length_days = serializers.IntegerField(min_value=7, max_value=730, required=False)
+    weight_competency = serializers.FloatField(min_value=0, max_value=1, required=False)
+    weight_department = serializers.FloatField(min_value=0, max_value=1, required=False)
+    weight_time_zone = serializers.FloatField(min_value=0, max_value=1, required=False)
+    weight_experience = serializers.FloatField(
+        min_value=0,
+        max_value=1,
+        required=False,
+        help_text="At least one of the four weights is above zero.",
+    )
+    admins = serializers.ListField(
+        child=ScopedIdRelatedField(scope=people_visible_to),
+        required=False,
+        max_length=50,
+        help_text="People who run the program (HR runs every program anyway).",
+    )
+
+
+class ProgramCopySerializer(serializers.Serializer[Any]):
+    name = StrictCharField(max_length=200)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(help_text="After starts_on.")
+    with_mentors = StrictBooleanField(
+        required=False, default=False, help_text="Enroll this program's mentors again."
+    )
+
+
+class ProgramClosingSerializer(serializers.Serializer[Any]):
+    """What closing the program does (or did)."""
+
+    pairings_completed = serializers.IntegerField(
+        help_text="Live pairings completed; both sides are asked for feedback."
+    )
+    proposals_declined = serializers.IntegerField()
+    reminders_cancelled = serializers.IntegerField(help_text="Emails not yet sent.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,10 +16,13 @@ from django.utils.text import slugify
 
 from mentorship import access
 from mentorship.audit.services import audit_record
+from mentorship.notifications.models import Notification, NotificationStatus
 from mentorship.pairings.models import Pairing, PairingStatus
+from mentorship.pairings.services.lifecycle import pairing_activate, pairing_complete
 from mentorship.people.models import Competency, Person
 from mentorship.plans.models import OnboardingPlan
 from mentorship.programs.models import (
+    WEIGHT_FIELDS,
     Enrollment,
     EnrollmentRole,
     EnrollmentStatus,
@@ -35,6 +39,56 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
+# What a program admin may set, and the bounds a person can be told about.
+SETTINGS = (
+    "name",
+    "description",
+    "plan",
+    "starts_on",
+    "ends_on",
+    "checkin_cadence_days",
+    "reminder_lead_days",
+    "pairing_length_days",
+    *WEIGHT_FIELDS,
+)
+# Copied field by field from the program a copy starts from, except these.
+SKIP_ON_COPY = ("name", "description", "plan", "starts_on", "ends_on")
+BOUNDS = {
+    "checkin_cadence_days": (1, 90, "A check-in cadence is from 1 to 90 days."),
+    "reminder_lead_days": (0, 30, "Reminders go out from 0 to 30 days before a milestone."),
+    "pairing_length_days": (7, 730, "A pairing lasts from 7 days to two years."),
+}
+
+
+def _check(program: Program) -> None:
+    """Every rule a program's settings obey, each message naming its field,
+    all of them at once; then the model's own checks."""
+    errors: dict[str, str] = {}
+    if not program.name.strip():
+        errors["name"] = "Give the program a name."
+    if program.starts_on and program.ends_on and program.ends_on <= program.starts_on:
+        errors["ends_on"] = "The program must end after it starts."
+    for field, (low, high, message) in BOUNDS.items():
+        value = getattr(program, field)
+        if value is None or not low <= value <= high:
+            errors[field] = message
+    weights = [getattr(program, field) for field in WEIGHT_FIELDS]
+    if any(w is None or not 0 <= w <= 1 for w in weights):
+        errors["weight_competency"] = "Each matching weight is between 0 and 1."
+    elif not any(w > 0 for w in weights):
+        errors["weight_competency"] = "Give at least one matching weight above zero."
+    if program.plan is not None and program.plan.is_archived:
+        errors["plan"] = (
+            f"{program.plan} has a newer version; choose the current one, or the plan will "
+            "not be the one you last edited."
+        )
+    if program.status != ProgramStatus.DRAFT and program.plan_id is None:
+        errors["plan"] = "A program that has opened keeps a plan."
+    if errors:
+        raise ValidationError(errors)
+    program.full_clean(exclude=["slug"], validate_constraints=False)
+
+
 def program_create(
     *,
     name: str,
@@ -47,7 +101,13 @@ def program_create(
     **options: Any,
 ) -> Program:
     """A new program, in draft. ``options`` are the cadence, lead time,
-    pairing length and matching weights (the model's field names)."""
+    pairing length and matching weights (the model's field names). A program
+    admin who creates one runs it; HR runs every program anyway."""
+    if by is not None and not access.roles(by).is_program_admin:
+        raise PermissionDenied("Only HR and program admins create programs.")
+    unknown = set(options) - set(SETTINGS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "Not a program setting."))
     program = Program(
         name=name.strip(),
         slug=_unique_slug(name),
@@ -58,9 +118,10 @@ def program_create(
         status=ProgramStatus.DRAFT,
         **options,
     )
-    if ends_on < starts_on:
-        raise ValidationError({"ends_on": "A program ends on or after the day it starts."})
-    program.full_clean()
+    _check(program)
+    admins = list(admins)
+    if by is not None and not access.roles(by).is_hr and by not in admins:
+        admins.append(by)
     with transaction.atomic():
         program.save()
         program.admins.set(admins)
@@ -68,18 +129,222 @@ def program_create(
     return program
 
 
-def program_activate(*, program: Program, by: Person | None) -> Program:
-    if program.status != ProgramStatus.DRAFT:
-        raise ValidationError(
-            {"status": f"Only a draft program can be opened; this one is {program.status}."}
-        )
-    if program.plan_id is None:
-        raise ValidationError({"plan": "Choose an onboarding plan before opening the program."})
+def program_update(
+    *, program: Program, by: Person, admins: Iterable[Person] | None = None, **changes: Any
+) -> Program:
+    """Change a program's settings (the ``SETTINGS`` fields) or its admins.
+    A closed program is history: copy it to start the next cohort. A new plan
+    applies to the pairings that start from now on; those under way keep the
+    milestones they were given."""
+    access.require_administers(by, program)
+    unknown = set(changes) - set(SETTINGS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "Not a program setting."))
     with transaction.atomic():
-        program.status = ProgramStatus.ACTIVE
-        program.save(update_fields=["status", "updated_at"])
-        audit_record(actor=by, action="program.activated", target=program, program=program)
+        locked = Program.objects.select_for_update().select_related("plan").get(pk=program.pk)
+        if locked.status == ProgramStatus.CLOSED:
+            raise ValidationError(
+                {"status": "This program is closed; copy it to start the next cohort."}
+            )
+        changed = [name for name, value in changes.items() if getattr(locked, name) != value]
+        for name in changed:
+            value = changes[name]
+            setattr(locked, name, value.strip() if isinstance(value, str) else value)
+        _check(locked)
+        if changed:
+            locked.save(update_fields=[*changed, "updated_at"])
+        if admins is not None:
+            chosen = {person.pk: person for person in admins}
+            before = set(locked.admins.values_list("pk", flat=True))
+            if not access.roles(by).is_hr and by.pk not in chosen:
+                raise ValidationError(
+                    {"admins": "You cannot take yourself off; ask HR or another admin."}
+                )
+            if set(chosen) != before:
+                locked.admins.set(chosen.values())
+                changed.append("admins")
+        if changed:
+            audit_record(
+                actor=by,
+                action="program.updated",
+                target=locked,
+                program=locked,
+                data={"fields": changed},
+            )
+    return locked
+
+
+def program_activate(*, program: Program, by: Person | None) -> Program:
+    """Open a draft program: the people enrolled see it, and the pairings
+    approved while it was a draft start now (on their planned first day, or
+    today if that has passed), each announced by its welcome email."""
+
+    if by is not None:
+        access.require_administers(by, program)
+    with transaction.atomic():
+        locked = Program.objects.select_for_update().get(pk=program.pk)
+        if locked.status != ProgramStatus.DRAFT:
+            raise ValidationError(
+                {"status": f"Only a draft program can be opened; this one is {locked.status}."}
+            )
+        if locked.plan_id is None:
+            raise ValidationError({"plan": "Choose an onboarding plan before opening the program."})
+        today = timezone.localdate()
+        if locked.ends_on < today:
+            raise ValidationError(
+                {"ends_on": f"The program ended on {locked.ends_on:%-d %B %Y}; move its dates."}
+            )
+        locked.status = ProgramStatus.ACTIVE
+        locked.opened_at = timezone.now()
+        locked.save(update_fields=["status", "opened_at", "updated_at"])
+        approved = Pairing.objects.approved_to_start().filter(program=locked).order_by("pk")
+        started = 0
+        for pairing in approved.select_related("program", "mentee", "mentor"):
+            pairing_activate(
+                pairing=pairing, by=by, starts_on=max(pairing.starts_on or today, today)
+            )
+            started += 1
+        audit_record(
+            actor=by,
+            action="program.activated",
+            target=locked,
+            program=locked,
+            data={"pairings_started": started},
+        )
+    program.refresh_from_db()
     return program
+
+
+@dataclass(frozen=True)
+class Closing:
+    """What closing a program does, counted before it happens."""
+
+    pairings_completed: int
+    proposals_declined: int
+    reminders_cancelled: int
+
+
+def program_closing(program: Program) -> Closing:
+    """What closing the program would do now (shown before one confirms)."""
+
+    pairings = Pairing.objects.filter(program=program)
+    return Closing(
+        pairings_completed=pairings.live().count(),
+        proposals_declined=pairings.filter(status=PairingStatus.PROPOSED).count(),
+        reminders_cancelled=Notification.objects.filter(
+            program=program, status=NotificationStatus.PENDING
+        ).count(),
+    )
+
+
+def program_close(*, program: Program, by: Person | None) -> Closing:
+    """Close an open program: its live pairings are completed (and, as at
+    any completion, both sides are asked for their feedback), proposals
+    still waiting are declined, and reminders not yet sent are cancelled.
+    Nobody can join it afterwards; its history stays."""
+
+    if by is not None:
+        access.require_administers(by, program)
+    with transaction.atomic():
+        locked = Program.objects.select_for_update().get(pk=program.pk)
+        if locked.status != ProgramStatus.ACTIVE:
+            raise ValidationError(
+                {"status": f"Only an open program can be closed; this one is {locked.status}."}
+            )
+        now = timezone.now()
+        completed = 0
+        for pairing in Pairing.objects.live().filter(program=locked).order_by("pk"):
+            pairing_complete(pairing=pairing, by=by, when=now)
+            completed += 1
+        declined = Pairing.objects.filter(program=locked, status=PairingStatus.PROPOSED).update(
+            status=PairingStatus.DECLINED,
+            closed_at=now,
+            close_reason="The program closed.",
+            updated_at=now,
+        )
+        cancelled = (
+            Notification.objects.filter(program=locked, status=NotificationStatus.PENDING)
+            .exclude(kind="pairing_feedback")
+            .update(
+                status=NotificationStatus.CANCELLED,
+                last_error="Not sent: the program closed first.",
+            )
+        )
+        locked.status = ProgramStatus.CLOSED
+        locked.closed_at = now
+        locked.save(update_fields=["status", "closed_at", "updated_at"])
+        closing = Closing(completed, declined, cancelled)
+        audit_record(
+            actor=by,
+            action="program.closed",
+            target=locked,
+            program=locked,
+            data={
+                "pairings_completed": completed,
+                "proposals_declined": declined,
+                "reminders_cancelled": cancelled,
+            },
+        )
+    program.refresh_from_db()
+    return closing
+
+
+def program_copy(
+    *,
+    program: Program,
+    by: Person,
+    name: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    with_mentors: bool = False,
+) -> Program:
+    """The start of the next cohort: a new draft with this program's plan
+    (its current version), cadence, lead time, pairing length, weights and
+    admins; with ``with_mentors``, its mentors enrolled again with their
+    capacities. Mentees and pairings are not copied."""
+    access.require_administers(by, program)
+    plan = program.plan
+    if plan is not None and plan.is_archived:
+        plan = (
+            OnboardingPlan.objects.filter(lineage=plan.lineage, is_archived=False)
+            .order_by("-version")
+            .first()
+        )
+    with transaction.atomic():
+        copy = program_create(
+            name=name,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            by=by,
+            plan=plan,
+            description=program.description,
+            admins=list(program.admins.all()),
+            **{field: getattr(program, field) for field in SETTINGS if field not in SKIP_ON_COPY},
+        )
+        mentors = 0
+        if with_mentors:
+            for enrollment in Enrollment.objects.filter(
+                program=program,
+                role=EnrollmentRole.MENTOR,
+                status=EnrollmentStatus.ACTIVE,
+                person__is_active=True,
+            ).select_related("person"):
+                enrollment_create(
+                    program=copy,
+                    person=enrollment.person,
+                    role=EnrollmentRole.MENTOR,
+                    by=by,
+                    capacity=enrollment.capacity,
+                )
+                mentors += 1
+        audit_record(
+            actor=by,
+            action="program.copied",
+            target=copy,
+            program=copy,
+            data={"from": program.pk, "mentors": mentors},
+        )
+    return copy
 
 
 def enrollment_create(

@@ -1,11 +1,18 @@
 from django.urls import path
 
 from mentorship.pairings import matching_views
-from mentorship.programs import views
+from mentorship.programs import program_views, views
 
 app_name = "programs"
 
 urlpatterns = [
+    path("", program_views.program_list, name="list"),
+    path("new/", program_views.program_new, name="new"),
+    path("<int:program_id>/", program_views.program_detail, name="detail"),
+    path("<int:program_id>/edit/", program_views.program_edit, name="edit"),
+    path("<int:program_id>/open/", program_views.program_open, name="open"),
+    path("<int:program_id>/close/", program_views.program_close, name="close"),
+    path("<int:program_id>/copy/", program_views.program_copy, name="copy"),
     path("<int:program_id>/people/", views.people, name="people"),
     path(
         "<int:program_id>/people/<int:enrollment_id>/withdraw/",

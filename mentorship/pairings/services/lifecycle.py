@@ -108,8 +108,8 @@ def pairing_propose(
     match_score: float | None = None,
     match_explanation: list[dict[str, Any]] | None = None,
 ) -> Pairing:
-    if program.status != ProgramStatus.ACTIVE:
-        raise ValidationError({"program": "Pairings can only be made in an active program."})
+    if program.status == ProgramStatus.CLOSED:
+        raise ValidationError({"program": "This program is closed; no new pairings."})
     problems = pairing_rule_violations(program=program, mentee=mentee, mentor=mentor)
     if problems:
         raise ValidationError({"mentor": problems})
@@ -199,9 +199,14 @@ def pairing_activate(
     starts_on: dt.date | None = None,
     when: dt.datetime | None = None,
 ) -> Pairing:
-    """Approve a proposal: the pairing starts, and its plan is copied onto
-    it. The welcome email follows from the next reminder sweep."""
+    """The pairing starts: its plan is copied onto it, and the welcome email
+    follows. Only in an open program (a draft holds approved proposals until
+    it opens)."""
     starts_on = starts_on or timezone.localdate()
+    if pairing.program.status != ProgramStatus.ACTIVE:
+        raise ValidationError(
+            {"program": f"{pairing.program} is not open; pairings start when it opens."}
+        )
     with transaction.atomic():
         if pairing.status == PairingStatus.PROPOSED:
             # Proposals already hold their slot; re-check in case capacity shrank.

@@ -13,6 +13,7 @@ from django.utils import timezone
 from mentorship import access
 from mentorship.audit.services import audit_record
 from mentorship.core.tasks import enqueue_after_commit
+from mentorship.core.timezones import today_for
 from mentorship.pairings import tasks as pairing_tasks
 from mentorship.pairings.matching import assign_cohort
 from mentorship.pairings.models import (
@@ -32,6 +33,7 @@ from mentorship.pairings.selectors import (
 from mentorship.pairings.services.lifecycle import (
     lock_mentor_capacity,
     pairing_activate,
+    pairing_end,
     pairing_propose,
     pairing_rule_violations,
 )
@@ -55,8 +57,8 @@ MATCHING_RUN_STALE_AFTER = dt.timedelta(minutes=15)
 def matching_request(*, program: Program, by: Person) -> MatchingRun:
     """Queue a matching run for the program; a worker does the work."""
     access.require_administers(by, program)
-    if program.status != ProgramStatus.ACTIVE:
-        raise ValidationError({"program": "Matching runs only in an active program."})
+    if program.status == ProgramStatus.CLOSED:
+        raise ValidationError({"program": "This program is closed; matching is over."})
     with transaction.atomic():
         MatchingRun.objects.filter(
             program=program,
@@ -110,13 +112,15 @@ def matching_execute(*, run: MatchingRun, now: dt.datetime | None = None) -> Mat
                 .order_by("pk")
                 .values_list("pk", flat=True)
             )
-            replaced = Pairing.objects.filter(
-                program=program, status=PairingStatus.PROPOSED, source=PairingSource.MATCHING
-            ).update(
-                status=PairingStatus.DECLINED,
-                closed_at=now,
-                close_reason=REPLACED_BY_MATCHING,
-                updated_at=now,
+            replaced = (
+                Pairing.objects.waiting_for_approval()
+                .filter(program=program, source=PairingSource.MATCHING)
+                .update(
+                    status=PairingStatus.DECLINED,
+                    closed_at=now,
+                    close_reason=REPLACED_BY_MATCHING,
+                    updated_at=now,
+                )
             )
             cohort = matching_cohort(program, now=now)
             _stage(
@@ -180,11 +184,79 @@ def matching_execute(*, run: MatchingRun, now: dt.datetime | None = None) -> Mat
     return run
 
 
+def first_day_bounds(program: Program, by: Person) -> tuple[dt.date, dt.date]:
+    """The first days a pairing approved now may have: from the later of the
+    approver's today and the program's start, to the program's end."""
+    return max(today_for(by), program.starts_on), program.ends_on
+
+
+def _first_day(program: Program, by: Person, starts_on: dt.date | None) -> dt.date:
+    earliest, latest = first_day_bounds(program, by)
+    if starts_on is None:
+        return earliest
+    if starts_on < today_for(by):
+        raise ValidationError(
+            {
+                "starts_on": "The first day cannot be in the past; "
+                f"pick {earliest:%-d %B %Y} or later."
+            }
+        )
+    if starts_on < program.starts_on:
+        raise ValidationError(
+            {
+                "starts_on": (
+                    f"The program starts on {program.starts_on:%-d %B %Y}; "
+                    "a pairing cannot start before it."
+                )
+            }
+        )
+    if starts_on > latest:
+        raise ValidationError(
+            {"starts_on": f"The program ends on {latest:%-d %B %Y}; pick an earlier first day."}
+        )
+    return starts_on
+
+
 def pairing_approve(*, pairing: Pairing, by: Person, starts_on: dt.date | None = None) -> Pairing:
     """A program admin approves a proposal (from matching or a mentee's
-    request): it becomes active, its plan is copied and the welcome follows."""
-    access.require_administers(by, pairing.program)
-    return pairing_activate(pairing=pairing, by=by, starts_on=starts_on)
+    request), with its first day (never in the past, nor outside the
+    program). In an open program it starts: its plan is copied and the
+    welcome follows. In a draft it is held for the day the program opens,
+    and nothing is announced before."""
+    program = pairing.program
+    access.require_administers(by, program)
+    first_day = _first_day(program, by, starts_on)
+    if program.status == ProgramStatus.DRAFT:
+        return _approve_to_start(pairing, by=by, starts_on=first_day)
+    return pairing_activate(pairing=pairing, by=by, starts_on=first_day)
+
+
+def _approve_to_start(pairing: Pairing, *, by: Person, starts_on: dt.date) -> Pairing:
+    with transaction.atomic():
+        lock_mentor_capacity(program=pairing.program, mentor=pairing.mentor, exclude=pairing)
+        locked = Pairing.objects.select_for_update().get(pk=pairing.pk)
+        if locked.status != PairingStatus.PROPOSED:
+            raise ValidationError({"status": "Only a proposal can be approved."})
+        if locked.approved_at is not None:
+            raise ValidationError({"status": "This proposal is approved already."})
+        locked.approved_at = timezone.now()
+        locked.approved_by = by
+        locked.starts_on = starts_on
+        # A hand-approved pair stays when matching runs again.
+        locked.source = (
+            PairingSource.MANUAL if locked.source == PairingSource.MATCHING else locked.source
+        )
+        locked.save(
+            update_fields=["approved_at", "approved_by", "starts_on", "source", "updated_at"]
+        )
+        audit_record(
+            actor=by,
+            action="pairing.approved",
+            target=locked,
+            program=locked.program,
+            data={"starts_on": starts_on.isoformat()},
+        )
+    return locked
 
 
 def proposals_approve_all(
@@ -193,13 +265,16 @@ def proposals_approve_all(
     """Approve every waiting proposal; each on its own, so one that breaks a
     rule (say, a capacity lowered since) is reported and the rest go ahead."""
     access.require_administers(by, program)
+    first_day = _first_day(program, by, starts_on)
     approved, problems = 0, []
-    waiting = Pairing.objects.filter(program=program, status=PairingStatus.PROPOSED).select_related(
-        "program", "mentee", "mentor"
+    waiting = (
+        Pairing.objects.waiting_for_approval()
+        .filter(program=program)
+        .select_related("program", "mentee", "mentor")
     )
     for pairing in waiting.order_by("pk"):
         try:
-            pairing_activate(pairing=pairing, by=by, starts_on=starts_on)
+            pairing_approve(pairing=pairing, by=by, starts_on=first_day)
         except ValidationError as exc:
             problems.append(f"{pairing.mentee} with {pairing.mentor}: {'; '.join(exc.messages)}")
         else:
@@ -214,6 +289,10 @@ def pairing_replace_mentor(*, pairing: Pairing, mentor: Person, by: Person) -> P
     access.require_administers(by, pairing.program)
     if pairing.status != PairingStatus.PROPOSED:
         raise ValidationError({"status": "Only a proposal can get another mentor."})
+    if pairing.approved_at is not None:
+        raise ValidationError(
+            {"status": "This proposal is approved; decline it to choose another mentor."}
+        )
     if mentor.pk == pairing.mentor_id:
         return pairing
     problems = pairing_rule_violations(
@@ -268,3 +347,39 @@ def pairing_request(*, program: Program, mentee: Person, mentor: Person) -> Pair
         match_score=proposal.score,
         match_explanation=[part.as_dict() for part in proposal.parts],
     )
+
+
+def pairing_rematch(*, pairing: Pairing, by: Person, reason: str) -> Pairing | None:
+    """A pairing that is not working ends (with the reason), and the mentee
+    goes back to the pool: the best mentor with room (never this one again)
+    is proposed at once for a program admin to review, and returned. None
+    when no mentor fits now: the mentee waits for the next matching run."""
+    program = pairing.program
+    access.require_administers(by, program)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why this pairing ends, for the record."})
+    if program.status != ProgramStatus.ACTIVE:
+        raise ValidationError({"program": "Rematching happens in an open program."})
+    with transaction.atomic():
+        ended = pairing_end(pairing=pairing, by=by, reason=reason)
+        Pairing.objects.filter(pk=ended.pk).update(ended_for_rematch=True)
+        best = mentor_recommendations(pairing.mentee, program, limit=1)
+        proposal = None
+        if best:
+            proposal = pairing_propose(
+                program=program,
+                mentee=pairing.mentee,
+                mentor=Person.objects.get(pk=best[0].mentor_id),
+                by=by,
+                source=PairingSource.MATCHING,
+                match_score=best[0].score,
+                match_explanation=[part.as_dict() for part in best[0].parts],
+            )
+        audit_record(
+            actor=by,
+            action="pairing.rematched",
+            target=ended,
+            program=program,
+            data={"proposal": proposal.pk if proposal else None},
+        )
+    return proposal
