@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.text import slugify
@@ -231,9 +232,15 @@ def program_closing(program: Program) -> Closing:
     return Closing(
         pairings_completed=pairings.live().count(),
         proposals_declined=pairings.filter(status=PairingStatus.PROPOSED).count(),
-        reminders_cancelled=Notification.objects.filter(
-            program=program, status=NotificationStatus.PENDING
-        ).count(),
+        reminders_cancelled=_unsent(program).count(),
+    )
+
+
+def _unsent(program: Program) -> QuerySet[Notification]:
+    """The program's emails still waiting to go out that closing cancels:
+    all but the feedback requests, which closing itself sets off."""
+    return Notification.objects.filter(program=program, status=NotificationStatus.PENDING).exclude(
+        kind="pairing_feedback"
     )
 
 
@@ -252,6 +259,10 @@ def program_close(*, program: Program, by: Person | None) -> Closing:
                 {"status": f"Only an open program can be closed; this one is {locked.status}."}
             )
         now = timezone.now()
+        cancelled = _unsent(locked).update(
+            status=NotificationStatus.CANCELLED,
+            last_error="Not sent: the program closed first.",
+        )
         completed = 0
         for pairing in Pairing.objects.live().filter(program=locked).order_by("pk"):
             pairing_complete(pairing=pairing, by=by, when=now)
@@ -261,14 +272,6 @@ def program_close(*, program: Program, by: Person | None) -> Closing:
             closed_at=now,
             close_reason="The program closed.",
             updated_at=now,
-        )
-        cancelled = (
-            Notification.objects.filter(program=locked, status=NotificationStatus.PENDING)
-            .exclude(kind="pairing_feedback")
-            .update(
-                status=NotificationStatus.CANCELLED,
-                last_error="Not sent: the program closed first.",
-            )
         )
         locked.status = ProgramStatus.CLOSED
         locked.closed_at = now
@@ -303,6 +306,7 @@ def program_copy(
     admins; with ``with_mentors``, its mentors enrolled again with their
     capacities. Mentees and pairings are not copied."""
     access.require_administers(by, program)
+    program = Program.objects.select_related("plan").get(pk=program.pk)
     plan = program.plan
     if plan is not None and plan.is_archived:
         plan = (

@@ -5,6 +5,7 @@ each rule refused with a message a person can act on, each step audited."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,14 +13,14 @@ from django.utils import timezone
 
 from mentorship.audit.models import AuditEvent
 from mentorship.notifications.models import Notification, NotificationStatus
-from mentorship.pairings.models import Pairing, PairingStatus
+from mentorship.pairings.models import MatchingRun, Pairing, PairingStatus
 from mentorship.pairings.services.matching import (
     matching_execute,
     pairing_approve,
     proposals_approve_all,
 )
-from mentorship.pairings.models import MatchingRun
-from mentorship.programs.models import Enrollment, EnrollmentRole, ProgramStatus
+from mentorship.people.models import Person
+from mentorship.programs.models import Enrollment, EnrollmentRole, Program, ProgramStatus
 from mentorship.programs.services import (
     enrollment_create,
     program_activate,
@@ -39,7 +40,7 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def draft(personas: Personas, **options: object) -> object:
+def draft(personas: Personas, **options: Any) -> Program:
     return program_create(
         name="Spring cohort",
         starts_on=today() + dt.timedelta(days=7),
@@ -93,17 +94,17 @@ def test_every_bad_setting_is_refused_at_once_in_words(personas: Personas) -> No
         "pairing_length_days": ["A pairing lasts from 7 days to two years."],
         "weight_competency": ["Give at least one matching weight above zero."],
     }
-    assert not AuditEvent.objects.filter(action="program.created").exclude(
-        target_id=personas.program.pk
-    ).exists()
+    assert (
+        not AuditEvent.objects.filter(action="program.created")
+        .exclude(target_id=personas.program.pk)
+        .exists()
+    )
 
 
 def test_a_weight_out_of_range_or_an_old_plan_version_is_refused(personas: Personas) -> None:
     with pytest.raises(ValidationError) as weights:
         draft(personas, weight_time_zone=1.5)
-    assert messages_of(weights)["weight_competency"] == [
-        "Each matching weight is between 0 and 1."
-    ]
+    assert messages_of(weights)["weight_competency"] == ["Each matching weight is between 0 and 1."]
     personas.plan.is_archived = True
     personas.plan.save()
     with pytest.raises(ValidationError) as old:
@@ -138,7 +139,7 @@ def test_changing_a_program_records_which_settings_changed(personas: Personas) -
         program_update(program=program, by=personas.mentor, name="Taken over")
 
 
-def enroll_pair(personas: Personas, program: object) -> tuple[object, object]:
+def enroll_pair(personas: Personas, program: Program) -> tuple[Person, Person]:
     mentee = PersonFactory.create(full_name="Dana Draft")
     mentor = PersonFactory.create(full_name="Eli Early", became_manager_on=today())
     enrollment_create(
@@ -154,7 +155,7 @@ def enroll_pair(personas: Personas, program: object) -> tuple[object, object]:
 
 def test_pairings_approved_in_a_draft_start_when_it_opens(personas: Personas) -> None:
     program = draft(personas)
-    mentee, mentor = enroll_pair(personas, program)
+    enroll_pair(personas, program)
     matching_execute(run=MatchingRun.objects.create(program=program, requested_by=personas.hr))
     proposal = Pairing.objects.get(program=program, status=PairingStatus.PROPOSED)
 
@@ -176,7 +177,8 @@ def test_pairings_approved_in_a_draft_start_when_it_opens(personas: Personas) ->
     assert started.status == PairingStatus.ACTIVE
     assert started.starts_on == program.starts_on
     assert started.milestones.count() == personas.plan.steps.count()
-    assert program.status == ProgramStatus.ACTIVE and program.opened_at is not None
+    assert program.status == ProgramStatus.ACTIVE
+    assert program.opened_at is not None
     event = AuditEvent.objects.get(action="program.activated", target_id=program.pk)
     assert event.data == {"pairings_started": 1}
 
@@ -209,9 +211,7 @@ def test_an_open_program_refuses_a_first_day_in_the_past(personas: Personas) -> 
     proposal = Pairing.objects.get(mentee=newcomer, status=PairingStatus.PROPOSED)
 
     with pytest.raises(ValidationError, match="cannot be in the past"):
-        pairing_approve(
-            pairing=proposal, by=personas.hr, starts_on=today() - dt.timedelta(days=3)
-        )
+        pairing_approve(pairing=proposal, by=personas.hr, starts_on=today() - dt.timedelta(days=3))
     started = pairing_approve(pairing=proposal, by=personas.hr)
     assert (started.status, started.starts_on) == (PairingStatus.ACTIVE, today())
 
@@ -263,9 +263,11 @@ def test_closing_says_what_it_will_do_then_does_it(personas: Personas) -> None:
     assert (program.status, program.closed_at is not None) == (ProgramStatus.CLOSED, True)
     statuses = set(Pairing.objects.filter(program=program).values_list("status", flat=True))
     assert statuses == {PairingStatus.COMPLETED, PairingStatus.DECLINED}
-    assert not Notification.objects.filter(
-        program=program, status=NotificationStatus.PENDING
-    ).exclude(kind="pairing_feedback").exists()
+    assert (
+        not Notification.objects.filter(program=program, status=NotificationStatus.PENDING)
+        .exclude(kind="pairing_feedback")
+        .exists()
+    )
     event = AuditEvent.objects.get(action="program.closed", target_id=program.pk)
     assert event.data["pairings_completed"] == 2
     with pytest.raises(ValidationError, match="closed; nobody can join"):
@@ -301,9 +303,7 @@ def test_a_copy_starts_the_next_cohort_with_the_settings_and_the_mentors(
         0,
     )
     assert set(copy.admins.all()) == set(program.admins.all())
-    enrolled = {
-        (e.person, e.role, e.capacity) for e in Enrollment.objects.filter(program=copy)
-    }
+    enrolled = {(e.person, e.role, e.capacity) for e in Enrollment.objects.filter(program=copy)}
     assert enrolled == {
         (personas.mentor, EnrollmentRole.MENTOR, 3),
         (personas.other_mentor, EnrollmentRole.MENTOR, None),
