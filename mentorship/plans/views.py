@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,7 +13,7 @@ from mentorship import access
 from mentorship.core.timezones import today_for
 from mentorship.people.signed_in import AuthenticatedHttpRequest
 from mentorship.plans import selectors, services
-from mentorship.plans.forms import PlanForm, PreviewForm, step_formset, step_initial
+from mentorship.plans.forms import PlanForm, PreviewForm, rearranged, step_formset, step_initial
 from mentorship.plans.models import OnboardingPlan
 
 
@@ -70,6 +70,12 @@ def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_admin(request)
     form = PlanForm(request.POST or None)
     steps = step_formset(request.POST or None)
+    if request.method == "POST" and (moved := _rearranged(request)) is not None:
+        return render(
+            request,
+            "plans/form.html",
+            {"form": form, "steps": step_formset(moved), "plan": None, "rearranged": True},
+        )
     if request.method == "POST" and form.is_valid() and steps.is_valid():
         try:
             plan = services.plan_create(
@@ -96,7 +102,26 @@ def plan_edit(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
         return redirect("plans:detail", plan_id=plan.pk)
     initial: dict[str, Any] = {"name": plan.name, "description": plan.description}
     form = PlanForm(request.POST or None, initial=initial)
-    steps = step_formset(request.POST or None, initial=step_initial(plan))
+    # A submission carries every row, so only the page's first load needs
+    # the plan's steps as they are.
+    steps = (
+        step_formset(request.POST)
+        if request.method == "POST"
+        else step_formset(initial=step_initial(plan))
+    )
+    in_use = services.plan_in_use(plan)
+    if request.method == "POST" and (moved := _rearranged(request)) is not None:
+        return render(
+            request,
+            "plans/form.html",
+            {
+                "form": form,
+                "steps": step_formset(moved),
+                "plan": plan,
+                "in_use": in_use,
+                "rearranged": True,
+            },
+        )
     if request.method == "POST" and form.is_valid() and steps.is_valid():
         try:
             saved = services.plan_update(
@@ -121,7 +146,7 @@ def plan_edit(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     return render(
         request,
         "plans/form.html",
-        {"form": form, "steps": steps, "plan": plan, "in_use": services.plan_in_use(plan)},
+        {"form": form, "steps": steps, "plan": plan, "in_use": in_use},
     )
 
 
@@ -133,6 +158,15 @@ def plan_duplicate(request: AuthenticatedHttpRequest, plan_id: int) -> HttpRespo
     copy = services.plan_duplicate(plan=plan, by=request.user)
     messages.success(request, f"“{copy.name}” is a copy you can change freely.")
     return redirect("plans:edit", plan_id=copy.pk)
+
+
+def _rearranged(request: AuthenticatedHttpRequest) -> QueryDict | None:
+    """The submission with its rows moved, if a row button was pressed (a
+    stale button moves nothing, and saves nothing either)."""
+    action = request.POST.get("row", "")
+    if not action:
+        return None
+    return rearranged(request.POST, action) or request.POST
 
 
 def _show_service_errors(exc: ValidationError, form: PlanForm, steps: Any) -> None:

@@ -26,9 +26,8 @@ def formset(rows: list[dict[str, Any]], *, extra: int = 1, initial: int = 0) -> 
     return data
 
 
-def step(position: int, title: str, offset: int = 0) -> dict[str, Any]:
+def step(title: str, offset: int = 0) -> dict[str, Any]:
     return {
-        "position": position,
         "title": title,
         "owner": "mentee",
         "kind": "milestone",
@@ -45,7 +44,7 @@ def test_a_program_admin_creates_a_plan_on_the_web(client: Client, personas: Per
         {
             "name": "Team leads",
             "description": "",
-            **formset([step(1, "Kickoff"), step(2, "1:1s", 7)]),
+            **formset([step("Kickoff"), step("1:1s", 7)]),
         },
     )
 
@@ -63,7 +62,7 @@ def test_errors_show_next_to_the_step_and_nothing_is_saved(
 
     response = client.post(
         "/plans/new/",
-        {"name": "Broken", **formset([step(1, "Kickoff"), step(1, "Twin", -3)])},
+        {"name": "Broken", **formset([step("Kickoff"), step("Twin", -3)])},
     )
 
     html = response.content.decode()
@@ -81,14 +80,14 @@ def test_editing_a_plan_in_use_warns_and_makes_a_version(
     assert "Saving creates version 2" in page
 
     rows = [
-        {**step(1, "Kickoff"), "owner": "both", "kind": "kickoff"},  # untouched
-        step(2, "Renamed", 7),  # changed
-        {**step(3, "Read past reviews", 14), "DELETE": "on"},  # removed
-        {**step(4, "Day-30 self-assessment", 30), "kind": "assessment"},  # untouched
+        {**step("Kickoff"), "owner": "both", "kind": "kickoff"},  # untouched
+        step("Renamed", 7),  # changed
+        # "Read past reviews" was removed with its button
+        {**step("Day-30 self-assessment", 30), "kind": "assessment"},  # untouched
     ]
     response = client.post(
         f"/plans/{personas.plan.pk}/edit/",
-        {"name": "Test plan", **formset(rows, extra=3, initial=4)},
+        {"name": "Test plan", **formset(rows, extra=1, initial=0)},
         follow=True,
     )
 
@@ -114,3 +113,39 @@ def test_plan_pages_are_for_program_admins(client: Client, personas: Personas) -
     assert client.get("/plans/").status_code == 403
     assert client.get(f"/plans/{personas.plan.pk}/").status_code == 403
     assert client.post("/plans/new/", {"name": "x"}).status_code == 403
+
+
+def test_steps_are_moved_added_and_removed_without_position_numbers(
+    client: Client, personas: Personas
+) -> None:
+    client.force_login(personas.hr)
+    rows = [step("Kickoff"), step("1:1s", 7), step("Skip-levels", 21)]
+    data = {"name": "Team leads", **formset(rows, extra=0)}
+    assert "position" not in client.get("/plans/new/").content.decode().lower()
+
+    moved = client.post("/plans/new/", {**data, "row": "up:2"})
+    html = moved.content.decode()
+    assert moved.status_code == 200
+    assert "Not saved yet" in html
+    assert html.index('value="Skip-levels"') < html.index('value="1:1s"')
+    assert not OnboardingPlan.objects.filter(name="Team leads").exists()
+
+    added = client.post("/plans/new/", {**data, "row": "add"}).content.decode()
+    assert 'name="steps-3-title"' in added
+    removed = client.post("/plans/new/", {**data, "row": "remove:0"}).content.decode()
+    assert 'value="Kickoff"' not in removed
+    assert 'name="steps-2-title"' not in removed
+    nonsense = client.post("/plans/new/", {**data, "row": "up:99"})
+    assert nonsense.status_code == 200  # a stale button does nothing and saves nothing
+
+    saved = client.post(
+        "/plans/new/",
+        {"name": "Team leads", **formset([rows[0], rows[2], rows[1]], extra=1)},
+    )
+    assert saved.status_code == 302
+    plan = OnboardingPlan.objects.get(name="Team leads")
+    assert list(plan.steps.order_by("position").values_list("title", "position")) == [
+        ("Kickoff", 1),
+        ("Skip-levels", 2),
+        ("1:1s", 3),
+    ]
