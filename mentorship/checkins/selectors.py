@@ -28,6 +28,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -49,6 +50,7 @@ from mentorship.checkins.models import (
     Reflection,
 )
 from mentorship.pairings.models import (
+    LIVE_PAIRING_STATUSES,
     VISIBLE_TO_PARTICIPANTS,
     Milestone,
     MilestoneStatus,
@@ -124,6 +126,22 @@ def action_items_visible_to(viewer: Person) -> QuerySet[ActionItem]:
     return ActionItem.objects.filter(
         access.sees_shared_part_q(viewer), pairing__status__in=VISIBLE_TO_PARTICIPANTS
     ).select_related("owner", "pairing")
+
+
+def action_items_to_do(viewer: Person) -> QuerySet[ActionItem]:
+    """The viewer's own open action items in their live pairings, the
+    earliest due first (those without a date last)."""
+    return (
+        action_items_visible_to(viewer)
+        .filter(owner=viewer, done_at__isnull=True, pairing__status__in=LIVE_PAIRING_STATUSES)
+        .select_related("pairing__mentee", "pairing__mentor")
+        .order_by(F("due_on").asc(nulls_last=True), "created_at", "pk")
+    )
+
+
+def with_last_checkin(pairings: QuerySet[Pairing]) -> QuerySet[Pairing]:
+    """Each pairing with the day of its latest check-in (``last_checkin``)."""
+    return pairings.annotate(last_checkin=Max("checkins__occurred_on"))
 
 
 def open_action_items(viewer: Person, pairing: Pairing) -> list[ActionItem]:

@@ -73,3 +73,47 @@ def test_someone_in_no_program_is_told_what_comes(client: Client, personas: Pers
     html = home(client, personas.outsider)
 
     assert "You are not in a program yet" in html
+
+
+def test_each_side_sees_what_to_do_next(client: Client, personas: Personas) -> None:
+    import datetime as dt
+
+    from mentorship.checkins.services import ActionItemSpec, checkin_log
+
+    today = today_for(personas.mentee)
+    checkin_log(
+        pairing=personas.pairing,
+        by=personas.mentee,
+        occurred_on=today - dt.timedelta(days=3),
+        duration_minutes=30,
+        action_items=[
+            ActionItemSpec(
+                text="Draft the team charter",
+                owner=personas.mentee,
+                due_on=today - dt.timedelta(days=1),
+            ),
+            ActionItemSpec(text="Share the hiring rubric", owner=personas.mentor),
+        ],
+    )
+
+    mentee = home(client, personas.mentee)
+    assert "What to do next" in mentee
+    assert "last check-in on" in mentee
+    assert "3\xa0days ago" in mentee
+    assert f'href="/pairings/{personas.pairing.pk}/check-ins/new/"' in mentee
+    assert "Draft the team charter" in mentee
+    assert "status-overdue" in mentee
+    assert "Share the hiring rubric" not in mentee  # the mentor's to do, not hers
+
+    mentor = home(Client(), personas.mentor)
+    assert "Share the hiring rubric" in mentor
+    assert "Draft the team charter" not in mentor
+    # Another pair's items never show.
+    assert "Draft the team charter" not in home(Client(), personas.other_mentee)
+
+
+def test_a_pair_without_a_check_in_is_told_so(client: Client, personas: Personas) -> None:
+    html = home(client, personas.mentor)
+    assert "With <strong>Mira Mentee</strong>:" in html
+    assert "no check-in yet" in html
+    assert "Log a check-in" in html
