@@ -33,6 +33,7 @@ from mentorship.pairings.serializers import (
     OutcomeSerializer,
     PairingSerializer,
     ReasonSerializer,
+    RematchResultSerializer,
 )
 from mentorship.pairings.services.change_requests import change_request_decide, change_request_open
 from mentorship.pairings.services.lifecycle import (
@@ -42,6 +43,7 @@ from mentorship.pairings.services.lifecycle import (
     pairing_record_outcome,
     pairing_resume,
 )
+from mentorship.pairings.services.matching import pairing_rematch
 from mentorship.pairings.services.milestones import (
     milestone_complete,
     milestone_reopen,
@@ -197,6 +199,25 @@ class PairingViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Pairing]
         return self._fresh(
             pairing_complete(pairing=pairing, by=person, outcome=payload.validated_data["outcome"])
         )
+
+    @extend_schema(tags=["pairings"], request=ReasonSerializer, responses=RematchResultSerializer)
+    @action(detail=True, methods=["post"])
+    def rematch(self, request: Request, pk: str | None = None) -> Response:
+        """End a live pairing that is not working (program admins), with the
+        reason, and propose the mentee the best mentor with room (never the
+        same one again), for review like any proposal."""
+        pairing, person = self._admin_object()
+        payload = ReasonSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        proposal = pairing_rematch(
+            pairing=pairing, by=person, reason=payload.validated_data["reason"]
+        )
+        scoped = self.get_queryset()
+        body = {
+            "ended": scoped.get(pk=pairing.pk),
+            "proposal": scoped.get(pk=proposal.pk) if proposal is not None else None,
+        }
+        return Response(RematchResultSerializer(body).data)
 
     @extend_schema(tags=["pairings"], request=EndSerializer, responses=PairingSerializer)
     @action(detail=True, methods=["post"])

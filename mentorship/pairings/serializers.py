@@ -117,6 +117,7 @@ class PairingSerializer(serializers.ModelSerializer[Pairing]):
             "starts_on",
             "ends_on",
             "activated_at",
+            "approved_at",
             "closed_at",
             "close_reason",
             "outcome",
@@ -256,3 +257,11 @@ class RecommendationQuerySerializer(QuerySerializer):
 class MentorRequestSerializer(serializers.Serializer[Any]):
     program = IdRelatedField(queryset=Program.objects.all())
     mentor = IdRelatedField(queryset=Person.objects.filter(is_active=True))
+
+
+class RematchResultSerializer(serializers.Serializer[Any]):
+    ended = PairingSerializer(help_text="The pairing, now ended.")
+    proposal = PairingSerializer(
+        allow_null=True,
+        help_text="The mentor proposed in its place, for review; null when no mentor has room.",
+    )

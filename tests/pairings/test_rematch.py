@@ -4,6 +4,8 @@ mentor with room is proposed at once for review."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
@@ -110,3 +112,38 @@ def test_the_at_risk_list_leads_to_a_real_rematch(personas: Personas) -> None:
         other = Client()
         other.force_login(outsider)
         assert other.get(f"/pairings/{personas.other_pairing.pk}/rematch/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("anonymous", 401),
+        ("hr", 200),
+        ("program_admin", 200),
+        ("mentor", 403),
+        ("mentee", 403),
+        ("line_manager", 403),
+        ("other_mentor", 404),
+        ("other_mentee", 404),
+        ("outsider", 404),
+    ],
+)
+def test_the_api_rematches_for_those_who_run_the_program(
+    personas: Personas, client_for: Any, persona: str, status: int
+) -> None:
+    spare = spare_mentor(personas)
+    client = client_for(personas.everyone()[persona])
+    url = f"/api/v1/pairings/{personas.pairing.pk}/rematch/"
+
+    response = client.post(url, {"reason": "Never met"}, format="json")
+
+    assert response.status_code == status, response.content
+    if status == 200:
+        body = response.json()
+        assert body["ended"]["status"] == PairingStatus.ENDED
+        assert body["proposal"]["mentor"]["id"] == spare.pk
+        again = client.post(url, {"reason": "Twice"}, format="json")
+        assert again.status_code == 400
+    else:
+        personas.pairing.refresh_from_db()
+        assert personas.pairing.status == PairingStatus.ACTIVE
