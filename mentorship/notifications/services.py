@@ -398,6 +398,9 @@ def email_opt_out(*, person: Person, kind: str) -> None:
     """The unsubscribe link: turn one kind off (idempotent)."""
     if kind not in {k.name for k in optional_kinds()}:
         raise ValidationError({"kind": "This kind of email cannot be turned off."})
-    _, created = EmailOptOut.objects.get_or_create(person=person, kind=kind)
-    if created:
-        audit_record(actor=person, action="email.unsubscribed", target=person, data={"kind": kind})
+    with transaction.atomic():
+        _, created = EmailOptOut.objects.get_or_create(person=person, kind=kind)
+        if created:
+            audit_record(
+                actor=person, action="email.unsubscribed", target=person, data={"kind": kind}
+            )

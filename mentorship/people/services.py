@@ -204,12 +204,17 @@ def invitations_send(*, people: Iterable[Person], by: Person | None, reason: mod
 
     ids = [person.pk for person in people if invitable(person)]
     queued_at = timezone.now().isoformat()
-    for start in range(0, len(ids), INVITATIONS_PER_TASK):
-        enqueue_after_commit(
-            people_tasks.send_invitations, ids[start : start + INVITATIONS_PER_TASK], queued_at
-        )
-    if ids:
-        audit_record(actor=by, action="people.invited", target=reason, data={"people": len(ids)})
+    with transaction.atomic():
+        # Audited first, in the same transaction: the emails are queued only
+        # once both are committed.
+        if ids:
+            audit_record(
+                actor=by, action="people.invited", target=reason, data={"people": len(ids)}
+            )
+        for start in range(0, len(ids), INVITATIONS_PER_TASK):
+            enqueue_after_commit(
+                people_tasks.send_invitations, ids[start : start + INVITATIONS_PER_TASK], queued_at
+            )
     return len(ids)
 
 

@@ -126,11 +126,7 @@ CHANGES: dict[str, tuple[Callable[[Personas], object], Callable[[Personas], obje
 }
 
 # Known gaps in the application, each a test that fails until it is fixed.
-GAPS = {
-    "notifications: an unsubscribe link": (
-        "email_opt_out writes the opt-out and its audit event in two transactions"
-    ),
-}
+GAPS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(
@@ -168,10 +164,6 @@ def test_a_refused_change_leaves_no_event(personas: Personas) -> None:
     assert mentor_enrollment(personas).capacity is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="invitations_send queues the emails outside any transaction, before the audit event",
-)
 def test_an_invitation_is_queued_only_with_its_audit_event(
     personas: Personas, django_capture_on_commit_callbacks: Any
 ) -> None:
