@@ -13,6 +13,7 @@ from django.test import Client
 from mentorship.audit.models import AuditEvent
 from mentorship.pairings.models import MatchingRun, Pairing, PairingStatus
 from mentorship.pairings.services.matching import matching_execute, pairing_rematch
+from mentorship.people.models import Person
 from mentorship.programs.models import Enrollment, EnrollmentRole
 from mentorship.programs.services import enrollment_create
 from tests.factories import PersonFactory, competency
@@ -21,7 +22,7 @@ from tests.fixtures.personas import Personas
 pytestmark = pytest.mark.django_db
 
 
-def spare_mentor(personas: Personas) -> object:
+def spare_mentor(personas: Personas) -> Person:
     mentor = PersonFactory.create(
         full_name="Sam Spare", expertise=[competency("coaching-and-feedback")]
     )
