@@ -116,7 +116,11 @@ MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 class ImportErrorSerializer(serializers.Serializer[Any]):
     row = serializers.IntegerField(help_text="The row as a spreadsheet numbers it (header = 1).")
-    column = serializers.CharField()
+    column = serializers.CharField(
+        allow_blank=True,
+        help_text="The column, by its canonical name; empty when the row as a whole is wrong "
+        "(more or fewer cells than the header).",
+    )
     message = serializers.CharField()
 
 
@@ -192,8 +196,9 @@ class PersonImportInputSerializer(serializers.Serializer[Any]):
     file = serializers.FileField(
         help_text=(
             "CSV, UTF-8, comma, semicolon or tab separated. Columns: email, full_name, title, "
-            "department, manager_email, time_zone, became_manager_on (YYYY-MM-DD), expertise "
-            "(competency names separated by ;), role (mentee or mentor; needs program)."
+            "department, manager_email, time_zone, became_manager_on (YYYY-MM-DD only), "
+            "expertise (competency names or slugs separated by ; or |), role (mentee or mentor; "
+            "needs program)."
         )
     )
     # A form field arrives as text: a plain integer, looked up by the view.

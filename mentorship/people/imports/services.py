@@ -12,6 +12,7 @@ from django.utils import timezone
 from mentorship.audit.services import audit_record
 from mentorship.core.tasks import enqueue_after_commit
 from mentorship.people.imports import reader
+from mentorship.people.imports.csv_file import FileError, read_csv
 from mentorship.people.models import (
     Competency,
     Department,
@@ -71,7 +72,10 @@ def _import_snapshot(program_id: int | None = None) -> reader.Snapshot:
             ).values_list("person__email", "role")
         )
     return reader.Snapshot(
-        people=people, competencies=competencies, departments=departments, enrolled=enrolled
+        people=people,
+        competencies=competencies,
+        departments=departments,
+        enrolled=enrolled,
     )
 
 
@@ -88,25 +92,24 @@ def person_import_start(
     ):
         raise PermissionDenied("Only the admins of that program can enroll people in it.")
     try:
-        _, rows = reader.read_csv(content)
-    except reader.FileError as exc:
-        raise ValidationError({"file": str(exc)}) from None
-    if not rows:
-        raise ValidationError({"file": "The file has a header but no people."})
+        table = read_csv(content)
+    except FileError as exc:
+        raise ValidationError({"file": exc.messages}) from None
+    rows = len(table.rows) + len(table.problems)
     with transaction.atomic():
         person_import = PersonImport.objects.create(
             uploaded_by=uploaded_by,
             program=program,
             filename=filename[:255],
             content=content,
-            rows_total=len(rows),
+            rows_total=rows,
         )
         audit_record(
             actor=uploaded_by,
             action="people.import_uploaded",
             target=person_import,
             program=program,
-            data={"rows": len(rows)},
+            data={"rows": rows},
         )
         from mentorship.people.tasks import check_person_import
 
@@ -115,14 +118,13 @@ def person_import_start(
 
 
 def _plan(person_import: PersonImport, *, report_progress: bool) -> reader.ImportPlan:
-    columns, rows = reader.read_csv(bytes(person_import.content))
+    table = read_csv(bytes(person_import.content))
 
     def progress(done: int) -> None:
         PersonImport.objects.filter(pk=person_import.pk).update(rows_done=done)
 
     return reader.plan_import(
-        columns,
-        rows,
+        table,
         _import_snapshot(person_import.program_id),
         today=timezone.localdate(),
         program_chosen=person_import.program_id is not None,
