@@ -124,6 +124,11 @@ class ImportErrorSerializer(serializers.Serializer[Any]):
     message = serializers.CharField()
 
 
+class MenteeWithoutFocusSerializer(serializers.Serializer[Any]):
+    email = serializers.EmailField()
+    full_name = serializers.CharField()
+
+
 class ImportPreviewSerializer(serializers.Serializer[Any]):
     row = serializers.IntegerField()
     email = serializers.EmailField()
@@ -141,6 +146,11 @@ class ImportSummarySerializer(serializers.Serializer[Any]):
     rejected = serializers.IntegerField(help_text="Rows with at least one problem.")
     problems = serializers.IntegerField(source="errors", help_text="All problems found.")
     new_departments = serializers.IntegerField()
+    mentees_without_focus = serializers.IntegerField(
+        required=False,
+        help_text="Mentees of the program who, with this file, wait for a mentor with no focus "
+        "areas: matching can only use department, time zone and experience for them.",
+    )
     enrolled = serializers.IntegerField(required=False)
     departments_created = serializers.IntegerField(required=False)
     invited = serializers.IntegerField(
@@ -158,6 +168,9 @@ class PersonImportSerializer(serializers.ModelSerializer[PersonImport]):
         help_text="Every problem with its row and column (the first 1,000).",
     )
     preview = ImportPreviewSerializer(many=True)
+    mentees_without_focus = MenteeWithoutFocusSerializer(
+        many=True, help_text="Those mentees (the first 50)."
+    )
 
     class Meta:
         model = PersonImport
@@ -171,6 +184,7 @@ class PersonImportSerializer(serializers.ModelSerializer[PersonImport]):
             "summary",
             "problems",
             "preview",
+            "mentees_without_focus",
             "failure",
             "created_at",
             "checked_at",
@@ -198,7 +212,7 @@ class PersonImportInputSerializer(serializers.Serializer[Any]):
             "CSV, UTF-8, comma, semicolon or tab separated. Columns: email, full_name, title, "
             "department, manager_email, time_zone, became_manager_on (YYYY-MM-DD only), "
             "expertise (competency names or slugs separated by ; or |), role (mentee or mentor; "
-            "needs program)."
+            "needs program), focus_areas (a mentee's competencies, separated like expertise)."
         )
     )
     # A form field arrives as text: a plain integer, looked up by the view.

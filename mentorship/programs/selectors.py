@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from mentorship.core.queries import subquery_count
@@ -149,3 +151,17 @@ def mentoring_places_of(person: Person) -> QuerySet[Enrollment]:
         .annotate(taken=subquery_count(open_here, "program"))
         .order_by("program__name")
     )
+
+
+def mentees_without_focus(roster: Iterable[Enrollment]) -> list[Enrollment]:
+    """Of a loaded ``program_roster``, the mentees still waiting for a mentor
+    who have no focus areas: matching can only use department, time zone and
+    experience for them. No query: the roster carries what it needs."""
+    return [
+        enrollment
+        for enrollment in roster
+        if enrollment.role == EnrollmentRole.MENTEE
+        and enrollment.status == EnrollmentStatus.ACTIVE
+        and enrollment.pairing_id is None  # type: ignore[attr-defined]
+        and not enrollment.focus_competencies.all()
+    ]

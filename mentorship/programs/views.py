@@ -123,6 +123,7 @@ def people(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
             "form": form,
             "mentees": [e for e in roster if e.role == EnrollmentRole.MENTEE],
             "mentors": [e for e in roster if e.role == EnrollmentRole.MENTOR],
+            "without_focus": selectors.mentees_without_focus(roster),
         },
         status=400 if form.errors else 200,
     )

@@ -224,6 +224,85 @@ def test_competency_lists_take_semicolons_or_bars() -> None:
     assert result.rows[0].expertise == frozenset({1, 2})
 
 
+FOCUS_HEADER = "email,full_name,role,focus_areas"
+
+
+@pytest.mark.parametrize("column", ["focus_areas", "Focus", "focus_competencies", "Focus areas"])
+def test_a_mentees_focus_areas_are_read_under_any_spelling(column: str) -> None:
+    result = plan(
+        csv_bytes(
+            "ana@x.io,Ana,mentee,Coaching and feedback|conflict-resolution",
+            header=f"email,full_name,role,{column}",
+        )
+    )
+    assert problems(result) == []
+    assert result.rows[0].focus == frozenset({1, 2})
+    assert result.mentees_without_focus == []
+
+
+def test_focus_areas_belong_to_mentees_only() -> None:
+    result = plan(
+        csv_bytes(
+            "ana@x.io,Ana,mentor,Coaching and feedback",
+            "bo@x.io,Bo,,conflict-resolution",
+            "cy@x.io,Cy,mentee,Juggling",
+            "di@x.io,Di,mentor,",
+            header=FOCUS_HEADER,
+        )
+    )
+    assert problems(result) == [
+        (2, "focus_areas", "Only mentees have focus areas; this row's role is mentor."),
+        (
+            3,
+            "focus_areas",
+            "Only mentees have focus areas: give this row the role mentee, or leave its focus "
+            "areas empty.",
+        ),
+        (
+            4,
+            "focus_areas",
+            "“Juggling” is not a competency Scaffold knows; separate several with ; or |.",
+        ),
+    ]
+    assert [row.email for row in result.rows] == ["di@x.io"]
+
+
+def test_mentees_left_without_focus_areas_are_named() -> None:
+    snapshot = reader.Snapshot(
+        competencies={"coaching and feedback": 1},
+        enrolled={
+            # Waiting, no focus, not in the file: still without after it.
+            "eve@x.io": reader.Enrolled("mentee", "Eve Early", waiting=True),
+            # Paired already: matching is done with them.
+            "pam@x.io": reader.Enrolled("mentee", "Pam Paired", waiting=False),
+            # Waiting without focus, and the file gives them some.
+            "fay@x.io": reader.Enrolled("mentee", "Fay Fixed", waiting=True),
+            "max@x.io": reader.Enrolled("mentor", "Max Mentor"),
+        },
+    )
+    result = plan(
+        csv_bytes(
+            "ana@x.io,Ana New,mentee,",
+            "fay@x.io,Fay Fixed,mentee,Coaching and feedback",
+            "gus@x.io,Gus New,mentee,coaching and feedback",
+            header=FOCUS_HEADER,
+        ),
+        snapshot,
+    )
+    assert [(m.full_name, m.email) for m in result.mentees_without_focus] == [
+        ("Ana New", "ana@x.io"),
+        ("Eve Early", "eve@x.io"),
+    ]
+    assert result.summary()["mentees_without_focus"] == 2
+    # Without the column, a new mentee has no focus areas either.
+    no_column = plan(csv_bytes("hal@x.io,Hal,mentee", header="email,full_name,role"), snapshot)
+    assert [m.email for m in no_column.mentees_without_focus] == [
+        "eve@x.io",
+        "fay@x.io",
+        "hal@x.io",
+    ]
+
+
 # --------------------------------------------------------------------------
 # Dry run and commit against the database
 
@@ -486,6 +565,70 @@ def test_api_import_enrolls_in_a_program_given_as_a_form_field(
     assert "program" in unknown.json()["error"]["fields"]
 
 
+def test_focus_areas_are_written_to_the_enrollment_on_commit(
+    personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    from tests.factories import competency
+
+    data = csv_bytes(
+        "new.mentee@x.io,Nia New,mentee,Conflict resolution|performance-management",
+        # Already a mentee here with coaching: the file replaces it.
+        f"{personas.other_mentee.email},{personas.other_mentee.full_name},mentee,"
+        "Stakeholder management",
+        header="email,full_name,role,focus",
+    )
+    person_import = start(personas, data, program=personas.program)
+    checked = person_import_check(person_import=person_import)
+    assert checked.status == ImportStatus.CHECKED, checked.errors
+    assert checked.preview[1]["changes"] == ["focus_areas"]
+    with django_capture_on_commit_callbacks(execute=False):
+        person_import_commit_request(person_import=checked, by=personas.hr)
+    checked.refresh_from_db()
+    person_import_commit(person_import=checked)
+
+    def focus(email: str) -> set[str]:
+        enrollment = Enrollment.objects.get(program=personas.program, person__email=email)
+        return set(enrollment.focus_competencies.values_list("slug", flat=True))
+
+    assert focus("new.mentee@x.io") == {"conflict-resolution", "performance-management"}
+    assert focus(personas.other_mentee.email) == {"stakeholder-management"}
+    # Someone the file does not name keeps theirs.
+    assert focus(personas.mentee.email) == {competency("coaching-and-feedback").slug}
+
+
+def test_the_dry_run_names_mentees_without_focus_areas(personas: Personas, client_for: Any) -> None:
+    data = csv_bytes(
+        "nia@x.io,Nia New,mentee,",
+        "ned@x.io,Ned New,mentee,Conflict resolution",
+        header="email,full_name,role,focus_areas",
+    )
+    checked = person_import_check(person_import=start(personas, data, program=personas.program))
+    assert checked.summary["mentees_without_focus"] == 1
+    client = Client()
+    client.force_login(personas.hr)
+    html = client.get(f"/people/import/{checked.pk}/").content.decode()
+    assert (
+        "1 mentee has no focus areas: matching can only use department, time zone and "
+        "experience for them." in html
+    )
+    assert "Nia New" in html
+    body = client_for(personas.hr).get(f"/api/v1/people/imports/{checked.pk}/").json()
+    assert body["mentees_without_focus"] == [{"email": "nia@x.io", "full_name": "Nia New"}]
+    assert body["summary"]["mentees_without_focus"] == 1
+
+    # Everyone has focus areas: nothing to say.
+    fine = person_import_check(
+        person_import=start(
+            personas,
+            csv_bytes(
+                "ned@x.io,Ned New,mentee,Conflict resolution", header="email,full_name,role,focus"
+            ),
+            program=personas.program,
+        )
+    )
+    assert "no focus areas" not in client.get(f"/people/import/{fine.pk}/").content.decode()
+
+
 def test_the_review_page_and_the_api_show_every_problem_of_a_row(
     personas: Personas, client_for: Any
 ) -> None:
@@ -529,7 +672,7 @@ def test_an_unreadable_file_is_refused_at_upload_with_every_reason(
         "Columns 1 (email) and 3 (email) both mean email; keep one of them.",
         "The header needs the column: full_name.",
         "The columns Scaffold reads: email, full_name, title, department, manager_email, "
-        "time_zone, became_manager_on, expertise, role.",
+        "time_zone, became_manager_on, expertise, role, focus_areas.",
     ]
     page = Client()
     page.force_login(personas.hr)

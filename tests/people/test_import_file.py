@@ -131,7 +131,7 @@ def test_every_problem_of_the_header_at_once() -> None:
         "Columns 1 (Email) and 2 (work_email) both mean email; keep one of them.",
         "The header needs the column: full_name.",
         "The columns Scaffold reads: email, full_name, title, department, manager_email, "
-        "time_zone, became_manager_on, expertise, role.",
+        "time_zone, became_manager_on, expertise, role, focus_areas.",
     ]
 
 

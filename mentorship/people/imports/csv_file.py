@@ -32,6 +32,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "became_manager_on": ("became_manager_on", "became_manager", "manager_since"),
     "expertise": ("expertise", "competencies", "skills"),
     "role": ("role", "program_role"),
+    "focus_areas": ("focus_areas", "focus", "focus_competencies"),
 }
 REQUIRED = ("email", "full_name")
 SEPARATORS = {",": "commas", ";": "semicolons", "\t": "tabs"}

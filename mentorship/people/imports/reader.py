@@ -35,6 +35,18 @@ class ExistingPerson:
     expertise: frozenset[int]
 
 
+@dataclass(frozen=True)
+class Enrolled:
+    """An active enrollment in the program the file enrolls people in."""
+
+    role: str
+    full_name: str
+    focus: frozenset[int] = frozenset()
+    # A mentee matching would still look at: no pairing here yet, or only
+    # declined proposals.
+    waiting: bool = False
+
+
 @dataclass
 class Snapshot:
     """The company as it is: people by email, competencies by lower-cased
@@ -43,8 +55,8 @@ class Snapshot:
     people: dict[str, ExistingPerson] = field(default_factory=dict)
     competencies: dict[str, int] = field(default_factory=dict)
     departments: dict[str, str] = field(default_factory=dict)
-    # email → role, for active enrollments in the program the file enrolls in.
-    enrolled: dict[str, str] = field(default_factory=dict)
+    # email → their active enrollment in the program the file enrolls in.
+    enrolled: dict[str, Enrolled] = field(default_factory=dict)
 
 
 @dataclass
@@ -60,7 +72,17 @@ class PlannedPerson:
     expertise: frozenset[int] | None
     role: str
     existing_id: int | None
+    focus: frozenset[int] | None = None  # a mentee's focus areas; None: keep
     changes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MenteeWithoutFocus:
+    email: str
+    full_name: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"email": self.email, "full_name": self.full_name}
 
 
 @dataclass
@@ -69,6 +91,9 @@ class ImportPlan:
     errors: list[RowError] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
     new_departments: list[str] = field(default_factory=list)
+    # Mentees waiting for a mentor in the program who, once the file is in,
+    # have no focus areas: matching has nothing to match them on.
+    mentees_without_focus: list[MenteeWithoutFocus] = field(default_factory=list)
 
     @property
     def created(self) -> int:
@@ -95,6 +120,7 @@ class ImportPlan:
             "rejected": self.rejected_rows,
             "errors": len(self.errors),
             "new_departments": len(self.new_departments),
+            "mentees_without_focus": len(self.mentees_without_focus),
         }
 
 
@@ -148,9 +174,10 @@ class _RowChecker:
             expertise=self._competencies(cells, "expertise"),
             role=role,
             existing_id=existing.id if existing else None,
+            focus=self._focus(cells, role),
         )
         if existing is not None:
-            planned.changes = _changes(planned, existing, self.columns)
+            planned.changes = _changes(planned, existing, self.columns, self.snapshot)
         return planned
 
     def _email(self, cells: Mapping[str, str]) -> str:
@@ -191,6 +218,20 @@ class _RowChecker:
             self.error(column, problem.removesuffix(".") + LIST_HINT + ".")
         return ids
 
+    def _focus(self, cells: Mapping[str, str], role: str) -> frozenset[int] | None:
+        focus = self._competencies(cells, "focus_areas")
+        if focus is None or not cells.get("focus_areas"):
+            return focus
+        if role == "mentor":
+            self.error("focus_areas", "Only mentees have focus areas; this row's role is mentor.")
+        elif role != "mentee":
+            self.error(
+                "focus_areas",
+                "Only mentees have focus areas: give this row the role mentee, "
+                "or leave its focus areas empty.",
+            )
+        return focus
+
     def _role(self, cells: Mapping[str, str]) -> str:
         role = cells.get("role", "").lower()
         if role and role not in ROLES:
@@ -200,10 +241,11 @@ class _RowChecker:
         elif (
             role
             and (current := self.snapshot.enrolled.get(rules.normalize_email(cells["email"])))
-            and current != role
+            and current.role != role
         ):
             self.error(
-                "role", f"Already a {current} in this program; a person has one role per program."
+                "role",
+                f"Already a {current.role} in this program; a person has one role per program.",
             )
         return role
 
@@ -260,10 +302,14 @@ def plan_import(
         & set(checker.new_departments.values()),
         key=str.lower,
     )
+    if program_chosen:
+        plan.mentees_without_focus = _mentees_without_focus(plan, snapshot)
     return plan
 
 
-def _changes(planned: PlannedPerson, existing: ExistingPerson, columns: list[str]) -> list[str]:
+def _changes(
+    planned: PlannedPerson, existing: ExistingPerson, columns: list[str], snapshot: Snapshot
+) -> list[str]:
     changes = []
     if planned.full_name != existing.full_name:
         changes.append("full_name")
@@ -283,6 +329,14 @@ def _changes(planned: PlannedPerson, existing: ExistingPerson, columns: list[str
         changes.append("became_manager_on")
     if planned.expertise is not None and planned.expertise != existing.expertise:
         changes.append("expertise")
+    enrolled = snapshot.enrolled.get(planned.email)
+    if (
+        planned.focus is not None
+        and planned.role == "mentee"
+        and enrolled is not None
+        and planned.focus != enrolled.focus
+    ):
+        changes.append("focus_areas")
     return changes
 
 
@@ -311,3 +365,24 @@ def _check_cycles(
         path = rules.reporting_cycle(planned.email, planned.manager_email, manager_of, limit=limit)
         if path is not None:
             plan.errors.append(RowError(planned.row, "manager_email", rules.cycle_message(path)))
+
+
+def _mentees_without_focus(plan: ImportPlan, snapshot: Snapshot) -> list[MenteeWithoutFocus]:
+    """Mentees of the program, as it will be after the import, who wait for
+    a mentor with no focus areas."""
+    without: dict[str, MenteeWithoutFocus] = {}
+    for email, mentee in snapshot.enrolled.items():
+        if mentee.role == "mentee" and mentee.waiting and not mentee.focus:
+            without[email] = MenteeWithoutFocus(email, mentee.full_name)
+    for row in plan.rows:
+        if row.role != "mentee":
+            continue
+        enrolled = snapshot.enrolled.get(row.email)
+        if enrolled is not None and not enrolled.waiting:
+            continue
+        focus = row.focus if row.focus is not None else (enrolled.focus if enrolled else None)
+        if focus:
+            without.pop(row.email, None)
+        else:
+            without[row.email] = MenteeWithoutFocus(row.email, row.full_name)
+    return sorted(without.values(), key=lambda m: (m.full_name.lower(), m.email))
