@@ -105,6 +105,15 @@ def roles_for(person: Any) -> Roles:
     return roles
 
 
+def manages_people(viewer: Person) -> bool:
+    """Who adds and edits people: HR only. A person is the whole company's —
+    their address is how they sign in, their manager decides who sees their
+    progress and whom matching keeps away from them, and they may be in
+    programs other admins run — so program admins enroll people and change
+    what belongs to their program (focus areas, capacity), not the person."""
+    return roles_for(viewer).is_hr
+
+
 def people_visible_to(viewer: Person) -> QuerySet[Person]:
     """HR sees everyone; a program admin, everyone in their programs;
     everyone else, themselves, the people they are paired with, their
