@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -7,6 +8,7 @@ from rest_framework import serializers
 
 from mentorship.core.api.fields import MAX_ID, StrictBooleanField, StrictCharField
 from mentorship.core.timezones import time_zone_choices
+from mentorship.people import rules
 from mentorship.people.models import ApiToken, Competency, Department, Person, PersonImport
 from mentorship.people.selectors import roles_for
 
@@ -53,6 +55,105 @@ class PersonSerializer(serializers.ModelSerializer[Person]):
             "expertise",
             "default_mentor_capacity",
         ]
+
+
+# Adding and editing a person. These fields only say what type a value has;
+# whether it is right (a known time zone, a competency, someone who exists, no
+# reporting loop, a date not in the future) is people.rules' to say, through
+# the service, in the words the import uses.
+
+
+@extend_schema_field({"type": "string", "format": "date", "example": "2026-03-31"})
+class IsoDateField(serializers.Field):
+    """A date written YYYY-MM-DD and nothing else (DRF's own date field also
+    takes 2026-3-5)."""
+
+    default_error_messages = {"invalid": "Send the date as a string, YYYY-MM-DD."}
+
+    def to_internal_value(self, data: Any) -> dt.date:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        try:
+            return rules.parse_date(data)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+
+    def to_representation(self, value: dt.date) -> str:
+        return value.isoformat()
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdField(serializers.Field):
+    """An id, as a JSON integer in range; whether anything has it is for the
+    service to say."""
+
+    default_error_messages = {"invalid": "Send an id: a whole number from 1."}
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int) or not 1 <= data <= MAX_ID:
+            self.fail("invalid")
+        return int(data)
+
+    def to_representation(self, value: int) -> int:
+        return value
+
+
+class TimeZoneNameField(serializers.ChoiceField):
+    """Listed in the schema as the IANA names (the ``TimeZoneEnum`` of /me/),
+    but checked by the service, which words an unknown one as the import does."""
+
+    default_error_messages = {"invalid": "Send the time zone's IANA name as a string."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=time_zone_choices(), **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(data)
+
+
+class PersonWriteSerializer(serializers.Serializer[Any]):
+    """What HR sets about a person. Fields left out of a PATCH stay as they are."""
+
+    email = StrictCharField(max_length=rules.MAX_EMAIL, trim_whitespace=False)
+    full_name = StrictCharField(max_length=rules.MAX_TEXT, allow_blank=True, trim_whitespace=False)
+    title = StrictCharField(max_length=rules.MAX_TEXT, allow_blank=True, required=False)
+    department = StrictCharField(
+        max_length=rules.MAX_DEPARTMENT,
+        allow_blank=True,
+        allow_null=True,
+        required=False,
+        help_text="The department's name; a new name creates it. Null or empty for none.",
+    )
+    manager = IdField(allow_null=True, required=False, help_text="Their manager's id, or null.")
+    time_zone = TimeZoneNameField(required=False, help_text="Reminders arrive at 09:00 here.")
+    became_manager_on = IsoDateField(
+        allow_null=True,
+        required=False,
+        help_text="The day they first managed a team (YYYY-MM-DD, not in the future).",
+    )
+    expertise = serializers.ListField(
+        child=IdField(),
+        max_length=50,
+        required=False,
+        help_text="Competency ids (replaces the list).",
+    )
+
+
+class PersonCreateSerializer(PersonWriteSerializer):
+    invite = StrictBooleanField(
+        required=False,
+        default=True,
+        help_text="Email them an invitation to choose a password (the usual invitation flow).",
+    )
+
+
+class PersonUpdateSerializer(PersonWriteSerializer):
+    email = StrictCharField(max_length=rules.MAX_EMAIL, trim_whitespace=False, required=False)
+    full_name = StrictCharField(
+        max_length=rules.MAX_TEXT, allow_blank=True, trim_whitespace=False, required=False
+    )
 
 
 class MeSerializer(PersonSerializer):

@@ -226,7 +226,12 @@ def department_get_or_create(*, name: str) -> Department:
         return existing
     department = Department(name=name.strip())
     department.full_clean()
-    department.save()
+    try:
+        with transaction.atomic():
+            department.save()
+    except IntegrityError:
+        # Someone made the same department a moment ago: theirs is ours.
+        return Department.objects.get(name__iexact=name.strip())
     return department
 
 
