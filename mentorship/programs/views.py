@@ -90,7 +90,8 @@ def _enrollment_or_404(program: Program, enrollment_id: int) -> Enrollment:
 @require_http_methods(["GET", "POST"])
 def people(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = administered_program_or_404(request.user, program_id)
-    form = EnrollForm(request.POST or None)
+    # Someone just added from this page comes back with their address filled in.
+    form = EnrollForm(request.POST or None, initial={"email": request.GET.get("email", "")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
