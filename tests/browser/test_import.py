@@ -35,7 +35,7 @@ def test_hr_uploads_sees_progress_then_imports(
 
     sign_in(personas.hr, PASSWORD)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
-    page.get_by_role("link", name="Import from a CSV").click()
+    page.get_by_role("button", name="Import from a CSV").click()
     page.get_by_label("CSV file").set_input_files(str(csv))
     page.get_by_role("button", name="Check the file").click()
 

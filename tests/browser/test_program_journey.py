@@ -49,7 +49,7 @@ def test_import_enroll_match_swap_approve_and_welcome(
 
     # Import, with roles enrolling in the program.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
-    page.get_by_role("link", name="Import from a CSV").click()
+    page.get_by_role("button", name="Import from a CSV").click()
     page.get_by_label("CSV file").set_input_files(str(csv))
     page.get_by_label("Enroll people with a role in").select_option(label=personas.program.name)
     page.get_by_role("button", name="Check the file").click()
