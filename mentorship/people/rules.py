@@ -70,6 +70,8 @@ def too_long(value: str, limit: int = MAX_TEXT) -> str | None:
 
 
 def time_zone_problem(value: str) -> str | None:
+    if not value.strip():
+        return "Choose a time zone: an IANA name such as Europe/Berlin."
     # The model's validator words it; a form, the API and the import all
     # show that one sentence.
     try:

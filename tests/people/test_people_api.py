@@ -111,6 +111,7 @@ def test_every_problem_comes_back_under_its_field(personas: Personas, client_for
         ("manager", "12", "Send an id: a whole number from 1."),
         ("manager", True, "Send an id: a whole number from 1."),
         ("time_zone", 1, "Send the time zone's IANA name as a string."),
+        ("time_zone", "", "Choose a time zone: an IANA name such as Europe/Berlin."),
         ("full_name", "   ", "The name is empty."),
         ("email", "not-an-email", "“not-an-email” is not an email address."),
     ],
