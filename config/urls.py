@@ -70,6 +70,7 @@ urlpatterns = [
     path("health/", core_views.health, name="health"),
     path("account/", include("mentorship.people.urls")),
     path("people/import/", include("mentorship.people.imports.urls")),
+    path("people/", include("mentorship.people.directory_urls")),
     path("pairings/", include("mentorship.pairings.urls")),
     path("", include("mentorship.checkins.urls")),
     path("", include("mentorship.feeds.urls")),

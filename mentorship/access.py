@@ -128,6 +128,15 @@ def roles(person: Any) -> Roles:
     return found
 
 
+def manages_people(person: Person | Any) -> bool:
+    """Who adds and edits people: HR only. A person is the whole company's:
+    their address is how they sign in, their manager decides who sees their
+    progress and whom matching keeps away from them, and they may be in
+    programs other admins run. Program admins enroll people and change what
+    belongs to their program (focus areas, capacity), not the person."""
+    return roles(person).is_hr
+
+
 # --------------------------------------------------------------------------
 # Running a program: HR runs every program, a program admin the ones they
 # are an admin of.

@@ -27,9 +27,11 @@ from mentorship.people.serializers import (
     ImportCommitSerializer,
     MeSerializer,
     MeUpdateSerializer,
+    PersonCreateSerializer,
     PersonImportInputSerializer,
     PersonImportSerializer,
     PersonSerializer,
+    PersonUpdateSerializer,
     TokenCreatedSerializer,
     TokenRequestSerializer,
 )
@@ -76,10 +78,34 @@ class PersonFilter(StrictFilterSet):
         )
 
 
-@extend_schema_view(list=extend_schema(tags=["people"]), retrieve=extend_schema(tags=["people"]))
+@extend_schema_view(
+    list=extend_schema(tags=["people"]),
+    retrieve=extend_schema(tags=["people"]),
+    create=extend_schema(
+        tags=["people"],
+        request=PersonCreateSerializer,
+        responses={201: PersonSerializer},
+        description=(
+            "Add one person (HR). The checks are the people import's: a known time zone, "
+            "known competencies, an address nobody has, a manager who exists, no reporting "
+            "cycle, a promotion date not in the future — every problem at once, under its "
+            "field. Unless `invite` is false they are emailed an invitation to choose a "
+            "password."
+        ),
+    ),
+    partial_update=extend_schema(
+        tags=["people"],
+        request=PersonUpdateSerializer,
+        responses=PersonSerializer,
+        description=(
+            "Change someone's details (HR), with the same checks as adding them; fields left "
+            "out stay as they are. Others who can see the person get `403`."
+        ),
+    ),
+)
 class PersonViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Person]):
     """People you can see: HR sees everyone; others see themselves, the people
-    they are paired with, their manager and their reports."""
+    they are paired with, their manager and their reports. HR adds and edits."""
 
     serializer_class = PersonSerializer
     filterset_class = PersonFilter
@@ -87,6 +113,30 @@ class PersonViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Person]):
 
     def scoped_queryset(self, viewer: Person) -> QuerySet[Person]:
         return selectors.people_visible_to(viewer).prefetch_related("expertise")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        viewer = person_of(request)
+        if not access.manages_people(viewer):
+            raise exceptions.PermissionDenied("Only HR adds people.")
+        payload = PersonCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        details = dict(payload.validated_data)
+        invite = details.pop("invite")
+        person = services.person_create(by=viewer, **details)
+        if invite:
+            services.person_invite(person=person, by=viewer)
+        fresh = self.get_queryset().get(pk=person.pk)
+        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        person = self.get_object()
+        viewer = person_of(request)
+        if not access.manages_people(viewer):
+            raise exceptions.PermissionDenied("Only HR edits people.")
+        payload = PersonUpdateSerializer(data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        services.person_update(person=person, by=viewer, **payload.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=person.pk)).data)
 
     @extend_schema(
         tags=["people"],

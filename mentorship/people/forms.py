@@ -1,13 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from mentorship.core.timezones import time_zone_choices
-from mentorship.people import throttling
-from mentorship.people.models import Person
+from mentorship.people import rules, throttling
+from mentorship.people.models import Competency, Person
 
 
 class SignInForm(AuthenticationForm):
@@ -91,3 +92,88 @@ class ApiTokenForm(forms.Form):
     name = forms.CharField(
         max_length=100, help_text="What the token is for, e.g. “weekly report script”."
     )
+
+
+class PersonForm(forms.Form):
+    """Adding or editing one person (HR). The form only carries the values:
+    whether they are right is for ``person_create`` / ``person_update`` to
+    say, in the words the import uses (``people.rules``)."""
+
+    email = forms.CharField(max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    full_name = forms.CharField(max_length=200, required=False, label="Name", strip=False)
+    title = forms.CharField(max_length=200, required=False)
+    department = forms.CharField(
+        max_length=120,
+        required=False,
+        help_text="Pick one or type a new name; a new name creates the department.",
+    )
+    manager = forms.CharField(
+        max_length=254,
+        required=False,
+        label="Manager's email",
+        help_text="Matching keeps mentors out of their management chain.",
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    time_zone = forms.CharField(
+        initial="UTC",
+        widget=forms.Select(choices=time_zone_choices()),
+        help_text="Reminders arrive at 09:00 in this time zone.",
+    )
+    became_manager_on = forms.CharField(
+        required=False,
+        label="Became a manager on",
+        help_text="YYYY-MM-DD; leave empty for someone who has not managed a team.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    expertise = forms.ModelMultipleChoiceField(
+        queryset=Competency.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="What they could mentor others in.",
+    )
+    invite = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Email them an invitation to choose a password",
+    )
+
+    def __init__(self, *args: Any, adding: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not adding:
+            del self.fields["invite"]
+
+    @classmethod
+    def for_person(cls, person: Person, data: Any = None) -> PersonForm:
+        return cls(
+            data=data,
+            adding=False,
+            initial={
+                "email": person.email,
+                "full_name": person.full_name,
+                "title": person.title,
+                "department": person.department.name if person.department else "",
+                "manager": person.manager.email if person.manager else "",
+                "time_zone": person.time_zone,
+                "became_manager_on": (
+                    person.became_manager_on.isoformat() if person.became_manager_on else ""
+                ),
+                "expertise": list(person.expertise.all()),
+            },
+        )
+
+    def clean_became_manager_on(self) -> dt.date | None:
+        raw = self.cleaned_data["became_manager_on"].strip()
+        if not raw:
+            return None
+        try:
+            return rules.parse_date(raw)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    def details(self) -> dict[str, Any]:
+        """The keyword arguments of ``person_create`` / ``person_update``."""
+        data = dict(self.cleaned_data)
+        data.pop("invite", None)
+        data["department"] = data["department"].strip() or None
+        data["manager"] = data["manager"].strip() or None
+        return data

@@ -205,6 +205,9 @@ class PersonImport(models.Model):
     errors = models.JSONField(default=list, blank=True)
     # The first rows as they would be written, for the preview.
     preview = models.JSONField(default=list, blank=True)
+    # [{"email", "full_name"}, …]: mentees of the program who would wait for
+    # a mentor with no focus areas, which leaves matching little to go on.
+    mentees_without_focus = models.JSONField(default=list, blank=True)
     failure = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     checked_at = models.DateTimeField(null=True, blank=True)

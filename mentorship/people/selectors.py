@@ -33,6 +33,21 @@ def people_visible_to(viewer: Person) -> QuerySet[Person]:
     return people.filter(scope)
 
 
+def people_directory(viewer: Person, *, q: str = "") -> QuerySet[Person]:
+    """The people page: those the viewer may see, by name, optionally those
+    whose name, email or title contains ``q``."""
+    people = people_visible_to(viewer)
+    if q:
+        people = people.filter(
+            Q(full_name__icontains=q) | Q(email__icontains=q) | Q(title__icontains=q)
+        )
+    return people.order_by("full_name", "pk")
+
+
+def person_visible_to(viewer: Person, person_id: int) -> Person | None:
+    return people_visible_to(viewer).filter(pk=person_id).first()
+
+
 def managers_above(person: Person, *, max_depth: int = 50) -> list[int]:
     """Ids up the reporting line: manager, their manager, and so on."""
     chain: list[int] = []

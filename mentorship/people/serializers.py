@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -7,11 +8,13 @@ from rest_framework import serializers
 
 from mentorship import access
 from mentorship.core.api.fields import (
+    MAX_ID,
     ScopedIdRelatedField,
     StrictBooleanField,
     StrictCharField,
 )
 from mentorship.core.timezones import time_zone_choices
+from mentorship.people import rules
 from mentorship.people.models import ApiToken, Competency, Department, Person, PersonImport
 from mentorship.programs.selectors import programs_administered_by
 
@@ -58,6 +61,105 @@ class PersonSerializer(serializers.ModelSerializer[Person]):
             "expertise",
             "default_mentor_capacity",
         ]
+
+
+# Adding and editing a person. These fields only say what type a value has;
+# whether it is right (a known time zone, a competency, someone who exists, no
+# reporting loop, a date not in the future) is people.rules' to say, through
+# the service, in the words the import uses.
+
+
+@extend_schema_field({"type": "string", "format": "date", "example": "2026-03-31"})
+class IsoDateField(serializers.Field):
+    """A date written YYYY-MM-DD and nothing else (DRF's own date field also
+    takes 2026-3-5)."""
+
+    default_error_messages = {"invalid": "Send the date as a string, YYYY-MM-DD."}
+
+    def to_internal_value(self, data: Any) -> dt.date:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        try:
+            return rules.parse_date(data)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+
+    def to_representation(self, value: dt.date) -> str:
+        return value.isoformat()
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdField(serializers.Field):
+    """An id, as a JSON integer in range; whether anything has it is for the
+    service to say."""
+
+    default_error_messages = {"invalid": "Send an id: a whole number from 1."}
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int) or not 1 <= data <= MAX_ID:
+            self.fail("invalid")
+        return int(data)
+
+    def to_representation(self, value: int) -> int:
+        return value
+
+
+class TimeZoneNameField(serializers.ChoiceField):
+    """Listed in the schema as the IANA names (the ``TimeZoneEnum`` of /me/),
+    but checked by the service, which words an unknown one as the import does."""
+
+    default_error_messages = {"invalid": "Send the time zone's IANA name as a string."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=time_zone_choices(), **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(data)
+
+
+class PersonWriteSerializer(serializers.Serializer[Any]):
+    """What HR sets about a person. Fields left out of a PATCH stay as they are."""
+
+    email = StrictCharField(max_length=rules.MAX_EMAIL, trim_whitespace=False)
+    full_name = StrictCharField(max_length=rules.MAX_TEXT, allow_blank=True, trim_whitespace=False)
+    title = StrictCharField(max_length=rules.MAX_TEXT, allow_blank=True, required=False)
+    department = StrictCharField(
+        max_length=rules.MAX_DEPARTMENT,
+        allow_blank=True,
+        allow_null=True,
+        required=False,
+        help_text="The department's name; a new name creates it. Null or empty for none.",
+    )
+    manager = IdField(allow_null=True, required=False, help_text="Their manager's id, or null.")
+    time_zone = TimeZoneNameField(required=False, help_text="Reminders arrive at 09:00 here.")
+    became_manager_on = IsoDateField(
+        allow_null=True,
+        required=False,
+        help_text="The day they first managed a team (YYYY-MM-DD, not in the future).",
+    )
+    expertise = serializers.ListField(
+        child=IdField(),
+        max_length=50,
+        required=False,
+        help_text="Competency ids (replaces the list).",
+    )
+
+
+class PersonCreateSerializer(PersonWriteSerializer):
+    invite = StrictBooleanField(
+        required=False,
+        default=True,
+        help_text="Email them an invitation to choose a password (the usual invitation flow).",
+    )
+
+
+class PersonUpdateSerializer(PersonWriteSerializer):
+    email = StrictCharField(max_length=rules.MAX_EMAIL, trim_whitespace=False, required=False)
+    full_name = StrictCharField(
+        max_length=rules.MAX_TEXT, allow_blank=True, trim_whitespace=False, required=False
+    )
 
 
 class MeSerializer(PersonSerializer):
@@ -121,8 +223,17 @@ MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 class ImportErrorSerializer(serializers.Serializer[Any]):
     row = serializers.IntegerField(help_text="The row as a spreadsheet numbers it (header = 1).")
-    column = serializers.CharField()
+    column = serializers.CharField(
+        allow_blank=True,
+        help_text="The column, by its canonical name; empty when the row as a whole is wrong "
+        "(more or fewer cells than the header).",
+    )
     message = serializers.CharField()
+
+
+class MenteeWithoutFocusSerializer(serializers.Serializer[Any]):
+    email = serializers.EmailField()
+    full_name = serializers.CharField()
 
 
 class ImportPreviewSerializer(serializers.Serializer[Any]):
@@ -142,6 +253,11 @@ class ImportSummarySerializer(serializers.Serializer[Any]):
     rejected = serializers.IntegerField(help_text="Rows with at least one problem.")
     problems = serializers.IntegerField(source="errors", help_text="All problems found.")
     new_departments = serializers.IntegerField()
+    mentees_without_focus = serializers.IntegerField(
+        required=False,
+        help_text="Mentees of the program who, with this file, wait for a mentor with no focus "
+        "areas: matching can only use department, time zone and experience for them.",
+    )
     enrolled = serializers.IntegerField(required=False)
     departments_created = serializers.IntegerField(required=False)
     invited = serializers.IntegerField(
@@ -159,6 +275,9 @@ class PersonImportSerializer(serializers.ModelSerializer[PersonImport]):
         help_text="Every problem with its row and column (the first 1,000).",
     )
     preview = ImportPreviewSerializer(many=True)
+    mentees_without_focus = MenteeWithoutFocusSerializer(
+        many=True, help_text="Those mentees (the first 50)."
+    )
 
     class Meta:
         model = PersonImport
@@ -172,6 +291,7 @@ class PersonImportSerializer(serializers.ModelSerializer[PersonImport]):
             "summary",
             "problems",
             "preview",
+            "mentees_without_focus",
             "failure",
             "created_at",
             "checked_at",
@@ -197,8 +317,9 @@ class PersonImportInputSerializer(serializers.Serializer[Any]):
     file = serializers.FileField(
         help_text=(
             "CSV, UTF-8, comma, semicolon or tab separated. Columns: email, full_name, title, "
-            "department, manager_email, time_zone, became_manager_on (YYYY-MM-DD), expertise "
-            "(competency names separated by ;), role (mentee or mentor; needs program)."
+            "department, manager_email, time_zone, became_manager_on (YYYY-MM-DD only), "
+            "expertise (competency names or slugs separated by ; or |), role (mentee or mentor; "
+            "needs program), focus_areas (a mentee's competencies, separated like expertise)."
         )
     )
     program = ScopedIdRelatedField(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -21,10 +22,16 @@ from mentorship.audit.services import audit_record
 from mentorship.core.secret_tokens import digest, new_secret
 from mentorship.core.tasks import enqueue_after_commit
 from mentorship.notifications import emails
+from mentorship.people import rules
 from mentorship.people import tasks as people_tasks
+from mentorship.people.checks import (
+    CompetencyRef,
+    DepartmentRef,
+    PersonRef,
+    person_details_check,
+)
 from mentorship.people.models import (
     ApiToken,
-    Competency,
     Department,
     Person,
 )
@@ -34,42 +41,170 @@ TOKEN_PREFIX = "scf_"  # noqa: S105 -- a label, not a secret
 
 
 # --------------------------------------------------------------------------
-# People
+# People: one at a time. The checks are ``people.rules``, the same the
+# import runs on every row, so a form, the API and a CSV say the same thing.
+
+
+class Keep(enum.Enum):
+    """Leave a field as it is (where ``None`` or an empty value means something)."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+
+
+def _require_people_admin(by: Person | None) -> None:
+    if by is not None and not access.manages_people(by):
+        raise PermissionDenied("Only HR adds and edits people.")
+
+
+# What HR sets about a person, in the order forms and the audit trail list it.
+PERSON_FIELDS = (
+    "email",
+    "full_name",
+    "title",
+    "department",
+    "manager",
+    "time_zone",
+    "became_manager_on",
+    "expertise",
+)
 
 
 def person_create(
     *,
     email: str,
     full_name: str,
+    by: Person | None = None,
     password: str | None = None,
     title: str = "",
-    department: Department | None = None,
-    manager: Person | None = None,
+    department: DepartmentRef | None = None,
+    manager: PersonRef | None = None,
     time_zone: str = "UTC",
     became_manager_on: date | None = None,
-    expertise: Iterable[Competency] = (),
+    expertise: Iterable[CompetencyRef] = (),
     default_mentor_capacity: int = 2,
     is_hr: bool = False,
     is_staff: bool = False,
 ) -> Person:
-    person = Person(
-        email=email.strip().lower(),
-        full_name=full_name.strip(),
-        title=title,
-        department=department,
-        manager=manager,
-        time_zone=time_zone,
-        became_manager_on=became_manager_on,
-        default_mentor_capacity=default_mentor_capacity,
-        is_hr=is_hr,
-        is_staff=is_staff,
+    """Add one person. ``by`` is HR (``None``: Scaffold itself, as the demo
+    seed does). Without a password they sign in through an invitation
+    (``person_invite``) or "Forgot your password?"."""
+    _require_people_admin(by)
+    values = person_details_check(
+        None,
+        {
+            "email": email,
+            "full_name": full_name,
+            "title": title,
+            "department": department,
+            "manager": manager,
+            "time_zone": time_zone,
+            "became_manager_on": became_manager_on,
+            "expertise": list(expertise),
+        },
     )
-    person.set_password(password)
-    person.full_clean(exclude=["password"])
+    given = [name for name in PERSON_FIELDS if values[name] not in (None, "", frozenset())]
+    competencies = values.pop("expertise")
     with transaction.atomic():
-        person.save()
-        person.expertise.set(expertise)
+        values["department"] = _stored_department(values["department"])
+        person = Person(
+            **values,
+            default_mentor_capacity=default_mentor_capacity,
+            is_hr=is_hr,
+            is_staff=is_staff,
+        )
+        person.set_password(password)
+        person.full_clean(exclude=["password"], validate_unique=False)
+        _save(person)
+        person.expertise.set(competencies)
+        audit_record(
+            actor=by,
+            action="person.created",
+            target=person,
+            data={"fields": given},
+        )
     return person
+
+
+def person_update(
+    *,
+    person: Person,
+    by: Person | None,
+    email: str | Keep = KEEP,
+    full_name: str | Keep = KEEP,
+    title: str | Keep = KEEP,
+    department: DepartmentRef | Keep | None = KEEP,
+    manager: PersonRef | Keep | None = KEEP,
+    time_zone: str | Keep = KEEP,
+    became_manager_on: date | Keep | None = KEEP,
+    expertise: Iterable[CompetencyRef] | Keep = KEEP,
+) -> Person:
+    """Change someone's details (HR). Fields left out stay as they are; the
+    audit trail records which fields changed, never their values."""
+    _require_people_admin(by)
+    given = {
+        name: value
+        for name, value in {
+            "email": email,
+            "full_name": full_name,
+            "title": title,
+            "department": department,
+            "manager": manager,
+            "time_zone": time_zone,
+            "became_manager_on": became_manager_on,
+            "expertise": expertise if isinstance(expertise, Keep) else list(expertise),
+        }.items()
+        if value is not KEEP
+    }
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        values = person_details_check(locked, given)
+        competencies = values.pop("expertise", None)
+        if "department" in values:
+            values["department"] = _stored_department(values["department"])
+        changed = [
+            name
+            for name, value in values.items()
+            if getattr(locked, f"{name}_id" if name in ("department", "manager") else name)
+            != (value.pk if isinstance(value, Department | Person) else value)
+        ]
+        for name in changed:
+            setattr(locked, name, values[name])
+        if competencies is not None and competencies != set(
+            locked.expertise.values_list("pk", flat=True)
+        ):
+            locked.expertise.set(competencies)
+            changed.append("expertise")
+        if not changed:
+            return locked
+        locked.full_clean(exclude=["password"], validate_unique=False)
+        _save(locked, update_fields=[name for name in changed if name != "expertise"])
+        audit_record(
+            actor=by,
+            action="person.updated",
+            target=locked,
+            data={"fields": sorted(changed, key=PERSON_FIELDS.index)},
+        )
+    return locked
+
+
+def _stored_department(value: Department | str | None) -> Department | None:
+    return department_get_or_create(name=value) if isinstance(value, str) else value
+
+
+def _save(person: Person, update_fields: list[str] | None = None) -> None:
+    """Two requests may race for one address: the unique index decides, and
+    the loser hears it as a sentence."""
+    try:
+        with transaction.atomic():
+            if update_fields is None:
+                person.save()
+            elif update_fields:
+                person.save(update_fields=update_fields)
+    except IntegrityError:
+        raise ValidationError({"email": rules.email_taken(person.email)}) from None
 
 
 def person_update_profile(*, person: Person, **changes: Any) -> Person:
@@ -91,7 +226,12 @@ def department_get_or_create(*, name: str) -> Department:
         return existing
     department = Department(name=name.strip())
     department.full_clean()
-    department.save()
+    try:
+        with transaction.atomic():
+            department.save()
+    except IntegrityError:
+        # Someone made the same department a moment ago: theirs is ours.
+        return Department.objects.get(name__iexact=name.strip())
     return department
 
 

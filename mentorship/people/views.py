@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,16 +9,28 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import FormView
 
+from mentorship import access
+from mentorship.core.forms import attach_service_errors
 from mentorship.people import selectors, services, throttling
-from mentorship.people.forms import ApiTokenForm, PasswordResetRequestForm, ProfileForm, SignInForm
+from mentorship.people.forms import (
+    ApiTokenForm,
+    PasswordResetRequestForm,
+    PersonForm,
+    ProfileForm,
+    SignInForm,
+)
+from mentorship.people.models import Department, Person
 from mentorship.people.signed_in import AuthenticatedHttpRequest
+from mentorship.programs.models import Program
+from mentorship.programs.selectors import programs_administered_by
 
 
 class SignInView(auth_views.LoginView):
@@ -128,3 +141,127 @@ def api_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpRe
     services.api_token_revoke(token=token, by=request.user)
     messages.success(request, f"The token “{token.name}” is revoked.")
     return redirect("api-tokens")
+
+
+# --------------------------------------------------------------------------
+# HR's people pages: the directory, adding and editing one person.
+
+DIRECTORY_PAGE = 50
+
+
+def _people_admin(request: AuthenticatedHttpRequest) -> Person:
+    """HR, or a 404: others do not learn these pages exist."""
+    if not access.manages_people(request.user):
+        raise Http404
+    return request.user
+
+
+def _program_of(request: AuthenticatedHttpRequest) -> Program | None:
+    """The program's People page these pages were opened from, to go back to."""
+    program_id = request.GET.get("program", "")
+    if not program_id.isdigit():
+        return None
+    return programs_administered_by(request.user).filter(pk=int(program_id)).first()
+
+
+@login_required
+@require_GET
+def people_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    viewer = _people_admin(request)
+    q = request.GET.get("q", "").strip()[:200]
+    # One row more than shown says whether there are more, without counting.
+    people = list(selectors.people_directory(viewer, q=q)[: DIRECTORY_PAGE + 1])
+    return render(
+        request,
+        "people/people_list.html",
+        {"people": people[:DIRECTORY_PAGE], "more": len(people) > DIRECTORY_PAGE, "q": q},
+    )
+
+
+def _render_form(
+    request: AuthenticatedHttpRequest,
+    form: PersonForm,
+    *,
+    person: Person | None,
+    program: Program | None,
+) -> HttpResponse:
+    return render(
+        request,
+        "people/person_form.html",
+        {
+            "form": form,
+            "person": person,
+            "program": program,
+            "departments": Department.objects.values_list("name", flat=True),
+            "invitation_days": settings.SCAFFOLD_INVITATION_DAYS,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _back(program: Program | None, **query: str) -> HttpResponse:
+    if program is None:
+        return redirect("people:list")
+    url = reverse("programs:people", kwargs={"program_id": program.pk})
+    return redirect(f"{url}?{urlencode(query)}" if query else url)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_add(request: AuthenticatedHttpRequest) -> HttpResponse:
+    hr = _people_admin(request)
+    program = _program_of(request)
+    form = PersonForm(request.POST if request.method == "POST" else None, adding=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(by=hr, **form.details())
+        except ValidationError as exc:
+            attach_service_errors(exc, form)
+        else:
+            invited = form.cleaned_data["invite"]
+            if invited:
+                services.person_invite(person=person, by=hr)
+            messages.success(
+                request,
+                f"{person.full_name} is added"
+                + (f"; an invitation is on its way to {person.email}" if invited else "")
+                + (". Enroll them below." if program else "."),
+            )
+            return _back(program, email=person.email)
+    return _render_form(request, form, person=None, program=program)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+    hr = _people_admin(request)
+    person = selectors.person_visible_to(hr, person_id)
+    if person is None:
+        raise Http404
+    program = _program_of(request)
+    form = PersonForm.for_person(person, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(person=person, by=hr, **form.details())
+        except ValidationError as exc:
+            attach_service_errors(exc, form)
+        else:
+            messages.success(request, f"{form.cleaned_data['full_name'].strip()} is saved.")
+            return _back(program)
+    return _render_form(request, form, person=person, program=program)
+
+
+@login_required
+@require_POST
+def person_invite(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+    hr = _people_admin(request)
+    person = selectors.person_visible_to(hr, person_id)
+    if person is None:
+        raise Http404
+    try:
+        services.person_invite(person=person, by=hr)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"An invitation is on its way to {person.email}.")
+    return redirect("people:edit", person_id=person.pk)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from mentorship import access
@@ -136,3 +138,17 @@ def enrollment_capacity(enrollment: Enrollment) -> int:
     if enrollment.capacity is not None:
         return enrollment.capacity
     return enrollment.person.default_mentor_capacity
+
+
+def mentees_without_focus(roster: Iterable[Enrollment]) -> list[Enrollment]:
+    """Of a loaded ``program_roster``, the mentees still waiting for a mentor
+    who have no focus areas: matching can only use department, time zone and
+    experience for them. No query: the roster carries what it needs."""
+    return [
+        enrollment
+        for enrollment in roster
+        if enrollment.role == EnrollmentRole.MENTEE
+        and enrollment.status == EnrollmentStatus.ACTIVE
+        and enrollment.pairing_id is None  # type: ignore[attr-defined]
+        and not enrollment.focus_competencies.all()
+    ]

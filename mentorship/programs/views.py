@@ -33,7 +33,8 @@ def _enrollment_or_404(program: Program, enrollment_id: int) -> Enrollment:
 @require_http_methods(["GET", "POST"])
 def people(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = get_object_or_404(selectors.programs_administered_by(request.user), pk=program_id)
-    form = EnrollForm(request.POST or None)
+    # Someone just added from this page comes back with their address filled in.
+    form = EnrollForm(request.POST or None, initial={"email": request.GET.get("email", "")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -66,6 +67,7 @@ def people(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
             "form": form,
             "mentees": [e for e in roster if e.role == EnrollmentRole.MENTEE],
             "mentors": [e for e in roster if e.role == EnrollmentRole.MENTOR],
+            "without_focus": selectors.mentees_without_focus(roster),
         },
         status=400 if form.errors else 200,
     )

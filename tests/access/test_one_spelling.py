@@ -27,7 +27,7 @@ SPELLINGS = {
         r"|Q\(\s*(\w+__)?mentee=\w+\s*\)\s*\|\s*Q\(\s*(\w+__)?mentor="
     ),
     "an admin check written out (use access.administers / administers_q)": re.compile(
-        r"administered_by\([^)]*\)\s*\.filter\(\s*pk="
+        r"administered_by\([^)]*\)\s*\.filter\(\s*pk=[^)]*\)\s*\.exists\(\)"
         r"|admins\.through|program__admins\b|\bprogram_admins\b"
     ),
     "a line-manager check written out (use access.line_manager_q)": re.compile(

@@ -98,6 +98,42 @@ def test_people_list_and_detail(
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
+def test_people_are_added_and_edited_by_hr_only(
+    personas: Personas, client_for: Callable[..., Any], persona: str
+) -> None:
+    """HR adds and edits people; anyone else signed in is refused (403) for
+    people they can see and does not find (404) the others."""
+    client = client_for(personas.everyone()[persona])
+    added = client.post(
+        "/api/v1/people/",
+        {"email": "nia@x.io", "full_name": "Nia New", "invite": False},
+        format="json",
+    )
+    expected_add = {"anonymous": 401, "hr": 201}.get(persona, 403)
+    assert added.status_code == expected_add, added.content
+    assert Person.objects.filter(email="nia@x.io").exists() == (persona == "hr")
+
+    visible = (
+        set()
+        if persona == "anonymous"
+        else _ids_of_people(personas, people_visible(personas)[persona])
+    )
+    for person in Person.objects.exclude(email="nia@x.io"):
+        status = client.patch(
+            f"/api/v1/people/{person.pk}/", {"title": f"Edited by {persona}"}, format="json"
+        ).status_code
+        if persona == "anonymous":
+            expected = 401
+        elif persona == "hr":
+            expected = 200
+        else:
+            expected = 403 if person.pk in visible else 404
+        assert status == expected, (persona, person)
+    edited = Person.objects.filter(title=f"Edited by {persona}").count()
+    assert edited == (Person.objects.exclude(email="nia@x.io").count() if persona == "hr" else 0)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
 def test_programs_list_and_detail(
     personas: Personas, client_for: Callable[..., Any], persona: str
 ) -> None:

@@ -34,7 +34,8 @@ def test_hr_uploads_sees_progress_then_imports(
     csv.write_text("\n".join(lines) + "\n")
 
     sign_in(personas.hr, PASSWORD)
-    page.get_by_role("link", name="Import people").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
+    page.get_by_role("button", name="Import from a CSV").click()
     page.get_by_label("CSV file").set_input_files(str(csv))
     page.get_by_role("button", name="Check the file").click()
 

@@ -48,7 +48,8 @@ def test_import_enroll_match_swap_approve_and_welcome(
     sign_in(personas.hr, PASSWORD)
 
     # Import, with roles enrolling in the program.
-    page.get_by_role("link", name="Import people").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
+    page.get_by_role("button", name="Import from a CSV").click()
     page.get_by_label("CSV file").set_input_files(str(csv))
     page.get_by_label("Enroll people with a role in").select_option(label=personas.program.name)
     page.get_by_role("button", name="Check the file").click()
@@ -58,7 +59,7 @@ def test_import_enroll_match_swap_approve_and_welcome(
 
     # Enroll one more mentee by hand, with focus areas.
     page.get_by_role("link", name="Home").click()
-    page.get_by_role("link", name="People", exact=True).click()
+    page.get_by_role("main").get_by_role("link", name="People", exact=True).click()
     enroll = page.locator("section", has=page.get_by_role("heading", name="Enroll someone"))
     enroll.get_by_label("Email of the person").fill(personas.outsider.email)
     enroll.get_by_label("Mentee").check()

@@ -1,53 +1,25 @@
-"""Reading and checking a people CSV exported by an HR system.
+"""Checking a people CSV against the company.
 
-Pure: the caller passes what the company looks like now (a ``Snapshot``),
-and ``plan_import`` returns the rows as they would be written, or the errors
-— each naming the row, the column and the problem. Nothing here touches the
-database, so the same plan is shown in the dry run and written on commit.
+Pure: ``csv_file.read_csv`` has split the file into cells, the caller passes
+what the company looks like now (a ``Snapshot``), and ``plan_import``
+returns the rows as they would be written and every problem — each naming
+the row, the column and what is wrong, all of a row's problems at once.
+Nothing here touches the database, so the same plan is shown in the dry run
+and written on commit. The rules themselves (and their messages) are
+``people.rules``, shared with adding or editing one person.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-from django.template.defaultfilters import pluralize
+from mentorship.people import rules
+from mentorship.people.imports.csv_file import COLUMNS, CsvRow, CsvTable, RowError
 
-from mentorship.core.timezones import time_zone_names
-
-MAX_ROWS = 50_000
-MAX_FIELD = 200
-
-# Canonical column → the header spellings accepted for it (lower-cased,
-# spaces and dashes read as underscores).
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "email": ("email", "email_address", "work_email"),
-    "full_name": ("full_name", "name"),
-    "title": ("title", "job_title"),
-    "department": ("department", "team"),
-    "manager_email": ("manager_email", "manager"),
-    "time_zone": ("time_zone", "timezone", "tz"),
-    "became_manager_on": ("became_manager_on", "became_manager", "manager_since"),
-    "expertise": ("expertise", "competencies", "skills"),
-    "role": ("role", "program_role"),
-}
-REQUIRED = ("email", "full_name")
 ROLES = ("mentee", "mentor")
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int  # 1 is the header; data starts at 2, as a spreadsheet shows it
-    column: str
-    message: str
-
-    def as_dict(self) -> dict[str, object]:
-        return {"row": self.row, "column": self.column, "message": self.message}
+LIST_HINT = "; separate several with ; or |"
 
 
 @dataclass(frozen=True)
@@ -63,6 +35,18 @@ class ExistingPerson:
     expertise: frozenset[int]
 
 
+@dataclass(frozen=True)
+class Enrolled:
+    """An active enrollment in the program the file enrolls people in."""
+
+    role: str
+    full_name: str
+    focus: frozenset[int] = frozenset()
+    # A mentee matching would still look at: no pairing here yet, or only
+    # declined proposals.
+    waiting: bool = False
+
+
 @dataclass
 class Snapshot:
     """The company as it is: people by email, competencies by lower-cased
@@ -71,8 +55,8 @@ class Snapshot:
     people: dict[str, ExistingPerson] = field(default_factory=dict)
     competencies: dict[str, int] = field(default_factory=dict)
     departments: dict[str, str] = field(default_factory=dict)
-    # email → role, for active enrollments in the program the file enrolls in.
-    enrolled: dict[str, str] = field(default_factory=dict)
+    # email → their active enrollment in the program the file enrolls in.
+    enrolled: dict[str, Enrolled] = field(default_factory=dict)
 
 
 @dataclass
@@ -88,7 +72,17 @@ class PlannedPerson:
     expertise: frozenset[int] | None
     role: str
     existing_id: int | None
+    focus: frozenset[int] | None = None  # a mentee's focus areas; None: keep
     changes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MenteeWithoutFocus:
+    email: str
+    full_name: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"email": self.email, "full_name": self.full_name}
 
 
 @dataclass
@@ -97,6 +91,9 @@ class ImportPlan:
     errors: list[RowError] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
     new_departments: list[str] = field(default_factory=list)
+    # Mentees waiting for a mentor in the program who, once the file is in,
+    # have no focus areas: matching has nothing to match them on.
+    mentees_without_focus: list[MenteeWithoutFocus] = field(default_factory=list)
 
     @property
     def created(self) -> int:
@@ -123,87 +120,8 @@ class ImportPlan:
             "rejected": self.rejected_rows,
             "errors": len(self.errors),
             "new_departments": len(self.new_departments),
+            "mentees_without_focus": len(self.mentees_without_focus),
         }
-
-
-class FileError(Exception):
-    """The file as a whole cannot be read (encoding, header, size)."""
-
-
-def _map_header(header: list[str]) -> list[str]:
-    aliases = {alias: name for name, spellings in COLUMNS.items() for alias in spellings}
-    columns: list[str] = []
-    for position, raw in enumerate(header, start=1):
-        key = raw.strip().lower().replace(" ", "_").replace("-", "_")
-        name = aliases.get(key)
-        if name is None:
-            raise FileError(
-                f"Column {position} ({raw.strip() or 'empty'}) is not one Scaffold knows. "
-                f"Use: {', '.join(COLUMNS)}."
-            )
-        if name in columns:
-            raise FileError(f"The column {name} appears twice in the header.")
-        columns.append(name)
-    missing = [name for name in REQUIRED if name not in columns]
-    if missing:
-        raise FileError(
-            f"The header needs the column{pluralize(len(missing))}: {', '.join(missing)}."
-        )
-    return columns
-
-
-def read_csv(data: bytes) -> tuple[list[str], list[dict[str, str]]]:
-    """Decode (UTF-8, with or without BOM), sniff the delimiter (comma,
-    semicolon or tab) and map the header to canonical column names."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FileError(
-            f"The file is not UTF-8 text (byte {exc.start}); export it as CSV UTF-8."
-        ) from None
-    if not text.strip():
-        raise FileError("The file is empty.")
-    sample = text[:4096]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error) as exc:
-        raise FileError(f"The header row cannot be read: {exc}") from None
-    columns = _map_header(header)
-    rows: list[dict[str, str]] = []
-    try:
-        for number, values in enumerate(reader, start=2):
-            if not any(value.strip() for value in values):
-                continue
-            if len(rows) >= MAX_ROWS:
-                raise FileError(f"The file has more than {MAX_ROWS:,} rows; split it.")
-            if len(values) > len(columns):
-                raise FileError(
-                    f"Row {number} has {len(values)} values but the header names "
-                    f"{len(columns)} columns; check that row for a stray separator."
-                )
-            padded = [*values, *[""] * (len(columns) - len(values))]
-            row = {name: value.strip() for name, value in zip(columns, padded, strict=True)}
-            row["#"] = str(number)
-            rows.append(row)
-    except csv.Error as exc:
-        raise FileError(
-            f"The file stops being valid CSV at line {reader.line_num}: {exc}"
-        ) from None
-    return columns, rows
-
-
-def _date(value: str) -> dt.date:
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(value, pattern).date()  # noqa: DTZ007 -- a date
-        except ValueError:
-            continue
-    raise ValueError
 
 
 class _RowChecker:
@@ -216,123 +134,125 @@ class _RowChecker:
         self.snapshot = snapshot
         self.today = today
         self.program_chosen = program_chosen
-        self.zones = time_zone_names()
         self.seen: dict[str, int] = {}
         self.new_departments: dict[str, str] = {}
         self.errors: list[RowError] = []
         self.number = 0
 
-    def error(self, column: str, message: str) -> None:
-        self.errors.append(RowError(self.number, column, message))
+    def error(self, column: str, message: str | None) -> None:
+        if message is not None:
+            self.errors.append(RowError(self.number, column, message))
 
-    def check(self, row: Mapping[str, str]) -> PlannedPerson | None:
-        self.number = int(row["#"])
-        before = len(self.errors)
-        email = self._email(row)
-        full_name = row.get("full_name", "")
-        if not full_name:
-            self.error("full_name", "The name is empty.")
-        for name in ("full_name", "title", "department"):
-            if len(row.get(name, "")) > MAX_FIELD:
-                self.error(name, f"Longer than {MAX_FIELD} characters.")
-        time_zone = self._time_zone(row)
-        became = self._became_manager_on(row)
-        expertise = self._expertise(row)
-        role = self._role(row)
+    def check(self, row: CsvRow) -> PlannedPerson:
+        """The row as it would be written. Every check runs, so a row shows
+        all of its problems at once; the plan drops rows that have any."""
+        self.number = row.number
+        cells = row.cells
+        email = self._email(cells)
+        full_name = cells.get("full_name", "")
+        self.error("full_name", rules.full_name_problem(full_name))
+        self.error("title", rules.too_long(cells.get("title", "")))
+        self.error("department", rules.too_long(cells.get("department", ""), rules.MAX_DEPARTMENT))
+        role = self._role(cells)
         manager_email = (
-            (row.get("manager_email", "").lower() or None)
+            (rules.normalize_email(cells.get("manager_email", "")) or None)
             if "manager_email" in self.columns
             else None
         )
         if email and manager_email == email:
-            self.error("manager_email", "A person cannot be their own manager.")
-        department = self._department(row)
-        if len(self.errors) > before:
-            return None
+            self.error("manager_email", rules.own_manager())
         existing = self.snapshot.people.get(email)
         planned = PlannedPerson(
             row=self.number,
             email=email,
             full_name=full_name,
-            title=row.get("title", "") if "title" in self.columns else None,
-            department=department,
+            title=cells.get("title", "") if "title" in self.columns else None,
+            department=self._department(cells),
             manager_email=manager_email,
-            time_zone=time_zone,
-            became_manager_on=became,
-            expertise=expertise,
+            time_zone=self._time_zone(cells),
+            became_manager_on=self._became_manager_on(cells),
+            expertise=self._competencies(cells, "expertise"),
             role=role,
             existing_id=existing.id if existing else None,
+            focus=self._focus(cells, role),
         )
         if existing is not None:
-            planned.changes = _changes(planned, existing, self.columns)
+            planned.changes = _changes(planned, existing, self.columns, self.snapshot)
         return planned
 
-    def _email(self, row: Mapping[str, str]) -> str:
-        email = row.get("email", "").lower()
-        try:
-            validate_email(email)
-        except ValidationError:
-            self.error("email", f"“{row.get('email', '')}” is not an email address.")
+    def _email(self, cells: Mapping[str, str]) -> str:
+        raw = cells.get("email", "")
+        self.error("email", rules.email_problem(raw))
+        email = rules.normalize_email(raw)
         if email in self.seen:
-            self.error("email", f"{email} is already on row {self.seen[email]}.")
+            self.error("email", rules.email_repeated(email, self.seen[email]))
         elif email:
             self.seen[email] = self.number
         return email
 
-    def _time_zone(self, row: Mapping[str, str]) -> str | None:
-        time_zone = row.get("time_zone") or None
-        if time_zone and time_zone not in self.zones:
-            self.error(
-                "time_zone",
-                f"“{time_zone}” is not a time zone; use an IANA name such as Europe/Berlin.",
-            )
+    def _time_zone(self, cells: Mapping[str, str]) -> str | None:
+        time_zone = cells.get("time_zone") or None
+        if time_zone:
+            self.error("time_zone", rules.time_zone_problem(time_zone))
         return time_zone
 
-    def _became_manager_on(self, row: Mapping[str, str]) -> dt.date | None:
-        raw = row.get("became_manager_on")
+    def _became_manager_on(self, cells: Mapping[str, str]) -> dt.date | None:
+        raw = cells.get("became_manager_on")
         if not raw:
             return None
         try:
-            became = _date(raw)
-        except ValueError:
-            self.error("became_manager_on", f"“{raw}” is not a date; use YYYY-MM-DD.")
+            became = rules.parse_date(raw)
+        except ValueError as exc:
+            self.error("became_manager_on", str(exc))
             return None
-        if became > self.today:
-            self.error("became_manager_on", f"{became} is in the future.")
+        self.error("became_manager_on", rules.promotion_date_problem(became, today=self.today))
         return became
 
-    def _expertise(self, row: Mapping[str, str]) -> frozenset[int] | None:
-        if "expertise" not in self.columns:
+    def _competencies(self, cells: Mapping[str, str], column: str) -> frozenset[int] | None:
+        if column not in self.columns:
             return None
-        ids = set()
-        for name in filter(None, (n.strip() for n in row.get("expertise", "").split(";"))):
-            competency = self.snapshot.competencies.get(name.lower())
-            if competency is None:
-                self.error("expertise", f"“{name}” is not a competency; separate names with ;.")
-            else:
-                ids.add(competency)
-        return frozenset(ids)
+        ids, problems = rules.resolve_competencies(
+            rules.split_list(cells.get(column, "")), self.snapshot.competencies
+        )
+        for problem in problems:
+            self.error(column, problem.removesuffix(".") + LIST_HINT + ".")
+        return ids
 
-    def _role(self, row: Mapping[str, str]) -> str:
-        role = row.get("role", "").lower()
+    def _focus(self, cells: Mapping[str, str], role: str) -> frozenset[int] | None:
+        focus = self._competencies(cells, "focus_areas")
+        if focus is None or not cells.get("focus_areas"):
+            return focus
+        if role == "mentor":
+            self.error("focus_areas", "Only mentees have focus areas; this row's role is mentor.")
+        elif role != "mentee":
+            self.error(
+                "focus_areas",
+                "Only mentees have focus areas: give this row the role mentee, "
+                "or leave its focus areas empty.",
+            )
+        return focus
+
+    def _role(self, cells: Mapping[str, str]) -> str:
+        role = cells.get("role", "").lower()
         if role and role not in ROLES:
-            self.error("role", f"“{row.get('role')}” is not a role; use mentee or mentor.")
+            self.error("role", f"“{cells.get('role')}” is not a role; use mentee or mentor.")
         elif role and not self.program_chosen:
             self.error("role", "Choose the program to enroll people in, or leave roles empty.")
         elif (
             role
-            and (current := self.snapshot.enrolled.get(row.get("email", "").lower()))
-            and current != role
+            and (current := self.snapshot.enrolled.get(rules.normalize_email(cells["email"])))
+            and current.role != role
         ):
             self.error(
-                "role", f"Already a {current} in this program; a person has one role per program."
+                "role",
+                f"Already a {current.role} in this program; a person has one role per program.",
             )
         return role
 
-    def _department(self, row: Mapping[str, str]) -> str | None:
+    def _department(self, cells: Mapping[str, str]) -> str | None:
         if "department" not in self.columns:
             return None
-        name = row.get("department", "")
+        name = cells.get("department", "")
         if not name:
             return None
         known = self.snapshot.departments.get(name.lower())
@@ -342,48 +262,54 @@ class _RowChecker:
 
 
 def plan_import(
-    columns: list[str],
-    rows: Iterable[Mapping[str, str]],
+    table: CsvTable,
     snapshot: Snapshot,
     *,
     today: dt.date,
     program_chosen: bool,
     progress: Callable[[int], None] | None = None,
 ) -> ImportPlan:
-    plan = ImportPlan(columns=list(columns))
+    plan = ImportPlan(columns=list(table.columns))
     checker = _RowChecker(plan.columns, snapshot, today=today, program_chosen=program_chosen)
-    for index, row in enumerate(rows):
+    checked: list[PlannedPerson] = []
+    for index, row in enumerate(table.rows):
         if progress is not None and index and index % 500 == 0:
             progress(index)
-        planned = checker.check(row)
-        if planned is not None:
-            plan.rows.append(planned)
-    plan.errors = checker.errors
+        checked.append(checker.check(row))
+    plan.errors = [*table.problems, *checker.errors]
 
     # Reporting lines need the whole file: a manager may appear further down.
-    in_file = {row.email: row for row in plan.rows}
-    for planned in plan.rows:
+    # Rows with other problems are looked at too, so that every problem of a
+    # row shows at once; a repeated email counts as its first row.
+    in_file: dict[str, PlannedPerson] = {}
+    for planned in checked:
+        in_file.setdefault(planned.email, planned)
+    for planned in checked:
         manager = planned.manager_email
-        if manager and not (
-            manager in in_file or manager in snapshot.people or manager in checker.seen
-        ):
+        if manager and not (manager in in_file or manager in snapshot.people):
             plan.errors.append(
                 RowError(
-                    planned.row,
-                    "manager_email",
-                    f"{manager} is neither in this file nor in the company.",
+                    planned.row, "manager_email", rules.manager_unknown(manager, file_too=True)
                 )
             )
-    _check_cycles(plan, snapshot, in_file)
+    _check_cycles(plan, checked, snapshot, in_file)
     rejected = {error.row for error in plan.errors}
-    plan.rows = [row for row in plan.rows if row.row not in rejected]
-    order = list(COLUMNS)
+    plan.rows = [row for row in checked if row.row not in rejected]
+    order = ["", *COLUMNS]
     plan.errors.sort(key=lambda e: (e.row, order.index(e.column)))
-    plan.new_departments = sorted(checker.new_departments.values(), key=str.lower)
+    plan.new_departments = sorted(
+        {row.department for row in plan.rows if row.department}
+        & set(checker.new_departments.values()),
+        key=str.lower,
+    )
+    if program_chosen:
+        plan.mentees_without_focus = _mentees_without_focus(plan, snapshot)
     return plan
 
 
-def _changes(planned: PlannedPerson, existing: ExistingPerson, columns: list[str]) -> list[str]:
+def _changes(
+    planned: PlannedPerson, existing: ExistingPerson, columns: list[str], snapshot: Snapshot
+) -> list[str]:
     changes = []
     if planned.full_name != existing.full_name:
         changes.append("full_name")
@@ -403,11 +329,26 @@ def _changes(planned: PlannedPerson, existing: ExistingPerson, columns: list[str
         changes.append("became_manager_on")
     if planned.expertise is not None and planned.expertise != existing.expertise:
         changes.append("expertise")
+    enrolled = snapshot.enrolled.get(planned.email)
+    if (
+        planned.focus is not None
+        and planned.role == "mentee"
+        and enrolled is not None
+        and planned.focus != enrolled.focus
+    ):
+        changes.append("focus_areas")
     return changes
 
 
-def _check_cycles(plan: ImportPlan, snapshot: Snapshot, in_file: dict[str, PlannedPerson]) -> None:
-    """The reporting lines after the import must not loop."""
+def _check_cycles(
+    plan: ImportPlan,
+    checked: list[PlannedPerson],
+    snapshot: Snapshot,
+    in_file: dict[str, PlannedPerson],
+) -> None:
+    """The reporting lines after the import must not loop. Every row in a
+    loop is flagged, with the loop as seen from it: each must change for the
+    file to pass."""
 
     def manager_of(email: str) -> str | None:
         if email in in_file and "manager_email" in plan.columns:
@@ -415,20 +356,33 @@ def _check_cycles(plan: ImportPlan, snapshot: Snapshot, in_file: dict[str, Plann
         existing = snapshot.people.get(email)
         return existing.manager_email if existing else None
 
-    # Every row in a loop is flagged (each must change for the file to pass).
-    for planned in plan.rows:
-        path = [planned.email]
-        current = manager_of(planned.email)
-        while current is not None and len(path) <= len(in_file) + len(snapshot.people):
-            if current in path:
-                if current == planned.email:
-                    plan.errors.append(
-                        RowError(
-                            planned.row,
-                            "manager_email",
-                            "This makes a reporting cycle: " + " → ".join([*path, current]) + ".",
-                        )
-                    )
-                break
-            path.append(current)
-            current = manager_of(current)
+    limit = len(in_file) + len(snapshot.people)
+    for planned in checked:
+        if not planned.manager_email or planned.manager_email == planned.email:
+            continue
+        if in_file.get(planned.email) is not planned:
+            continue  # a repeated email: its first row speaks for it
+        path = rules.reporting_cycle(planned.email, planned.manager_email, manager_of, limit=limit)
+        if path is not None:
+            plan.errors.append(RowError(planned.row, "manager_email", rules.cycle_message(path)))
+
+
+def _mentees_without_focus(plan: ImportPlan, snapshot: Snapshot) -> list[MenteeWithoutFocus]:
+    """Mentees of the program, as it will be after the import, who wait for
+    a mentor with no focus areas."""
+    without: dict[str, MenteeWithoutFocus] = {}
+    for email, mentee in snapshot.enrolled.items():
+        if mentee.role == "mentee" and mentee.waiting and not mentee.focus:
+            without[email] = MenteeWithoutFocus(email, mentee.full_name)
+    for row in plan.rows:
+        if row.role != "mentee":
+            continue
+        enrolled = snapshot.enrolled.get(row.email)
+        if enrolled is not None and not enrolled.waiting:
+            continue
+        focus = row.focus if row.focus is not None else (enrolled.focus if enrolled else None)
+        if focus:
+            without.pop(row.email, None)
+        else:
+            without[row.email] = MenteeWithoutFocus(row.email, row.full_name)
+    return sorted(without.values(), key=lambda m: (m.full_name.lower(), m.email))

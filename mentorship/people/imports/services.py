@@ -15,6 +15,7 @@ from mentorship.core.tasks import enqueue_after_commit
 from mentorship.people import services as people_services
 from mentorship.people import tasks as people_tasks
 from mentorship.people.imports import reader
+from mentorship.people.imports.csv_file import FileError, read_csv
 from mentorship.people.models import (
     Competency,
     Department,
@@ -30,7 +31,8 @@ ERRORS_KEPT = 1000
 
 
 def _import_snapshot(program_id: int | None = None) -> reader.Snapshot:
-    """The company as the import sees it, in five queries."""
+    """The company as the import sees it, in four queries, and three more for
+    the program it enrolls in."""
     expertise: dict[int, set[int]] = {}
     for person_id, competency_id in Person.expertise.through.objects.values_list(
         "person_id", "competency_id"
@@ -64,16 +66,44 @@ def _import_snapshot(program_id: int | None = None) -> reader.Snapshot:
         competencies[name.lower()] = pk
         competencies[slug.lower()] = pk
     departments = {name.lower(): name for name in Department.objects.values_list("name", flat=True)}
-    enrolled: dict[str, str] = {}
-    if program_id is not None:
-        enrolled = dict(
-            Enrollment.objects.filter(
-                program_id=program_id, status=EnrollmentStatus.ACTIVE
-            ).values_list("person__email", "role")
-        )
     return reader.Snapshot(
-        people=people, competencies=competencies, departments=departments, enrolled=enrolled
+        people=people,
+        competencies=competencies,
+        departments=departments,
+        enrolled=_enrolled_snapshot(program_id) if program_id is not None else {},
     )
+
+
+def _enrolled_snapshot(program_id: int) -> dict[str, reader.Enrolled]:
+    """The program's active enrollments by email: role, and for mentees their
+    focus areas and whether they still wait for a mentor."""
+    from mentorship.pairings.models import Pairing, PairingStatus
+    from mentorship.programs.models import Enrollment
+
+    active = Enrollment.objects.filter(program_id=program_id, status=EnrollmentStatus.ACTIVE)
+    focus: dict[int, set[int]] = {}
+    for enrollment_id, competency_id in Enrollment.focus_competencies.through.objects.filter(
+        enrollment__in=active
+    ).values_list("enrollment_id", "competency_id"):
+        focus.setdefault(enrollment_id, set()).add(competency_id)
+    # As matching sees it: a mentee who has had any pairing here but a
+    # declined proposal is not matched again.
+    paired = set(
+        Pairing.objects.filter(program_id=program_id)
+        .exclude(status=PairingStatus.DECLINED)
+        .values_list("mentee_id", flat=True)
+    )
+    return {
+        email: reader.Enrolled(
+            role=role,
+            full_name=full_name,
+            focus=frozenset(focus.get(pk, ())),
+            waiting=person_id not in paired,
+        )
+        for pk, person_id, email, full_name, role in active.values_list(
+            "pk", "person_id", "person__email", "person__full_name", "role"
+        )
+    }
 
 
 def person_import_start(
@@ -84,25 +114,24 @@ def person_import_start(
     if program is not None and not access.administers(uploaded_by, program):
         raise PermissionDenied("Only the admins of that program can enroll people in it.")
     try:
-        _, rows = reader.read_csv(content)
-    except reader.FileError as exc:
-        raise ValidationError({"file": str(exc)}) from None
-    if not rows:
-        raise ValidationError({"file": "The file has a header but no people."})
+        table = read_csv(content)
+    except FileError as exc:
+        raise ValidationError({"file": exc.messages}) from None
+    rows = len(table.rows) + len(table.problems)
     with transaction.atomic():
         person_import = PersonImport.objects.create(
             uploaded_by=uploaded_by,
             program=program,
             filename=filename[:255],
             content=content,
-            rows_total=len(rows),
+            rows_total=rows,
         )
         audit_record(
             actor=uploaded_by,
             action="people.import_uploaded",
             target=person_import,
             program=program,
-            data={"rows": len(rows)},
+            data={"rows": rows},
         )
 
         enqueue_after_commit(people_tasks.check_person_import, person_import.pk)
@@ -110,14 +139,13 @@ def person_import_start(
 
 
 def _plan(person_import: PersonImport, *, report_progress: bool) -> reader.ImportPlan:
-    columns, rows = reader.read_csv(bytes(person_import.content))
+    table = read_csv(bytes(person_import.content))
 
     def progress(done: int) -> None:
         PersonImport.objects.filter(pk=person_import.pk).update(rows_done=done)
 
     return reader.plan_import(
-        columns,
-        rows,
+        table,
         _import_snapshot(person_import.program_id),
         today=timezone.localdate(),
         program_chosen=person_import.program_id is not None,
@@ -140,6 +168,10 @@ def _preview(plan: reader.ImportPlan) -> list[dict[str, Any]]:
     ]
 
 
+def _without_focus(plan: reader.ImportPlan) -> list[dict[str, str]]:
+    return [mentee.as_dict() for mentee in plan.mentees_without_focus[:PREVIEW_ROWS]]
+
+
 def person_import_check(*, person_import: PersonImport) -> PersonImport:
     """The dry run: what would be created, changed and rejected."""
     if person_import.status != ImportStatus.CHECKING:
@@ -149,6 +181,7 @@ def person_import_check(*, person_import: PersonImport) -> PersonImport:
     person_import.summary = plan.summary()
     person_import.errors = [error.as_dict() for error in plan.errors[:ERRORS_KEPT]]
     person_import.preview = _preview(plan)
+    person_import.mentees_without_focus = _without_focus(plan)
     person_import.rows_done = person_import.rows_total
     person_import.checked_at = timezone.now()
     person_import.save()
@@ -202,6 +235,7 @@ def person_import_commit(*, person_import: PersonImport) -> PersonImport:
             )
         person_import.status = ImportStatus.IMPORTED
         person_import.summary = {**plan.summary(), **written}
+        person_import.mentees_without_focus = _without_focus(plan)
         person_import.rows_done = person_import.rows_total
         person_import.imported_at = timezone.now()
         person_import.save()
@@ -312,6 +346,14 @@ def _write_expertise(plan: reader.ImportPlan, ids: dict[str, int]) -> None:
     )
 
 
+def person_import_fail(*, person_import_id: int, error: Exception) -> None:
+    """A worker's step broke on something unexpected: say so on the import,
+    so the page stops waiting and shows what happened."""
+    PersonImport.objects.filter(pk=person_import_id).update(
+        status=ImportStatus.FAILED, failure=f"{type(error).__name__}: {error}"[:2000]
+    )
+
+
 def _write_enrollments(
     plan: reader.ImportPlan, person_import: PersonImport, ids: dict[str, int]
 ) -> int:
@@ -333,12 +375,38 @@ def _write_enrollments(
         ignore_conflicts=True,
         batch_size=1000,
     )
-    return Enrollment.objects.filter(program_id=person_import.program_id).count() - before
+    enrolled = Enrollment.objects.filter(program_id=person_import.program_id).count() - before
+    _write_focus(plan, person_import.program_id, ids)
+    return enrolled
 
 
-def person_import_fail(*, person_import_id: int, error: Exception) -> None:
-    """A worker's step broke on something unexpected: say so on the import,
-    so the page stops waiting and shows what happened."""
-    PersonImport.objects.filter(pk=person_import_id).update(
-        status=ImportStatus.FAILED, failure=f"{type(error).__name__}: {error}"[:2000]
+def _write_focus(plan: reader.ImportPlan, program_id: int, ids: dict[str, int]) -> None:
+    """A mentee's focus areas, where the file has the column: the cell
+    replaces what their enrollment had (an empty cell clears it)."""
+    from mentorship.programs.models import Enrollment, EnrollmentRole
+
+    focus = {
+        ids[row.email]: row.focus
+        for row in plan.rows
+        if row.role == EnrollmentRole.MENTEE and row.focus is not None
+    }
+    if not focus:
+        return
+    enrollments = dict(
+        Enrollment.objects.filter(
+            program_id=program_id,
+            role=EnrollmentRole.MENTEE,
+            status=EnrollmentStatus.ACTIVE,
+            person_id__in=list(focus),
+        ).values_list("person_id", "pk")
+    )
+    through = Enrollment.focus_competencies.through
+    through.objects.filter(enrollment_id__in=list(enrollments.values())).delete()
+    through.objects.bulk_create(
+        [
+            through(enrollment_id=enrollment_id, competency_id=competency)
+            for person_id, enrollment_id in enrollments.items()
+            for competency in sorted(focus[person_id] or ())
+        ],
+        batch_size=2000,
     )

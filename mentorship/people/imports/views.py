@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from itertools import groupby
+from operator import itemgetter
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,8 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mentorship import access
 from mentorship.people import selectors
 from mentorship.people.imports import services
+from mentorship.people.imports.csv_file import COLUMNS
 from mentorship.people.imports.forms import UploadForm
-from mentorship.people.imports.reader import COLUMNS
 from mentorship.people.models import ImportStatus, Person, PersonImport
 from mentorship.people.signed_in import AuthenticatedHttpRequest
 
@@ -47,7 +50,7 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
                 program=form.cleaned_data["program"],
             )
         except ValidationError as exc:
-            form.add_error("file", " ".join(exc.messages))
+            form.add_error("file", exc.messages)
         else:
             return redirect("imports:detail", import_id=person_import.pk)
     return render(
@@ -66,11 +69,17 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def detail(request: AuthenticatedHttpRequest, import_id: int) -> HttpResponse:
     person_import = _import(_hr(request), import_id)
+    # Every problem of a row together: a row is fixed once, not once per problem.
+    problem_rows = [
+        {"row": row, "problems": list(problems)}
+        for row, problems in groupby(person_import.errors, key=itemgetter("row"))
+    ]
     return render(
         request,
         "people/import_detail.html",
         {
             "import": person_import,
+            "problem_rows": problem_rows,
             "running": person_import.is_running,
             "invitation_days": settings.SCAFFOLD_INVITATION_DAYS,
         },

@@ -1,0 +1,14 @@
+"""HR's pages for the people of the company, under /people/."""
+
+from django.urls import path
+
+from mentorship.people import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("", views.people_list, name="list"),
+    path("new/", views.person_add, name="add"),
+    path("<int:person_id>/edit/", views.person_edit, name="edit"),
+    path("<int:person_id>/invite/", views.person_invite, name="invite"),
+]
