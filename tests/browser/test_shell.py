@@ -106,6 +106,10 @@ def test_the_api_docs_load_from_this_server_alone(
     page.get_by_text("Scaffold API").first.wait_for()
     assert page.get_by_text("/api/v1/programs/").first.is_visible()
     screenshot(page, "api-docs")
+    # An open operation is checked too (at the end of the test): its
+    # parameters, their inputs and the code samples.
+    page.locator(".opblock-summary-control").first.click()
+    page.locator(".opblock .parameters").first.wait_for()
 
 
 def test_a_reset_email_is_read_in_the_outbox_and_its_link_works(
