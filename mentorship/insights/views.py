@@ -7,7 +7,14 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from mentorship.core.timezones import today_for
-from mentorship.insights.charts import bar_chart
+from mentorship.insights.charts import (
+    BLUE,
+    GREEN,
+    VERMILLION,
+    Series,
+    bar_chart,
+    grouped_bars,
+)
 from mentorship.insights.exports import DATASETS, FORMATS, csv_chunks, filename, write_xlsx
 from mentorship.insights.forms import InsightsFilterForm
 from mentorship.insights.selectors import Filters, Health, program_health, programs_for_insights
@@ -42,30 +49,35 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     if health is not None:
         context |= {
             "weekly": bar_chart(
-                [(f"{w.week:%-d %b}", w.checkins) for w in health.checkins_per_week], fmt="{:.0f}"
+                [(f"{w.week:%-d %b}", w.checkins) for w in health.checkins_per_week],
+                x_title="Week of",
+                y_title="Check-ins",
+                fmt="{:.0f}",
+                describe="the week of {}",
             ),
             "by_day": bar_chart(
                 [
-                    (f"day {span.from_day}–{span.from_day + 14}", span.done_share * 100)
+                    (f"{span.from_day}–{span.from_day + 14}", span.done_share * 100)
                     for span in health.completion_by_day
                 ],
+                x_title="Days into the pairing (when due)",
+                y_title="Done (% of due milestones)",
                 top=100,
                 fmt="{:.0f}%",
-                colors=("#009E73",),
+                color=GREEN,
+                describe="days {}",
             ),
-            "confidence_bars": bar_chart(
+            "confidence_chart": grouped_bars(
                 [
-                    point
+                    (row.competency, [row.day0, row.latest])
                     for row in health.confidence
                     if row.day0 is not None and row.latest is not None
-                    for point in (
-                        (f"{row.competency}, day 0", row.day0),
-                        (f"{row.competency}, latest", row.latest),
-                    )
                 ],
+                series=[Series("Day 0", VERMILLION), Series("Latest", BLUE)],
+                x_title="Mean confidence (1–5)",
                 top=5,
-                fmt="{:.1f}",
-                colors=("#E69F00", "#0072B2"),
+                ticks=[0, 1, 2, 3, 4, 5],
+                fmt="{}",  # as the table beside shows them
             ),
         }
     return render(request, "insights/dashboard.html", context, status=400 if form.errors else 200)

@@ -92,7 +92,7 @@ def test_each_demo_login_reaches_its_own_view(page: Any, sign_in: Any, demo: Non
             page.get_by_role("link", name="Open your plan").click()
             assert page.get_by_role("heading", name="Overdue (1)").is_visible()
             screenshot(page, "pairing-timeline")
-        page.locator("nav summary").click()  # the account menu
+        page.locator("nav summary:visible").click()  # the account menu
         page.get_by_role("button", name="Sign out").click()
         page.wait_for_url("**/account/sign-in/")
 
@@ -106,6 +106,10 @@ def test_the_api_docs_load_from_this_server_alone(
     page.get_by_text("Scaffold API").first.wait_for()
     assert page.get_by_text("/api/v1/programs/").first.is_visible()
     screenshot(page, "api-docs")
+    # An open operation is checked too (at the end of the test): its
+    # parameters, their inputs and the code samples.
+    page.locator(".opblock-summary-control").first.click()
+    page.locator(".opblock .parameters").first.wait_for()
 
 
 def test_a_reset_email_is_read_in_the_outbox_and_its_link_works(

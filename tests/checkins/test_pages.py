@@ -17,6 +17,7 @@ from mentorship.core.timezones import today_for
 from mentorship.pairings.models import MilestoneStatus
 from mentorship.pairings.services.lifecycle import pairing_end
 from tests.fixtures.personas import Personas
+from tests.helpers import ChartsAndTables
 
 pytestmark = pytest.mark.django_db
 
@@ -241,6 +242,49 @@ def test_the_mentee_rates_confidence_and_sees_the_chart(personas: Personas) -> N
         page_status = signed_in(persona).get(f"/pairings/{personas.pairing.pk}/confidence/")
         assert page_status.status_code == 404
     assert signed_in(personas.mentor).get(url).status_code == 404
+
+
+def test_the_confidence_chart_names_its_axes_and_lines_beside_a_table(
+    personas: Personas,
+) -> None:
+    pairing = personas.pairing
+    competencies = plan_competencies(pairing)
+    today = today_for(personas.mentee)
+    assessment_record(
+        pairing=pairing,
+        by=personas.mentee,
+        occasion="day_0",
+        ratings=dict.fromkeys(competencies, 2),
+        taken_on=pairing.starts_on,
+    )
+    assessment_record(
+        pairing=pairing,
+        by=personas.mentee,
+        occasion="ad_hoc",
+        ratings={competencies[0]: 4},
+        taken_on=today,
+    )
+
+    html = signed_in(personas.mentee).get(f"/pairings/{pairing.pk}/confidence/").content
+    page = ChartsAndTables(html.decode())
+
+    (chart,) = page.charts
+    assert chart.attrs["role"] == "img"
+    assert chart.attrs["aria-labelledby"] == "confidence-title"
+    assert chart.attrs["aria-describedby"] == "confidence-desc"
+    assert chart.title == "Confidence per competency over time"
+    assert f"{competencies[0].name} from 2 to 4" in chart.desc
+    assert {"Confidence (1–5)", "Date of the self-assessment"} <= set(chart.texts)
+    # Every line is named on the chart itself, not only in the legend.
+    assert {c.name for c in competencies} <= set(chart.texts)
+    table = page.table("Ratings per competency (1–5)")
+    assert table.header == [
+        "Competency",
+        f"Day 0, {pairing.starts_on:%-d %b %Y}",
+        f"Ad hoc, {today:%-d %b %Y}",
+    ]
+    assert table.rows[0] == [competencies[0].name, "2", "4"]
+    assert table.rows[1] == [competencies[1].name, "2", "—"]
 
 
 def test_an_action_item_is_ticked_off_from_the_pairing_page(personas: Personas) -> None:

@@ -23,7 +23,7 @@ from mentorship.programs.models import EnrollmentRole
 from mentorship.programs.services import enrollment_create
 from tests.factories import PairingFactory, PersonFactory, competency
 from tests.fixtures.personas import Personas
-from tests.helpers import queries_for
+from tests.helpers import ChartsAndTables, queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -154,6 +154,62 @@ def test_confidence_shows_only_for_big_enough_groups(personas: Personas, setting
     settings.SCAFFOLD_MIN_AGGREGATE_GROUP = 3
     row = next(r for r in health_of(personas).confidence if r.competency == coaching.name)
     assert (row.day0_mentees, row.day0, row.latest) == (2, None, None)
+
+
+def test_every_chart_names_its_axes_and_has_its_figures_in_a_table(
+    personas: Personas, settings: Any
+) -> None:
+    world = build_world(personas)
+    for pairing, mentee in (
+        (personas.pairing, personas.mentee),
+        (personas.other_pairing, personas.other_mentee),
+    ):
+        assessment_record(
+            pairing=pairing,
+            by=mentee,
+            occasion="day_0",
+            ratings=dict.fromkeys(plan_competencies(pairing), 3),
+            taken_on=pairing.starts_on,
+        )
+        assessment_record(
+            pairing=pairing,
+            by=mentee,
+            occasion="ad_hoc",
+            ratings={competency("coaching-and-feedback"): 4},
+            taken_on=world["today"],
+        )
+    settings.SCAFFOLD_MIN_AGGREGATE_GROUP = 2
+    client = Client()
+    client.force_login(personas.hr)
+
+    page = ChartsAndTables(client.get("/insights/").content.decode())
+
+    weekly, by_day, confidence = page.charts
+    for chart, name in (
+        (weekly, "weekly"),
+        (by_day, "by-day"),
+        (confidence, "confidence-bars"),
+    ):
+        assert chart.attrs["role"] == "img"
+        assert chart.attrs["aria-labelledby"] == f"{name}-title"
+        assert chart.attrs["aria-describedby"] == f"{name}-desc"
+        assert chart.desc.endswith("The table beside has every figure.")
+    assert {"Week of", "Check-ins"} <= set(weekly.texts)
+    assert {"Days into the pairing (when due)", "Done (% of due milestones)"} <= set(by_day.texts)
+    assert "Mean confidence (1–5)" in confidence.texts
+    # Each bar is named on the chart: the series and its value.
+    assert {"Day 0 3.0", "Latest 4.0"} <= set(confidence.texts)
+
+    table = page.table(weekly.title)
+    assert table.header == ["Week of", "Check-ins"]
+    assert len(table.rows) == 12
+    assert sum(int(count) for _, count in table.rows) == 2  # the world's two check-ins
+    assert page.table(by_day.title).header == [
+        "Days into the pairing (when due)",
+        "Done (% of due milestones)",
+    ]
+    conf = page.table("Mean confidence per competency (1–5), with the number of mentees")
+    assert ["Coaching and feedback", "3.0 (2)", "4.0 (2)"] in conf.rows
 
 
 def test_filters_narrow_the_figures(personas: Personas) -> None:

@@ -168,14 +168,15 @@ def test_admins_invite_again_from_the_roster_until_the_person_signs_in(
     with django_capture_on_commit_callbacks(execute=True):
         sent = admin.post(invite_url, follow=True).content.decode()
     assert f"An invitation is on its way to {newcomer.email}." in sent
-    assert 'aria-label="Invite Mo Waiting again"' in admin.get(roster_url).content.decode()
+    assert 'aria-label="Invite again: Mo Waiting"' in admin.get(roster_url).content.decode()
     assert [m.to for m in mail.outbox] == [[newcomer.email]]
 
     Client().force_login(newcomer)  # signing in sets last_login
     with django_capture_on_commit_callbacks(execute=True):
         refused = admin.post(invite_url, follow=True).content.decode()
     assert "has already signed in; they can reset their password." in refused
-    assert 'aria-label="Invite Mo Waiting' not in refused
+    assert 'aria-label="Invite Mo Waiting"' not in refused
+    assert 'aria-label="Invite again: Mo Waiting"' not in refused
     assert len(mail.outbox) == 1
     assert Client().post(invite_url).status_code == 302  # to the sign-in page
     outsider = Client()

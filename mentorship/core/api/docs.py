@@ -15,4 +15,8 @@ _DOCS_POLICY: dict[str, Any] = {**settings.SECURE_CSP, "style-src": [CSP.SELF, C
 
 @method_decorator(csp_override(_DOCS_POLICY), name="dispatch")
 class ApiDocsView(SpectacularSwaggerSplitView):
-    """Interactive API docs, served entirely from this server's static files."""
+    """Interactive API docs, served entirely from this server's static files.
+    Our own page around Swagger UI: a language, a main landmark, and colours
+    that people can read (scaffold/api-docs.css)."""
+
+    template_name = "core/api_docs.html"
