@@ -50,5 +50,5 @@ def test_waiting_mentees_without_focus_areas_are_named(personas: Personas) -> No
     )
     html = people_page(personas)
     assert f"1 mentee has {SENTENCE}" in html
-    assert "Choose the focus areas of Wes Waiting" not in html
-    assert "Choose the focus areas of Wanda Waiting" in html
+    assert "Choose focus areas for Wes Waiting" not in html
+    assert "Choose focus areas for Wanda Waiting" in html
