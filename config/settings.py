@@ -416,9 +416,11 @@ SCHEDULER_STALE_AFTER = timedelta(minutes=5)
 # --------------------------------------------------------------------------
 # Reminders
 
-# The reminder kinds the engine knows; one small class each (see
+# The kinds of email the engine knows; one small class each (see
 # mentorship/notifications/kinds.py). A new kind is a new line here.
 SCAFFOLD_REMINDER_KINDS = [
+    "mentorship.people.emails.Invitation",
+    "mentorship.people.emails.PasswordReset",
     "mentorship.pairings.reminders.PairingWelcome",
     "mentorship.pairings.reminders.MilestoneDueSoon",
     "mentorship.pairings.reminders.MilestoneOverdue",

@@ -306,10 +306,15 @@ def _to_both_sides(
 
 
 class PairingWelcome(ReminderKind):
+    """Sent at once when a pairing starts (``pairing_welcome_queue``, called
+    by the activation). The sweep finds any a pairing started another way
+    missed, and its dedup key makes the two one email."""
+
     name = "pairing_welcome"
     label = "Welcome to a new pairing"
     description = "When your pairing starts: who you are paired with and your kickoff."
     template = "pairing_welcome"
+    immediate = True
 
     def due(self, *, now: dt.datetime) -> Iterator[Due]:
         activated = Pairing.objects.filter(
@@ -341,6 +346,17 @@ class PairingWelcome(ReminderKind):
             "pairing_url": settings.SITE_URL
             + reverse("pairings:detail", kwargs={"pairing_id": pairing.pk}),
         }
+
+
+def pairing_welcome_queue(*, pairing: Pairing) -> list[int]:
+    """Welcome both sides of a pairing that has just started, at once."""
+    from mentorship.notifications.services import notifications_queue_now
+
+    started = Pairing.objects.filter(pk=pairing.pk, status=PairingStatus.ACTIVE)
+    return notifications_queue_now(
+        kind=PairingWelcome.name,
+        dues=_to_both_sides(PairingWelcome.name, started, moment="activated_at"),
+    )
 
 
 class PairingFeedbackRequest(ReminderKind):

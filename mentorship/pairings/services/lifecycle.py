@@ -25,6 +25,7 @@ from mentorship.pairings.models import (
     PairingSource,
     PairingStatus,
 )
+from mentorship.pairings.reminders import pairing_welcome_queue
 from mentorship.pairings.services.milestones import milestones_instantiate
 from mentorship.people.models import Person
 from mentorship.people.selectors import managers_above
@@ -216,8 +217,8 @@ def pairing_activate(
     starts_on: dt.date | None = None,
     when: dt.datetime | None = None,
 ) -> Pairing:
-    """Approve a proposal: the pairing starts, and its plan is copied onto
-    it. The welcome email follows from the next reminder sweep."""
+    """Approve a proposal: the pairing starts, its plan is copied onto it,
+    and both are sent the welcome email at once."""
     starts_on = starts_on or timezone.localdate()
     with transaction.atomic():
         if pairing.status == PairingStatus.PROPOSED:
@@ -233,6 +234,7 @@ def pairing_activate(
             activated_at=when or timezone.now(),
         )
         milestones_instantiate(pairing=activated)
+        pairing_welcome_queue(pairing=activated)
     return activated
 
 

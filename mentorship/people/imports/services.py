@@ -205,6 +205,7 @@ def person_import_commit(*, person_import: PersonImport) -> PersonImport:
                 people=Person.objects.filter(email__in=created),
                 by=person_import.uploaded_by,
                 reason=person_import,
+                program=person_import.program,
             )
         person_import.status = ImportStatus.IMPORTED
         person_import.summary = {**plan.summary(), **written}
