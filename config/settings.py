@@ -113,6 +113,16 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Email subjects and text bodies are plain text, not HTML: what
+        # people typed goes in as typed (O'Koro, not O&#x27;Koro). Only
+        # notifications/emails.py renders with it; HTML bodies use the
+        # engine above, which escapes.
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # --------------------------------------------------------------------------

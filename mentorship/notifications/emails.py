@@ -22,13 +22,18 @@ class RenderedEmail:
     html: str
 
 
+# The template engine without autoescaping (settings.TEMPLATES): subjects
+# and text bodies are plain text.
+TEXT_ENGINE = "text"
+
+
 def render(name: str, context: dict[str, Any]) -> RenderedEmail:
     context = {"site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"emails/{name}.subject.txt", context)
+    subject = render_to_string(f"emails/{name}.subject.txt", context, using=TEXT_ENGINE)
     return RenderedEmail(
         # A header must be one line, whatever the template's whitespace.
         subject=" ".join(subject.split()),
-        text=render_to_string(f"emails/{name}.txt", context),
+        text=render_to_string(f"emails/{name}.txt", context, using=TEXT_ENGINE),
         html=render_to_string(f"emails/{name}.html", context),
     )
 
