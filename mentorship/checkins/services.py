@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -174,11 +175,12 @@ def checkin_edit(
         if locked.logged_by_id != by.pk:
             raise ValidationError({"checkin": "Only the person who logged a check-in edits it."})
         if now - locked.created_at > EDIT_WINDOW:
+            logged_on = timezone.localtime(locked.created_at, ZoneInfo(by.time_zone))
             raise ValidationError(
                 {
                     "checkin": (
                         f"Check-ins can be changed for {EDIT_WINDOW.days} days after they are "
-                        f"logged; this one was logged on {locked.created_at:%-d %B %Y}."
+                        f"logged; this one was logged on {logged_on:%-d %B %Y}."
                     )
                 }
             )

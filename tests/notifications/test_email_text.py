@@ -37,6 +37,7 @@ def every_kind_of_email(*, recipient: Any, partner: Any, when: dt.datetime) -> d
     pairing = PairingFactory.create(
         program=program, mentee=recipient, mentor=partner, activated_at=when
     )
+    assert pairing.starts_on is not None
     milestone = MilestoneFactory.create(
         pairing=pairing,
         title=f"Milestone {TRICKY}",
