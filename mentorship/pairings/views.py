@@ -17,6 +17,7 @@ from mentorship.checkins import selectors as checkin_selectors
 from mentorship.core.timezones import today_for
 from mentorship.notifications import links
 from mentorship.notifications.models import SignedLinkUse
+from mentorship.notifications.views import link_not_working
 from mentorship.pairings import selectors
 from mentorship.pairings.models import (
     LIVE_PAIRING_STATUSES,
@@ -247,17 +248,9 @@ def milestone_action(
     return redirect(f"{detail}#milestone-{milestone.pk}")
 
 
-@require_http_methods(["GET", "POST"])
-def email_action(request: HttpRequest, token: str) -> HttpResponse:
-    """The "mark done" and "snooze" links in reminders. They work without
-    signing in, once. Opening the link shows what it will do and one button:
-    mail scanners that open links never change anything."""
-    try:
-        link = links.read_action(token)
-    except links.LinkExpired:
-        return render(request, "notifications/link_expired.html", status=410)
-    except links.LinkInvalid:
-        raise Http404 from None
+def _action_link(token: str) -> tuple[links.ActionLink, Person, Milestone]:
+    """What a one-click link acts on; a ``LinkError`` when it cannot act."""
+    link = links.read_action(token)
     person = Person.objects.filter(pk=link.person_id, is_active=True).first()
     milestone = (
         Milestone.objects.select_related("pairing__mentee", "pairing__mentor", "pairing__program")
@@ -265,33 +258,53 @@ def email_action(request: HttpRequest, token: str) -> HttpResponse:
         .first()
     )
     if person is None or milestone is None:
-        raise Http404
+        raise links.LinkGone
+    return link, person, milestone
+
+
+@require_http_methods(["GET", "POST"])
+def email_action(request: HttpRequest, token: str) -> HttpResponse:
+    """The "mark done" and "snooze" links in reminders. They work without
+    signing in, once. Opening the link shows what it will do and one button:
+    mail scanners that open links never change anything."""
+    try:
+        link, person, milestone = _action_link(token)
+    except links.LinkError as exc:
+        return link_not_working(request, exc)
     if SignedLinkUse.objects.filter(digest=link.digest).exists():
         return render(
             request, "pairings/email_action_used.html", {"milestone": milestone}, status=410
         )
     context = {"milestone": milestone, "person": person, "action": link.action}
     if request.method == "POST":
-        form = MilestoneNoteForm(request.POST)
-        note = form.cleaned_data["note"] if form.is_valid() else ""
-        try:
-            milestone = milestone_act_from_email(
-                link=link, person=person, milestone=milestone, note=note
-            )
-        except LinkAlreadyUsed:
-            return render(
-                request, "pairings/email_action_used.html", {"milestone": milestone}, status=410
-            )
-        except ValidationError as exc:
-            return render(
-                request,
-                "pairings/email_action_done.html",
-                {**context, "problem": " ".join(exc.messages)},
-            )
-        return render(
-            request, "pairings/email_action_done.html", {**context, "milestone": milestone}
-        )
+        return _act_from_email(request, link, person, milestone, context)
     return render(request, "pairings/email_action_confirm.html", context)
+
+
+def _act_from_email(
+    request: HttpRequest,
+    link: links.ActionLink,
+    person: Person,
+    milestone: Milestone,
+    context: dict[str, Any],
+) -> HttpResponse:
+    form = MilestoneNoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        milestone = milestone_act_from_email(
+            link=link, person=person, milestone=milestone, note=note
+        )
+    except LinkAlreadyUsed:
+        return render(
+            request, "pairings/email_action_used.html", {"milestone": milestone}, status=410
+        )
+    except ValidationError as exc:
+        return render(
+            request,
+            "pairings/email_action_done.html",
+            {**context, "problem": " ".join(exc.messages)},
+        )
+    return render(request, "pairings/email_action_done.html", {**context, "milestone": milestone})
 
 
 class FeedbackForm(forms.Form):

@@ -17,6 +17,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from mentorship.audit.services import audit_record
 from mentorship.notifications.kinds import Due
+from mentorship.notifications.links import LinkExpired, LinkInvalid
 from mentorship.notifications.services import notifications_queue_now
 from mentorship.people.models import (
     ApiToken,
@@ -178,19 +179,26 @@ def invitation_token(person: Person) -> str:
     return signing.dumps([person.pk, _invitation_state(person)], salt=INVITATION_SALT)
 
 
-def invitation_person(token: str) -> Person | None:
-    """The person an invitation link is for, while it is valid and unused."""
+def invitation_person(token: str) -> Person:
+    """The person an invitation link is for, while it is valid and unused.
+    Raises ``LinkInvalid`` for a link that is damaged or forged, and
+    ``LinkExpired`` for one that was good and is no more (too old, used:
+    they chose a password or signed in, or their account is closed)."""
     try:
         pk, state = signing.loads(
             token,
             salt=INVITATION_SALT,
             max_age=dt.timedelta(days=settings.SCAFFOLD_INVITATION_DAYS),
         )
+    except signing.SignatureExpired:
+        raise LinkExpired from None
     except (signing.BadSignature, ValueError, TypeError):
-        return None
-    person = Person.objects.filter(pk=pk, is_active=True).first() if isinstance(pk, int) else None
+        raise LinkInvalid from None
+    if not isinstance(pk, int):
+        raise LinkInvalid
+    person = Person.objects.filter(pk=pk, is_active=True).first()
     if person is None or not constant_time_compare(str(state), _invitation_state(person)):
-        return None
+        raise LinkExpired
     return person
 
 
