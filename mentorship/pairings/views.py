@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mentorship.checkins import selectors as checkin_selectors
+from mentorship.core.text_limits import too_long_message
 from mentorship.core.timezones import today_for
 from mentorship.notifications import links
 from mentorship.notifications.models import SignedLinkUse
@@ -28,6 +29,7 @@ from mentorship.pairings.models import (
 )
 from mentorship.pairings.services.change_requests import change_request_decide, change_request_open
 from mentorship.pairings.services.lifecycle import (
+    FEEDBACK_COMMENT_MAX_LENGTH,
     feedback_submit,
     pairing_complete,
     pairing_end,
@@ -37,6 +39,9 @@ from mentorship.pairings.services.lifecycle import (
     require_program_admin,
 )
 from mentorship.pairings.services.matching import pairing_request
+from mentorship.pairings.services.milestones import (
+    NOTE_MAX_LENGTH as MILESTONE_NOTE_MAX_LENGTH,
+)
 from mentorship.pairings.services.milestones import (
     LinkAlreadyUsed,
     milestone_act_from_email,
@@ -53,7 +58,14 @@ from mentorship.programs.selectors import (
 
 
 class MilestoneNoteForm(forms.Form):
-    note = forms.CharField(required=False, max_length=2000)
+    note = forms.CharField(
+        required=False,
+        max_length=MILESTONE_NOTE_MAX_LENGTH,
+        error_messages={"max_length": too_long_message("The note")},
+    )
+
+    def problems(self) -> str:
+        return " ".join(str(error) for errors in self.errors.values() for error in errors)
 
 
 @login_required
@@ -140,8 +152,14 @@ MANAGE_DONE = {
 
 class ManageForm(forms.Form):
     action = forms.ChoiceField(choices=[(name, name) for name in MANAGE_DONE])
-    reason = forms.CharField(required=False, max_length=500)
-    note = forms.CharField(required=False, max_length=500)
+    reason = forms.CharField(
+        required=False,
+        max_length=500,
+        error_messages={"max_length": too_long_message("The reason")},
+    )
+    note = forms.CharField(
+        required=False, max_length=500, error_messages={"max_length": too_long_message("The note")}
+    )
     outcome = forms.ChoiceField(required=False, choices=[("", ""), *PairingOutcome.choices])
     change_request = forms.IntegerField(required=False, min_value=1)
 
@@ -173,7 +191,9 @@ def pairing_manage(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpRe
         raise Http404
     form = ManageForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "That action is not available here.")
+        # A reason or note too long is said so; nothing is done without it.
+        problems = [str(e) for field in ("reason", "note") for e in form.errors.get(field, [])]
+        messages.error(request, " ".join(problems) or "That action is not available here.")
         return redirect("pairings:detail", pairing_id=pairing.pk)
     data = form.cleaned_data
     action = data["action"]
@@ -230,8 +250,13 @@ def milestone_action(
     milestone = selectors.milestones_visible_to(person).filter(pk=milestone_id).first()
     if milestone is None or action not in MILESTONE_ACTIONS:
         raise Http404
-    form = MilestoneNoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    detail = reverse("pairings:detail", args=[milestone.pairing_id])
+    form = MilestoneNoteForm(request.POST if action != "reopen" else {})
+    if not form.is_valid():
+        # Refused whole: the milestone stays as it was rather than lose the note.
+        messages.error(request, f"“{milestone.title}” is still open. {form.problems()}")
+        return redirect(f"{detail}#milestone-{milestone.pk}")
+    note = form.cleaned_data["note"]
     try:
         milestone_require_member(milestone=milestone, person=person)
         if action == "complete":
@@ -244,7 +269,6 @@ def milestone_action(
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, MILESTONE_ACTIONS[action].format(title=milestone.title))
-    detail = reverse("pairings:detail", args=[milestone.pairing_id])
     return redirect(f"{detail}#milestone-{milestone.pk}")
 
 
@@ -289,7 +313,15 @@ def _act_from_email(
     context: dict[str, Any],
 ) -> HttpResponse:
     form = MilestoneNoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():
+        # Nothing is done, and the link still works: shorten the note and send again.
+        return render(
+            request,
+            "pairings/email_action_confirm.html",
+            {**context, "problem": form.problems(), "note": request.POST.get("note", "")},
+            status=400,
+        )
+    note = form.cleaned_data["note"]
     try:
         milestone = milestone_act_from_email(
             link=link, person=person, milestone=milestone, note=note
@@ -318,7 +350,8 @@ class FeedbackForm(forms.Form):
     comment = forms.CharField(
         label="Anything the program should know? (optional)",
         required=False,
-        max_length=4000,
+        max_length=FEEDBACK_COMMENT_MAX_LENGTH,
+        error_messages={"max_length": too_long_message("Your comment")},
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 

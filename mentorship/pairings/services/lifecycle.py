@@ -17,6 +17,7 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from mentorship.audit.services import audit_record
+from mentorship.core.text_limits import text_too_long
 from mentorship.pairings.models import (
     OPEN_PAIRING_STATUSES,
     Feedback,
@@ -322,6 +323,10 @@ def pairings_complete_past_end(*, now: dt.datetime | None = None) -> int:
     return done
 
 
+# The longest end-of-pairing comment kept (a TextField: the limit lives here).
+FEEDBACK_COMMENT_MAX_LENGTH = 4000
+
+
 def feedback_submit(*, pairing: Pairing, author: Person, rating: int, comment: str) -> Feedback:
     """One side's end-of-pairing rating (1–5) and comment, once."""
     if author.pk not in (pairing.mentee_id, pairing.mentor_id):
@@ -330,6 +335,8 @@ def feedback_submit(*, pairing: Pairing, author: Person, rating: int, comment: s
         raise ValidationError({"pairing": "Feedback opens when the pairing has ended."})
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         raise ValidationError({"rating": "Rate the pairing from 1 to 5."})
+    if too_long := text_too_long("Your comment", comment, FEEDBACK_COMMENT_MAX_LENGTH):
+        raise ValidationError({"comment": too_long})
     try:
         with transaction.atomic():
             feedback = Feedback.objects.create(
