@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Max, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from mentorship.notifications.kinds import Due, ReminderKind, subject_id
 from mentorship.notifications.links import action_url
@@ -349,10 +350,16 @@ class PairingWelcome(ReminderKind):
 
 
 def pairing_welcome_queue(*, pairing: Pairing) -> list[int]:
-    """Welcome both sides of a pairing that has just started, at once."""
+    """Welcome both sides of a pairing that has just started, at once. One
+    recorded as started long ago (a backdated activation) is welcomed by
+    nobody, as the sweep would not either."""
     from mentorship.notifications.services import notifications_queue_now
 
-    started = Pairing.objects.filter(pk=pairing.pk, status=PairingStatus.ACTIVE)
+    started = Pairing.objects.filter(
+        pk=pairing.pk,
+        status=PairingStatus.ACTIVE,
+        activated_at__gte=timezone.now() - WELCOME_WITHIN,
+    )
     return notifications_queue_now(
         kind=PairingWelcome.name,
         dues=_to_both_sides(PairingWelcome.name, started, moment="activated_at"),

@@ -102,6 +102,28 @@ def test_an_approved_pairing_welcomes_both_at_once_not_at_nine(
 
 
 @pytest.mark.clock("2027-03-01T07:00:00Z")
+def test_a_pairing_recorded_as_started_weeks_ago_is_not_welcomed_now(
+    personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    newcomer = PersonFactory.create()
+    enrollment_create(
+        program=personas.program, person=newcomer, role=EnrollmentRole.MENTEE, by=personas.hr
+    )
+    proposal = pairing_propose(
+        program=personas.program, mentee=newcomer, mentor=personas.mentor, by=personas.hr
+    )
+    weeks_ago = timezone.now() - dt.timedelta(days=21)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pairing_activate(
+            pairing=proposal, by=personas.hr, starts_on=weeks_ago.date(), when=weeks_ago
+        )
+
+    assert not Notification.objects.filter(kind="pairing_welcome", recipient=newcomer).exists()
+    assert mail.outbox == []
+
+
+@pytest.mark.clock("2027-03-01T07:00:00Z")
 def test_reminders_still_wait_for_nine_in_the_recipients_zone(personas: Personas) -> None:
     from tests.factories import MilestoneFactory
 
