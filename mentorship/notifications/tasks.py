@@ -6,7 +6,7 @@ import uuid
 
 from celery import shared_task
 
-from mentorship.notifications import services
+from mentorship.notifications import events, services
 
 
 @shared_task
@@ -40,4 +40,4 @@ def send_notifications(ids: list[int], claim_id: str) -> dict[str, int]:
 # reconciler returns them to the queue.
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def deliver_notifications(ids: list[int]) -> dict[str, int]:
-    return dict(services.notifications_deliver(ids=ids))
+    return dict(events.notifications_deliver(ids=ids))

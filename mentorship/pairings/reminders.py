@@ -353,7 +353,7 @@ def pairing_welcome_queue(*, pairing: Pairing) -> list[int]:
     """Welcome both sides of a pairing that has just started, at once. One
     recorded as started long ago (a backdated activation) is welcomed by
     nobody, as the sweep would not either."""
-    from mentorship.notifications.services import notifications_queue_now
+    from mentorship.notifications.events import notifications_queue_now
 
     started = Pairing.objects.filter(
         pk=pairing.pk,

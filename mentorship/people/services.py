@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from mentorship.audit.services import audit_record
+from mentorship.notifications.events import notifications_queue_now
 from mentorship.notifications.kinds import Due
 from mentorship.notifications.links import LinkExpired, LinkInvalid
-from mentorship.notifications.services import notifications_queue_now
 from mentorship.people.models import (
     ApiToken,
     Competency,

@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from mentorship.audit.models import AuditEvent
-from mentorship.notifications import services
+from mentorship.notifications import events, services
 from mentorship.notifications.models import Notification, NotificationStatus, OutboxMessage
 from mentorship.pairings.services.lifecycle import pairing_activate, pairing_propose
 from mentorship.people.models import Person
@@ -222,7 +222,7 @@ def test_a_reset_whose_task_never_reached_a_worker_goes_with_the_next_dispatch(
     def broker_down(batches: Any) -> None:
         raise OSError("Connection refused")
 
-    monkeypatch.setattr(services, "_publish_deliveries", broker_down)
+    monkeypatch.setattr(events, "_publish_deliveries", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/account/password-reset/", {"email": personas.mentee.email})
 
