@@ -106,3 +106,15 @@ def test_the_api_keeps_its_json_errors(personas: Personas, monkeypatch: Any) -> 
     refused = handler403(RequestFactory().get("/api/v1/people/"), PermissionError())
     assert refused.status_code == 403
     assert refused["Content-Type"] == "application/json"
+
+
+@pytest.mark.django_db
+def test_a_form_sent_without_its_csrf_token_is_403_in_the_sites_layout(
+    personas: Personas,
+) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(personas.mentee)
+
+    response = client.post("/account/profile/", {"full_name": "Someone else"})
+
+    assert_styled(response, 403, "This form could not be sent")
