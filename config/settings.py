@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Pages in the signed-in person's own time zone.
+    "mentorship.people.middleware.PersonTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -112,6 +114,16 @@ TEMPLATES = [
                 "mentorship.people.context_processors.roles",
             ],
         },
+    },
+    {
+        # Email subjects and text bodies are plain text, not HTML: what
+        # people typed goes in as typed (O'Koro, not O&#x27;Koro). Only
+        # notifications/emails.py renders with it; HTML bodies use the
+        # engine above, which escapes.
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "OPTIONS": {"autoescape": False},
     },
 ]
 
@@ -419,9 +431,11 @@ SCHEDULER_STALE_AFTER = timedelta(minutes=5)
 # --------------------------------------------------------------------------
 # Reminders
 
-# The reminder kinds the engine knows; one small class each (see
+# The kinds of email the engine knows; one small class each (see
 # mentorship/notifications/kinds.py). A new kind is a new line here.
 SCAFFOLD_REMINDER_KINDS = [
+    "mentorship.people.emails.Invitation",
+    "mentorship.people.emails.PasswordReset",
     "mentorship.pairings.reminders.PairingWelcome",
     "mentorship.pairings.reminders.MilestoneDueSoon",
     "mentorship.pairings.reminders.MilestoneOverdue",

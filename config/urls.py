@@ -8,7 +8,7 @@ from rest_framework.routers import DefaultRouter
 from mentorship.checkins import api as checkins_api
 from mentorship.core import views as core_views
 from mentorship.core.api.docs import ApiDocsView
-from mentorship.core.api.errors import json_not_found, json_server_error
+from mentorship.core.api.errors import json_error, json_not_found, json_server_error
 from mentorship.feeds import api as feeds_api
 from mentorship.home import views as home_views
 from mentorship.insights import api as insights_api
@@ -85,13 +85,36 @@ urlpatterns = [
 ]
 
 
+# Error pages. Web paths get the site's own pages (templates/400.html, 403,
+# 404, 500: in its layout, a sentence and a way home); the API keeps its one
+# JSON error shape (mentorship/core/api/errors.py).
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def handler400(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_api(request):
+        return json_error(request, 400, "invalid", "The request was not understood.")
+    return defaults.bad_request(request, exception)
+
+
+def handler403(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_api(request):
+        return json_error(request, 403, "permission_denied", "You may not do this.")
+    return defaults.permission_denied(request, exception)
+
+
 def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    if request.path.startswith("/api/"):
+    if _is_api(request):
         return json_not_found(request)
     return defaults.page_not_found(request, exception)
 
 
 def handler500(request: HttpRequest) -> HttpResponse:
-    if request.path.startswith("/api/"):
+    # defaults.server_error renders 500.html without the request: no
+    # database, no session, no signed-in person is needed to show it.
+    if _is_api(request):
         return json_server_error(request)
     return defaults.server_error(request)

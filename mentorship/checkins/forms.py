@@ -4,8 +4,14 @@ from typing import Any
 
 from django import forms
 
-from mentorship.checkins.models import ActionItem, AssessmentOccasion, CheckInKind
-from mentorship.checkins.serializers import NOTE_MAX_LENGTH
+from mentorship.checkins.models import (
+    ACTION_ITEM_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    ActionItem,
+    AssessmentOccasion,
+    CheckInKind,
+)
+from mentorship.core.text_limits import too_long_message
 from mentorship.pairings.models import Pairing
 from mentorship.people.models import Competency
 
@@ -36,6 +42,7 @@ class CheckInForm(forms.Form):
         help_text="Your partner reads these. The program admins never do.",
         required=False,
         max_length=NOTE_MAX_LENGTH,
+        error_messages={"max_length": too_long_message("Notes for the two of you", plural=True)},
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     private_note = forms.CharField(
@@ -43,6 +50,7 @@ class CheckInForm(forms.Form):
         help_text="Only you will ever read this — not your partner, not HR.",
         required=False,
         max_length=NOTE_MAX_LENGTH,
+        error_messages={"max_length": too_long_message("Your private note")},
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     confidence_pulse = forms.TypedChoiceField(
@@ -99,8 +107,12 @@ def _item_label(item: ActionItem) -> str:
 
 
 class NewActionItemForm(forms.Form):
-    text = forms.CharField(label="Action item", max_length=500, required=False)
-    owner = forms.ChoiceField(label="Who", choices=[("mentee", "Mentee"), ("mentor", "Mentor")])
+    """One row of new action items. A row left blank is no item; a row with
+    a date or an owner but no text is refused, never dropped."""
+
+    text = forms.CharField(label="Action item", max_length=ACTION_ITEM_MAX_LENGTH, required=False)
+    # Blank by default, so a row nobody touched is a row with nothing in it.
+    owner = forms.ChoiceField(label="Who", required=False)
     due_on = forms.DateField(
         label="Due (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -108,9 +120,28 @@ class NewActionItemForm(forms.Form):
     def __init__(self, *args: Any, pairing: Pairing, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].choices = [  # type: ignore[attr-defined]
+            ("", "Who?"),
             ("mentee", f"{pairing.mentee.full_name} (mentee)"),
             ("mentor", f"{pairing.mentor.full_name} (mentor)"),
         ]
+        self.fields["text"].error_messages["max_length"] = too_long_message(self.row_name)
+
+    @property
+    def row_name(self) -> str:
+        """ "Action item 2", as the page labels the row (the prefix ends in its index)."""
+        index = (self.prefix or "0").rsplit("-", 1)[-1]
+        return f"Action item {int(index) + 1 if index.isdigit() else ''}".strip()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        text = (data.get("text") or "").strip()
+        if not text and (data.get("owner") or data.get("due_on")) and "text" not in self.errors:
+            self.add_error(
+                "text", f"{self.row_name}: say what is to be done, or clear its due date and owner."
+            )
+        elif text and not data.get("owner"):
+            self.add_error("owner", f"{self.row_name}: say who does it.")
+        return data
 
 
 NewActionItemFormSet = forms.formset_factory(NewActionItemForm, extra=3, max_num=20)
@@ -135,6 +166,7 @@ class AssessmentForm(forms.Form):
         help_text="Private: nobody but you ever reads this — not your mentor, not HR.",
         required=False,
         max_length=NOTE_MAX_LENGTH,
+        error_messages={"max_length": too_long_message("Your reflection")},
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 

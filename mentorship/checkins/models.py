@@ -13,6 +13,12 @@ from django.db import models
 
 from mentorship.core.models import TimeStampedModel
 
+# The longest text each field keeps. Notes are TextFields, so nothing below
+# the services holds this: checkins/services.py refuses longer text, and
+# forms and serializers say the same before it gets there.
+NOTE_MAX_LENGTH = 10_000
+ACTION_ITEM_MAX_LENGTH = 500
+
 
 class CheckInKind(models.TextChoices):
     MEETING = "meeting", "Meeting"
@@ -87,7 +93,7 @@ class ActionItem(TimeStampedModel):
     created_in = models.ForeignKey(
         CheckIn, null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items"
     )
-    text = models.CharField(max_length=500)
+    text = models.CharField(max_length=ACTION_ITEM_MAX_LENGTH)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     due_on = models.DateField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import (
@@ -38,6 +39,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import timezone
 
 from mentorship import access
 from mentorship.checkins.models import (
@@ -191,7 +193,11 @@ def pairings_of_pair(viewer: Person) -> QuerySet[Pairing]:
 
 @dataclass(frozen=True)
 class HistoryEntry:
+    # The day it happened, as the viewer counts days: a check-in's own date,
+    # or the local date (in the viewer's zone) a milestone was closed.
     on: dt.date
+    # The instant it was recorded: orders what happened on the same day.
+    at: dt.datetime
     checkin: CheckIn | None = None
     milestone: Milestone | None = None
     editable: bool = False
@@ -201,22 +207,24 @@ def pairing_history(
     viewer: Person, pairing: Pairing, closed_milestones: list[Milestone], *, now: dt.datetime
 ) -> list[HistoryEntry]:
     """The pairing page's timeline: check-ins (as much of them as the viewer
-    may read) and closed milestones together, newest first."""
+    may read) and closed milestones together, newest first: by day in the
+    viewer's own zone, then by the moment each was recorded."""
+    zone = ZoneInfo(viewer.time_zone)
     entries = [
         HistoryEntry(
             on=checkin.occurred_on,
+            at=checkin.created_at,
             checkin=checkin,
             editable=checkin_editable_by(viewer, checkin, now=now),
         )
         for checkin in checkins_visible_to(viewer).filter(pairing=pairing)
     ]
-    entries += [
-        HistoryEntry(
-            on=(milestone.completed_at or milestone.updated_at).date(), milestone=milestone
+    for milestone in closed_milestones:
+        closed_at = milestone.completed_at or milestone.updated_at
+        entries.append(
+            HistoryEntry(on=timezone.localdate(closed_at, zone), at=closed_at, milestone=milestone)
         )
-        for milestone in closed_milestones
-    ]
-    return sorted(entries, key=lambda entry: entry.on, reverse=True)
+    return sorted(entries, key=lambda entry: (entry.on, entry.at), reverse=True)
 
 
 # --------------------------------------------------------------------------

@@ -15,6 +15,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from mentorship.checkins.models import (
+    ACTION_ITEM_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
     ActionItem,
     Assessment,
     AssessmentOccasion,
@@ -36,7 +38,6 @@ from mentorship.pairings.models import Pairing
 from mentorship.people.models import Competency, Person
 from mentorship.people.serializers import CompetencyRefSerializer, PersonRefSerializer
 
-NOTE_MAX_LENGTH = 10_000
 # Who does an action item: a side of the pairing, not a person id.
 ACTION_ITEM_OWNERS = [("mentee", "The mentee"), ("mentor", "The mentor")]
 
@@ -147,8 +148,23 @@ class CheckInSerializer(serializers.ModelSerializer[CheckIn]):
         return self._items(checkin, "readable_closed_items")
 
 
+# Text that is not only spaces (and, as everywhere, holds no NUL): what the
+# service accepts as "what is to be done", stated in the schema.
+NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+
+
+@extend_schema_field(
+    {"type": "string", "minLength": 1, "maxLength": ACTION_ITEM_MAX_LENGTH, "pattern": NOT_BLANK}
+)
+class ActionItemTextField(StrictCharField):
+    """What is to be done: required, not blank once trimmed, at most 500."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=ACTION_ITEM_MAX_LENGTH, **kwargs)
+
+
 class NewActionItemSerializer(serializers.Serializer[Any]):
-    text = StrictCharField(max_length=500)
+    text = ActionItemTextField(help_text="What is to be done.")
     owner = serializers.ChoiceField(choices=ACTION_ITEM_OWNERS, help_text="Who does it.")
     due_on = serializers.DateField(required=False, allow_null=True, default=None)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -13,6 +14,8 @@ from django.utils import timezone
 from mentorship import access
 from mentorship.audit.services import audit_record
 from mentorship.checkins.models import (
+    ACTION_ITEM_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
     ActionItem,
     Assessment,
     AssessmentOccasion,
@@ -23,6 +26,7 @@ from mentorship.checkins.models import (
     Reflection,
 )
 from mentorship.checkins.selectors import EDIT_WINDOW, plan_competencies, scheduled_assessments
+from mentorship.core.text_limits import text_too_long
 from mentorship.core.timezones import today_for
 from mentorship.pairings.models import MilestoneStatus, Pairing
 from mentorship.pairings.services.milestones import milestone_complete
@@ -67,19 +71,33 @@ def _check_when_and_pulse(
 def _check_action_items(
     pairing: Pairing, occurred_on: dt.date, action_items: Sequence[ActionItemSpec]
 ) -> str | None:
+    """The first problem with the new action items, naming its row: an item
+    is never dropped, or cut, quietly."""
     for number, spec in enumerate(action_items, start=1):
         if not access.is_member(spec.owner, pairing):
             return f"Action item {number}: it belongs to the mentor or the mentee."
         if not spec.text.strip():
-            return f"Action item {number}: say what is to be done."
-        if len(spec.text.strip()) > ACTION_ITEM_MAX_LENGTH:
-            return f"Action item {number}: keep it under {ACTION_ITEM_MAX_LENGTH} characters."
+            return f"Action item {number}: say what is to be done, or clear its due date and owner."
+        too_long = text_too_long(f"Action item {number}", spec.text, ACTION_ITEM_MAX_LENGTH)
+        if too_long:
+            return too_long
         if spec.due_on is not None and spec.due_on < occurred_on:
             return f"Action item {number}: the due date is before the check-in."
     return None
 
 
-ACTION_ITEM_MAX_LENGTH = 500
+def _check_notes(
+    *, shared_notes: str = "", private_note: str = "", reflection: str = ""
+) -> dict[str, str]:
+    """Notes over their limit, by field: refused whole, never cut."""
+    problems = {
+        "shared_notes": text_too_long(
+            "Notes for the two of you", shared_notes, NOTE_MAX_LENGTH, plural=True
+        ),
+        "private_note": text_too_long("Your private note", private_note, NOTE_MAX_LENGTH),
+        "reflection": text_too_long("Your reflection", reflection, NOTE_MAX_LENGTH),
+    }
+    return {field: problem for field, problem in problems.items() if problem}
 
 
 def checkin_log(
@@ -100,6 +118,7 @@ def checkin_log(
     new action items are added and the ticked-off ones closed, all at once."""
     _require_member(pairing, by)
     errors = _check_when_and_pulse(pairing, by, occurred_on, confidence_pulse)
+    errors |= _check_notes(shared_notes=shared_notes, private_note=private_note)
     problem = _check_action_items(pairing, occurred_on, action_items)
     if problem:
         errors["action_items"] = problem
@@ -175,15 +194,17 @@ def checkin_edit(
         if locked.logged_by_id != by.pk:
             raise ValidationError({"checkin": "Only the person who logged a check-in edits it."})
         if now - locked.created_at > EDIT_WINDOW:
+            logged_on = timezone.localtime(locked.created_at, ZoneInfo(by.time_zone))
             raise ValidationError(
                 {
                     "checkin": (
                         f"Check-ins can be changed for {EDIT_WINDOW.days} days after they are "
-                        f"logged; this one was logged on {locked.created_at:%-d %B %Y}."
+                        f"logged; this one was logged on {logged_on:%-d %B %Y}."
                     )
                 }
             )
         errors = _check_when_and_pulse(pairing, by, occurred_on, confidence_pulse)
+        errors |= _check_notes(shared_notes=shared_notes, private_note=private_note)
         if errors:
             raise ValidationError(errors)
         topics = list(topics)
@@ -241,6 +262,8 @@ def private_note_write(*, checkin: CheckIn, by: Person, text: str) -> bool:
     pairing = checkin.pairing
     if not access.is_member(by, pairing):
         raise ValidationError({"checkin": "Only the mentor and the mentee keep notes here."})
+    if errors := _check_notes(private_note=text):
+        raise ValidationError(errors)
     with transaction.atomic():
         changed = _write_private_note(checkin, by, text)
         if changed:
@@ -344,6 +367,7 @@ def assessment_record(
     errors = _check_assessment(
         pairing=pairing, by=by, occasion=occasion, ratings=ratings, taken_on=taken_on
     )
+    errors |= _check_notes(reflection=reflection)
     if errors:
         raise ValidationError(errors)
     step = scheduled_assessments(pairing).get(occasion)

@@ -72,8 +72,10 @@ def checkin_new(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpRespo
                     services.ActionItemSpec(
                         text=row["text"], owner=owners[row["owner"]], due_on=row["due_on"]
                     )
+                    # Rows left blank are no items (each other row was
+                    # checked to have its text and owner).
                     for row in new_items.cleaned_data
-                    if row.get("text", "").strip()
+                    if row.get("text")
                 ],
                 close_action_items=carry.cleaned_data["done"],
             )

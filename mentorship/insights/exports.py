@@ -5,6 +5,11 @@ to a temporary file, so memory stays flat however large the program).
 What an export may hold is decided here, column by column: structure only.
 Note text, private notes, reflections, action items and ratings are never
 read, so they cannot end up in a file.
+
+A timestamp is written in ISO 8601 with its offset, in the exporting
+person's zone (``2027-03-01T09:00:00+01:00``), in both formats — a
+spreadsheet cell cannot hold an offset, so in XLSX it is that text. Dates
+stay dates.
 """
 
 from __future__ import annotations
@@ -15,9 +20,9 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Max, OuterRef
-from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -31,7 +36,7 @@ from mentorship.programs.models import Program
 Row = list[Any]
 
 
-def _pairing_rows(program: Program) -> Iterator[Row]:
+def _pairing_rows(program: Program, zone: ZoneInfo) -> Iterator[Row]:
     of_pairing = Milestone.objects.filter(pairing=OuterRef("pk"))
     pairings = (
         Pairing.objects.filter(program=program)
@@ -66,7 +71,7 @@ def _pairing_rows(program: Program) -> Iterator[Row]:
         ]
 
 
-def _milestone_rows(program: Program) -> Iterator[Row]:
+def _milestone_rows(program: Program, zone: ZoneInfo) -> Iterator[Row]:
     milestones = (
         Milestone.objects.filter(pairing__program=program)
         .select_related("pairing__mentee", "pairing__mentor", "competency")
@@ -84,11 +89,11 @@ def _milestone_rows(program: Program) -> Iterator[Row]:
             m.get_kind_display(),
             m.due_on,
             m.get_status_display(),
-            timezone.localtime(m.completed_at).replace(tzinfo=None) if m.completed_at else None,
+            m.completed_at.astimezone(zone) if m.completed_at else None,
         ]
 
 
-def _checkin_rows(program: Program) -> Iterator[Row]:
+def _checkin_rows(program: Program, zone: ZoneInfo) -> Iterator[Row]:
     checkins = (
         CheckIn.objects.filter(pairing__program=program)
         .select_related("pairing__mentee", "pairing__mentor")
@@ -125,7 +130,8 @@ class Dataset:
     slug: str
     label: str
     header: list[str]
-    rows: Callable[[Program], Iterator[Row]]
+    # The rows of a program, their timestamps in the given zone.
+    rows: Callable[[Program, ZoneInfo], Iterator[Row]]
 
 
 DATASETS = {
@@ -191,9 +197,18 @@ DATASETS = {
 FORMATS = ("csv", "xlsx")
 
 
+def timestamp(value: dt.datetime) -> str:
+    """``2027-03-01T09:00:00+01:00``: the instant, and where it was read."""
+    if value.tzinfo is None:
+        raise ValueError("An exported timestamp needs its zone.")
+    return value.isoformat(timespec="seconds")
+
+
 def _text(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
+    if isinstance(value, dt.datetime):
+        return timestamp(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return value
 
 
@@ -212,6 +227,8 @@ def csv_chunks(header: list[str], rows: Iterable[Row]) -> Iterator[str]:
 
 
 def _xlsx_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        value = timestamp(value)
     escaped = escape(value)
     if isinstance(escaped, str):
         # XML 1.0 cannot carry most control characters, and reads every line

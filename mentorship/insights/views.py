@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -106,7 +108,9 @@ def export_download(
         raise Http404
     export_record(program=program, dataset=chosen.slug, fmt=fmt, by=request.user)
     name = filename(program, chosen, fmt, today_for(request.user))
-    rows = chosen.rows(program)
+    # Converted here, not by the middleware: a streamed file is written
+    # after the request's time zone has been put back.
+    rows = chosen.rows(program, ZoneInfo(request.user.time_zone))
     if fmt == "csv":
         response = StreamingHttpResponse(
             csv_chunks(chosen.header, rows), content_type="text/csv; charset=utf-8"

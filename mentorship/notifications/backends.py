@@ -1,5 +1,10 @@
 """The development email backend: every message is kept in the database, to
-be read on the outbox page, and echoed to the terminal."""
+be read on the outbox page, and echoed to the terminal.
+
+The secrets an email carries (the link in an invitation or a password reset)
+are echoed to the terminal — the developer's stand-in for the recipient's
+mailbox — but never written to the database, where the outbox pages would
+show them to whoever may read them."""
 
 from __future__ import annotations
 
@@ -11,25 +16,26 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 
+from mentorship.notifications.emails import Email
 from mentorship.notifications.models import OutboxMessage
 
 
 class OutboxEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
-
         rows = []
         for message in email_messages:
+            kept = message.without_secrets if isinstance(message, Email) else str
             html = ""
             for content, mimetype in getattr(message, "alternatives", []):
                 if mimetype == "text/html":
-                    html = str(content)
+                    html = kept(str(content))
             message_id = str(message.extra_headers.get("Message-ID", ""))
             rows += [
                 OutboxMessage(
                     to_email=address.lower(),
                     from_email=str(message.from_email),
                     subject=str(message.subject),
-                    body_text=str(message.body),
+                    body_text=kept(str(message.body)),
                     body_html=html,
                     message_id=message_id,
                 )

@@ -1,10 +1,15 @@
-"""Reminder kinds: the pluggable rules of the reminder engine.
+"""Email kinds: the pluggable rules of the reminder engine.
 
 Each kind is one small class, listed in ``settings.SCAFFOLD_REMINDER_KINDS``.
-A kind says what is due (``due``), whether a queued reminder still makes
+A kind says what is due (``due``), whether a queued email still makes
 sense when its turn comes (``still_wanted``) and what its email says
 (``context``). The engine in ``services.py`` does the rest — deduplication,
 time zones, preferences, claiming, sending, retries — the same way for all.
+
+Most kinds are reminders, found by the sweep and sent at 09:00 in the
+recipient's zone. A few are answers to something that just happened (the
+welcome to a new pairing, an invitation, a password reset): they are
+``immediate``, queued by the service that acted and sent at once.
 """
 
 from __future__ import annotations
@@ -58,6 +63,14 @@ class ReminderKind:
     template: ClassVar[str]  # templates/emails/<template>.subject.txt | .txt | .html
     # Whether a person may turn it off (account emails cannot be).
     optional: ClassVar[bool] = True
+    # Sent as soon as it is queued, whatever the hour where the recipient
+    # is: an answer to something that just happened, not a reminder that
+    # waits for 09:00 (``notifications_queue_now``).
+    immediate: ClassVar[bool] = False
+    # Context values that are secrets (a link that signs someone in). They
+    # are made when the email is rendered and kept nowhere: not in the row,
+    # not in the development outbox.
+    secret_context: ClassVar[tuple[str, ...]] = ()
 
     def due(self, *, now: dt.datetime) -> Iterable[Due]:
         """Everything of this kind that should be queued now."""

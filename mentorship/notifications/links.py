@@ -27,12 +27,20 @@ UNSUBSCRIBE_MAX_AGE = timedelta(days=365)
 ACTIONS = ("milestone_done", "milestone_snooze")
 
 
-class LinkExpired(Exception):  # noqa: N818 -- reads as the page it leads to
-    pass
+class LinkError(Exception):
+    """Why a link from an email cannot act."""
 
 
-class LinkInvalid(Exception):  # noqa: N818
-    pass
+class LinkExpired(LinkError):  # noqa: N818 -- reads as the page it leads to
+    """It was good, and is too old now (or used up)."""
+
+
+class LinkInvalid(LinkError):  # noqa: N818
+    """Damaged on its way, or forged: the signature does not hold."""
+
+
+class LinkGone(LinkError):  # noqa: N818
+    """Good, but what it was about (or for) is no longer there."""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,10 @@
    after the last attempt marks it failed.
 4. ``notifications_reconcile`` returns rows stuck in ``sending`` (a killed
    worker, a lost broker message) to ``pending``.
+
+Emails that answer an event (``immediate`` kinds: a welcome, an invitation,
+a password reset) skip the wait: see ``events.py``. From then on they are
+rows like any other: retried with backoff, reconciled, listed in the log.
 """
 
 from __future__ import annotations
@@ -75,14 +79,17 @@ def _sweep_kind(kind: ReminderKind, now: dt.datetime) -> int:
         if due.recipient_id in opted_out:
             continue
         slot = (due.becomes_due, due.time_zone, due.weekdays_only)
-        if slot not in times:
-            times[slot] = send_time(
-                becomes_due=due.becomes_due,
-                now=now,
-                time_zone=due.time_zone,
-                weekdays_only=due.weekdays_only,
-            )
-        send_after = times[slot]
+        if kind.immediate:
+            send_after = now
+        else:
+            if slot not in times:
+                times[slot] = send_time(
+                    becomes_due=due.becomes_due,
+                    now=now,
+                    time_zone=due.time_zone,
+                    weekdays_only=due.weekdays_only,
+                )
+            send_after = times[slot]
         if due.last_day is not None and _local_date(send_after, due.time_zone) > due.last_day:
             continue  # it would arrive too late to help
         rows.append(
@@ -236,24 +243,25 @@ def _send_one(
     ):
         _finish(row, claim_id, status=NotificationStatus.CANCELLED)
         return "cancelled"
-    context = {
-        **kind.context(row),
-        "recipient": row.recipient,
-        "unsubscribe_url": links.unsubscribe_url(person_id=row.recipient_id, kind=row.kind),
-        "preferences_url": settings.SITE_URL + reverse("notifications:preferences"),
-        "kind_label": kind.label,
-    }
-    message, rendered = emails.build(
-        to=row.recipient.email,
-        name=kind.template,
-        context=context,
-        message_id=message_id_for(row),
-        headers={
-            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
-        },
-    )
+    # Every date and time in the email is in the recipient's own zone.
+    with timezone.override(ZoneInfo(row.recipient.time_zone)):
+        context = {**kind.context(row), "recipient": row.recipient, "kind_label": kind.label}
+        headers = {"Auto-Submitted": "auto-generated"}
+        if kind.optional:
+            context["unsubscribe_url"] = links.unsubscribe_url(
+                person_id=row.recipient_id, kind=row.kind
+            )
+            context["preferences_url"] = settings.SITE_URL + reverse("notifications:preferences")
+            headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        message, rendered = emails.build(
+            to=row.recipient.email,
+            name=kind.template,
+            context=context,
+            message_id=message_id_for(row),
+            headers=headers,
+            secrets=[str(context[name]) for name in kind.secret_context],
+        )
     try:
         mailer.send_messages([message])
     except (OSError, smtplib.SMTPException) as exc:

@@ -6,7 +6,7 @@ import uuid
 
 from celery import shared_task
 
-from mentorship.notifications import services
+from mentorship.notifications import events, services
 
 
 @shared_task
@@ -33,3 +33,11 @@ def reconcile_notifications() -> None:
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def send_notifications(ids: list[int], claim_id: str) -> dict[str, int]:
     return dict(services.notifications_send(ids=ids, claim_id=uuid.UUID(claim_id)))
+
+
+# Emails that answer an event (notifications_queue_now), sent as soon as the
+# event commits. A worker lost mid-way leaves its rows "sending"; the
+# reconciler returns them to the queue.
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def deliver_notifications(ids: list[int]) -> dict[str, int]:
+    return dict(events.notifications_deliver(ids=ids))

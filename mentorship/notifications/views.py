@@ -74,6 +74,18 @@ def notification_retry(request: AuthenticatedHttpRequest, notification_id: int) 
 # Preferences and unsubscribing
 
 
+def link_not_working(request: HttpRequest, problem: links.LinkError) -> HttpResponse:
+    """Where a link from an email leads when it cannot act: damaged on its
+    way (400), or good once and no more — expired, or what it was about is
+    gone (410). Never a bare error page."""
+    reason, status = {
+        links.LinkInvalid: ("damaged", 400),
+        links.LinkExpired: ("expired", 410),
+        links.LinkGone: ("gone", 410),
+    }[type(problem)]
+    return render(request, "notifications/link_expired.html", {"reason": reason}, status=status)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -101,13 +113,11 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     try:
         link = links.read_unsubscribe(token)
-    except links.LinkExpired:
-        return render(request, "notifications/link_expired.html", status=410)
-    except links.LinkInvalid:
-        raise Http404 from None
+    except links.LinkError as exc:
+        return link_not_working(request, exc)
     person = Person.objects.filter(pk=link.person_id, is_active=True).first()
     if person is None or link.kind not in registry():
-        raise Http404
+        return link_not_working(request, links.LinkGone())
     kind = kind_for(link.kind)
     if request.method == "POST":
         services.email_opt_out(person=person, kind=link.kind)

@@ -2,13 +2,21 @@ from __future__ import annotations
 
 from django import forms
 
-from mentorship.pairings.models import (
-    PairingOutcome,
-)
+from mentorship.core.text_limits import too_long_message
+from mentorship.pairings.models import PairingOutcome
+from mentorship.pairings.services.lifecycle import FEEDBACK_COMMENT_MAX_LENGTH
+from mentorship.pairings.services.milestones import NOTE_MAX_LENGTH as MILESTONE_NOTE_MAX_LENGTH
 
 
 class MilestoneNoteForm(forms.Form):
-    note = forms.CharField(required=False, max_length=2000)
+    note = forms.CharField(
+        required=False,
+        max_length=MILESTONE_NOTE_MAX_LENGTH,
+        error_messages={"max_length": too_long_message("The note")},
+    )
+
+    def problems(self) -> str:
+        return " ".join(str(error) for errors in self.errors.values() for error in errors)
 
 
 # What the pairing page's lifecycle panel can do; the view says what happened.
@@ -27,8 +35,14 @@ MANAGE_ACTIONS = (
 
 class ManageForm(forms.Form):
     action = forms.ChoiceField(choices=[(name, name) for name in MANAGE_ACTIONS])
-    reason = forms.CharField(required=False, max_length=500)
-    note = forms.CharField(required=False, max_length=500)
+    reason = forms.CharField(
+        required=False,
+        max_length=500,
+        error_messages={"max_length": too_long_message("The reason")},
+    )
+    note = forms.CharField(
+        required=False, max_length=500, error_messages={"max_length": too_long_message("The note")}
+    )
     outcome = forms.ChoiceField(required=False, choices=[("", ""), *PairingOutcome.choices])
     change_request = forms.IntegerField(required=False, min_value=1)
 
@@ -44,7 +58,8 @@ class FeedbackForm(forms.Form):
     comment = forms.CharField(
         label="Anything the program should know? (optional)",
         required=False,
-        max_length=4000,
+        max_length=FEEDBACK_COMMENT_MAX_LENGTH,
+        error_messages={"max_length": too_long_message("Your comment")},
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 

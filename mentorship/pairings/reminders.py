@@ -15,7 +15,9 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Max, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
+from mentorship.notifications.events import notifications_queue_now
 from mentorship.notifications.kinds import Due, ReminderKind, subject_id
 from mentorship.notifications.links import action_url
 from mentorship.notifications.models import Notification
@@ -306,10 +308,15 @@ def _to_both_sides(
 
 
 class PairingWelcome(ReminderKind):
+    """Sent at once when a pairing starts (``pairing_welcome_queue``, called
+    by the activation). The sweep finds any a pairing started another way
+    missed, and its dedup key makes the two one email."""
+
     name = "pairing_welcome"
     label = "Welcome to a new pairing"
     description = "When your pairing starts: who you are paired with and your kickoff."
     template = "pairing_welcome"
+    immediate = True
 
     def due(self, *, now: dt.datetime) -> Iterator[Due]:
         activated = Pairing.objects.filter(
@@ -341,6 +348,22 @@ class PairingWelcome(ReminderKind):
             "pairing_url": settings.SITE_URL
             + reverse("pairings:detail", kwargs={"pairing_id": pairing.pk}),
         }
+
+
+def pairing_welcome_queue(*, pairing: Pairing) -> list[int]:
+    """Welcome both sides of a pairing that has just started, at once. One
+    recorded as started long ago (a backdated activation) is welcomed by
+    nobody, as the sweep would not either."""
+
+    started = Pairing.objects.filter(
+        pk=pairing.pk,
+        status=PairingStatus.ACTIVE,
+        activated_at__gte=timezone.now() - WELCOME_WITHIN,
+    )
+    return notifications_queue_now(
+        kind=PairingWelcome.name,
+        dues=_to_both_sides(PairingWelcome.name, started, moment="activated_at"),
+    )
 
 
 class PairingFeedbackRequest(ReminderKind):

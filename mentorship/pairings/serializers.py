@@ -21,6 +21,7 @@ from mentorship.pairings.models import (
     PairingChangeRequest,
     PairingOutcome,
 )
+from mentorship.pairings.services.milestones import NOTE_MAX_LENGTH as MILESTONE_NOTE_MAX_LENGTH
 from mentorship.people.models import Person
 from mentorship.people.serializers import CompetencyRefSerializer, PersonRefSerializer
 from mentorship.programs.models import Program
@@ -74,7 +75,9 @@ class MilestoneSerializer(serializers.ModelSerializer[Milestone]):
 
 
 class MilestoneActionSerializer(serializers.Serializer[Any]):
-    note = StrictCharField(required=False, allow_blank=True, max_length=2000, default="")
+    note = StrictCharField(
+        required=False, allow_blank=True, max_length=MILESTONE_NOTE_MAX_LENGTH, default=""
+    )
 
 
 class MatchPartSerializer(serializers.Serializer[Any]):

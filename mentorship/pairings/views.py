@@ -17,6 +17,7 @@ from mentorship.checkins import selectors as checkin_selectors
 from mentorship.core.timezones import today_for
 from mentorship.notifications import links
 from mentorship.notifications.models import SignedLinkUse
+from mentorship.notifications.views import link_not_working
 from mentorship.pairings import selectors
 from mentorship.pairings.forms import FeedbackForm, ManageForm, MilestoneNoteForm
 from mentorship.pairings.models import (
@@ -155,7 +156,9 @@ def pairing_manage(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpRe
         raise Http404
     form = ManageForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "That action is not available here.")
+        # A reason or note too long is said so; nothing is done without it.
+        problems = [str(e) for field in ("reason", "note") for e in form.errors.get(field, [])]
+        messages.error(request, " ".join(problems) or "That action is not available here.")
         return redirect("pairings:detail", pairing_id=pairing.pk)
     data = form.cleaned_data
     action = data["action"]
@@ -212,8 +215,13 @@ def milestone_action(
     milestone = selectors.milestones_visible_to(person).filter(pk=milestone_id).first()
     if milestone is None or action not in MILESTONE_ACTIONS:
         raise Http404
-    form = MilestoneNoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    detail = reverse("pairings:detail", args=[milestone.pairing_id])
+    form = MilestoneNoteForm(request.POST if action != "reopen" else {})
+    if not form.is_valid():
+        # Refused whole: the milestone stays as it was rather than lose the note.
+        messages.error(request, f"“{milestone.title}” is still open. {form.problems()}")
+        return redirect(f"{detail}#milestone-{milestone.pk}")
+    note = form.cleaned_data["note"]
     try:
         milestone_require_member(milestone=milestone, person=person)
         if action == "complete":
@@ -226,8 +234,21 @@ def milestone_action(
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, MILESTONE_ACTIONS[action].format(title=milestone.title))
-    detail = reverse("pairings:detail", args=[milestone.pairing_id])
     return redirect(f"{detail}#milestone-{milestone.pk}")
+
+
+def _action_link(token: str) -> tuple[links.ActionLink, Person, Milestone]:
+    """What a one-click link acts on; a ``LinkError`` when it cannot act."""
+    link = links.read_action(token)
+    person = Person.objects.filter(pk=link.person_id, is_active=True).first()
+    milestone = (
+        Milestone.objects.select_related("pairing__mentee", "pairing__mentor", "pairing__program")
+        .filter(pk=link.object_id)
+        .first()
+    )
+    if person is None or milestone is None:
+        raise links.LinkGone
+    return link, person, milestone
 
 
 @require_http_methods(["GET", "POST"])
@@ -236,45 +257,51 @@ def email_action(request: HttpRequest, token: str) -> HttpResponse:
     signing in, once. Opening the link shows what it will do and one button:
     mail scanners that open links never change anything."""
     try:
-        link = links.read_action(token)
-    except links.LinkExpired:
-        return render(request, "notifications/link_expired.html", status=410)
-    except links.LinkInvalid:
-        raise Http404 from None
-    person = Person.objects.filter(pk=link.person_id, is_active=True).first()
-    milestone = (
-        Milestone.objects.select_related("pairing__mentee", "pairing__mentor", "pairing__program")
-        .filter(pk=link.object_id)
-        .first()
-    )
-    if person is None or milestone is None:
-        raise Http404
+        link, person, milestone = _action_link(token)
+    except links.LinkError as exc:
+        return link_not_working(request, exc)
     if SignedLinkUse.objects.filter(digest=link.digest).exists():
         return render(
             request, "pairings/email_action_used.html", {"milestone": milestone}, status=410
         )
     context = {"milestone": milestone, "person": person, "action": link.action}
     if request.method == "POST":
-        form = MilestoneNoteForm(request.POST)
-        note = form.cleaned_data["note"] if form.is_valid() else ""
-        try:
-            milestone = milestone_act_from_email(
-                link=link, person=person, milestone=milestone, note=note
-            )
-        except LinkAlreadyUsed:
-            return render(
-                request, "pairings/email_action_used.html", {"milestone": milestone}, status=410
-            )
-        except ValidationError as exc:
-            return render(
-                request,
-                "pairings/email_action_done.html",
-                {**context, "problem": " ".join(exc.messages)},
-            )
-        return render(
-            request, "pairings/email_action_done.html", {**context, "milestone": milestone}
-        )
+        return _act_from_email(request, link, person, milestone, context)
     return render(request, "pairings/email_action_confirm.html", context)
+
+
+def _act_from_email(
+    request: HttpRequest,
+    link: links.ActionLink,
+    person: Person,
+    milestone: Milestone,
+    context: dict[str, Any],
+) -> HttpResponse:
+    form = MilestoneNoteForm(request.POST)
+    if not form.is_valid():
+        # Nothing is done, and the link still works: shorten the note and send again.
+        return render(
+            request,
+            "pairings/email_action_confirm.html",
+            {**context, "problem": form.problems(), "note": request.POST.get("note", "")},
+            status=400,
+        )
+    note = form.cleaned_data["note"]
+    try:
+        milestone = milestone_act_from_email(
+            link=link, person=person, milestone=milestone, note=note
+        )
+    except LinkAlreadyUsed:
+        return render(
+            request, "pairings/email_action_used.html", {"milestone": milestone}, status=410
+        )
+    except ValidationError as exc:
+        return render(
+            request,
+            "pairings/email_action_done.html",
+            {**context, "problem": " ".join(exc.messages)},
+        )
+    return render(request, "pairings/email_action_done.html", {**context, "milestone": milestone})
 
 
 @login_required

@@ -2,28 +2,25 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import uuid
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from mentorship import access
 from mentorship.audit.services import audit_record
 from mentorship.core.secret_tokens import digest, new_secret
-from mentorship.core.tasks import enqueue_after_commit
-from mentorship.notifications import emails
+from mentorship.notifications.events import notifications_queue_now
+from mentorship.notifications.kinds import Due
+from mentorship.notifications.links import LinkExpired, LinkInvalid
 from mentorship.people import rules
-from mentorship.people import tasks as people_tasks
 from mentorship.people.checks import (
     CompetencyRef,
     DepartmentRef,
@@ -36,6 +33,9 @@ from mentorship.people.models import (
     Person,
 )
 from mentorship.programs.models import Enrollment
+
+if TYPE_CHECKING:
+    from mentorship.programs.models import Program
 
 TOKEN_PREFIX = "scf_"  # noqa: S105 -- a label, not a secret
 
@@ -264,32 +264,32 @@ def api_token_revoke(*, token: ApiToken, by: Person) -> ApiToken:
 
 
 def password_reset_request(*, email: str) -> None:
-    """Send a reset link if the address belongs to an active person. Says
+    """Queue a reset link if the address belongs to an active person. Says
     nothing either way, so the form cannot be used to probe for accounts.
     Someone imported who never chose a password gets one too: it is how an
-    expired invitation is replaced without asking anyone."""
+    expired invitation is replaced without asking anyone.
 
+    The email goes through the outbox at once; its link is made when it is
+    sent (``people/emails.py``), so no row holds it."""
     person = Person.objects.filter(email=email.strip().lower(), is_active=True).first()
-    if person is not None:
-        enqueue_after_commit(people_tasks.send_password_reset_email, person.pk)
+    if person is None:
+        return
+    with transaction.atomic():
+        # Each request is an email of its own: the key names the request.
+        notifications_queue_now(
+            kind="password_reset",
+            dues=[_account_email(person, f"password_reset:{person.pk}:{uuid.uuid4().hex}")],
+        )
 
 
-def password_reset_email_send(*, person: Person) -> str:
-    path = reverse(
-        "password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(person.pk)),
-            "token": default_token_generator.make_token(person),
-        },
-    )
-    return emails.send(
-        to=person.email,
-        name="password_reset",
-        context={
-            "person": person,
-            "reset_url": settings.SITE_URL + path,
-            "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
-        },
+def _account_email(person: Person, dedup_key: str, program_id: int | None = None) -> Due:
+    return Due(
+        recipient_id=person.pk,
+        dedup_key=dedup_key,
+        becomes_due=timezone.localdate(),
+        time_zone=person.time_zone,
+        weekdays_only=False,
+        program_id=program_id,
     )
 
 
@@ -298,8 +298,6 @@ def password_reset_email_send(*, person: Person) -> str:
 # choose one through the link in their invitation.
 
 INVITATION_SALT = "scaffold.people.invitation"
-# A big import's invitations are sent by several workers at once.
-INVITATIONS_PER_TASK = 200
 
 
 def _invitation_state(person: Person) -> str:
@@ -316,19 +314,26 @@ def invitation_token(person: Person) -> str:
     return signing.dumps([person.pk, _invitation_state(person)], salt=INVITATION_SALT)
 
 
-def invitation_person(token: str) -> Person | None:
-    """The person an invitation link is for, while it is valid and unused."""
+def invitation_person(token: str) -> Person:
+    """The person an invitation link is for, while it is valid and unused.
+    Raises ``LinkInvalid`` for a link that is damaged or forged, and
+    ``LinkExpired`` for one that was good and is no more (too old, used:
+    they chose a password or signed in, or their account is closed)."""
     try:
         pk, state = signing.loads(
             token,
             salt=INVITATION_SALT,
             max_age=dt.timedelta(days=settings.SCAFFOLD_INVITATION_DAYS),
         )
+    except signing.SignatureExpired:
+        raise LinkExpired from None
     except (signing.BadSignature, ValueError, TypeError):
-        return None
-    person = Person.objects.filter(pk=pk, is_active=True).first() if isinstance(pk, int) else None
+        raise LinkInvalid from None
+    if not isinstance(pk, int):
+        raise LinkInvalid
+    person = Person.objects.filter(pk=pk, is_active=True).first()
     if person is None or not constant_time_compare(str(state), _invitation_state(person)):
-        return None
+        raise LinkExpired
     return person
 
 
@@ -337,56 +342,64 @@ def invitable(person: Person) -> bool:
     return person.is_active and person.last_login is None
 
 
-def invitations_send(*, people: Iterable[Person], by: Person | None, reason: models.Model) -> int:
+def invitations_send(
+    *,
+    people: Iterable[Person],
+    by: Person | None,
+    reason: models.Model,
+    program: Program | None = None,
+) -> int:
     """Queue an invitation to each of ``people`` who has never signed in;
     returns how many were queued. ``reason`` (an import, or the person
-    invited again) is what the audit trail records it against."""
+    invited again) is what the audit trail records it against; the email log
+    shows the invitations to the admins of ``program``.
 
-    ids = [person.pk for person in people if invitable(person)]
-    queued_at = timezone.now().isoformat()
+    The rows are written in the caller's transaction and sent at once after
+    it commits; a link is made only when its email is rendered."""
+    invited = [person for person in people if invitable(person)]
+    if not invited:
+        return 0
+    batch = uuid.uuid4().hex
     with transaction.atomic():
-        # Audited first, in the same transaction: the emails are queued only
-        # once both are committed.
-        if ids:
-            audit_record(
-                actor=by, action="people.invited", target=reason, data={"people": len(ids)}
-            )
-        for start in range(0, len(ids), INVITATIONS_PER_TASK):
-            enqueue_after_commit(
-                people_tasks.send_invitations, ids[start : start + INVITATIONS_PER_TASK], queued_at
-            )
-    return len(ids)
+        notifications_queue_now(
+            kind="invitation",
+            dues=[
+                _account_email(
+                    person,
+                    f"invitation:{person.pk}:{batch}",
+                    program_id=program.pk if program else None,
+                )
+                for person in invited
+            ],
+        )
+        Person.objects.filter(pk__in=[person.pk for person in invited]).update(
+            invited_at=timezone.now()
+        )
+        audit_record(
+            actor=by, action="people.invited", target=reason, data={"people": len(invited)}
+        )
+    return len(invited)
 
 
 def person_invite(*, person: Person, by: Person) -> None:
     """Invite (again) someone who has never signed in: HR, or the admins of
     a program the person is enrolled in."""
 
-    runs_their_program = Enrollment.objects.filter(
-        access.administers_q(by, program="program_id"), person=person
-    ).exists()
-    if not runs_their_program and not access.roles(by).is_hr:
+    their_program = (
+        Enrollment.objects.filter(access.administers_q(by, program="program_id"), person=person)
+        .select_related("program")
+        .order_by("pk")
+        .first()
+    )
+    if not (their_program or access.roles(by).is_hr):
         raise PermissionDenied("Only HR and the admins of their program invite someone.")
     if not invitable(person):
         raise ValidationError(
             {"person": f"{person} has already signed in; they can reset their password."}
         )
-    invitations_send(people=[person], by=by, reason=person)
-
-
-def invitation_email_send(*, person: Person) -> bool:
-    """Send one invitation now, if the person still has never signed in."""
-    if not invitable(person):
-        return False
-    path = reverse("welcome", kwargs={"token": invitation_token(person)})
-    emails.send(
-        to=person.email,
-        name="invitation",
-        context={
-            "person": person,
-            "welcome_url": settings.SITE_URL + path,
-            "valid_days": settings.SCAFFOLD_INVITATION_DAYS,
-        },
+    invitations_send(
+        people=[person],
+        by=by,
+        reason=person,
+        program=their_program.program if their_program else None,
     )
-    Person.objects.filter(pk=person.pk).update(invited_at=timezone.now())
-    return True

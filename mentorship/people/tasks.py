@@ -1,38 +1,14 @@
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable
 
 from celery import shared_task
 
-from mentorship.people import services
 from mentorship.people.imports import services as import_services
-from mentorship.people.models import Person, PersonImport
+from mentorship.people.models import PersonImport
 
 logger = logging.getLogger(__name__)
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_jitter=True, max_retries=5)
-def send_password_reset_email(person_id: int) -> None:
-    # The token is made here, from the id: no secret travels through the broker.
-    person = Person.objects.filter(pk=person_id, is_active=True).first()
-    if person is not None:
-        services.password_reset_email_send(person=person)
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_jitter=True, max_retries=5)
-def send_invitations(person_ids: list[int], queued_at: str) -> int:
-    """One email each. Someone invited since the request was queued (by this
-    task before a retry, or by a newer request) is not sent another."""
-    since = dt.datetime.fromisoformat(queued_at)
-    sent = 0
-    waiting = Person.objects.filter(pk__in=person_ids, is_active=True).exclude(
-        invited_at__gte=since
-    )
-    for person in waiting.order_by("pk"):
-        sent += services.invitation_email_send(person=person)
-    return sent
 
 
 def _run_import(import_id: int, step: Callable[..., PersonImport]) -> str:

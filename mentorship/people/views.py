@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -11,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.debug import sensitive_post_parameters
@@ -19,6 +21,7 @@ from django.views.generic import FormView
 
 from mentorship import access
 from mentorship.core.forms import attach_service_errors
+from mentorship.notifications.links import LinkError, LinkInvalid
 from mentorship.people import selectors, services, throttling
 from mentorship.people.forms import (
     ApiTokenForm,
@@ -31,6 +34,9 @@ from mentorship.people.models import Department, Person
 from mentorship.people.signed_in import AuthenticatedHttpRequest
 from mentorship.programs.models import Program
 from mentorship.programs.selectors import programs_administered_by
+
+# What Django's reset tokens look like: a base-36 timestamp and a hash.
+RESET_TOKEN = re.compile(r"[0-9a-z]{1,13}-[0-9a-f]{32}")
 
 
 class SignInView(auth_views.LoginView):
@@ -64,6 +70,18 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "people/password_reset_confirm.html"
 
+    def dispatch(self, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = super().dispatch(*args, **kwargs)
+        if not self.validlink and response.status_code == 200:
+            # The page says the link no longer works; so does the status:
+            # damaged on its way (400), or good once and no more (410).
+            token = str(kwargs.get("token", ""))
+            well_formed = self.user is not None and (
+                token == self.reset_url_token or RESET_TOKEN.fullmatch(token) is not None
+            )
+            response.status_code = 410 if well_formed else 400
+        return response
+
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "people/password_reset_complete.html"
@@ -73,13 +91,15 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 @require_http_methods(["GET", "POST"])
 def welcome(request: HttpRequest, token: str) -> HttpResponse:
     """The link in an invitation: choose a password, and you are signed in."""
-    person = services.invitation_person(token)
-    if person is None:
+    try:
+        person = services.invitation_person(token)
+    except LinkError as exc:
         return render(
             request,
             "people/welcome.html",
             {"validlink": False, "invitation_days": settings.SCAFFOLD_INVITATION_DAYS},
-            status=410,
+            # Damaged on its way (400), or good once and no more (410).
+            status=400 if isinstance(exc, LinkInvalid) else 410,
         )
     form = SetPasswordForm(person, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

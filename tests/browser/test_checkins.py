@@ -69,7 +69,8 @@ def test_a_checkin_reaches_each_persona_as_far_as_it_may(
     sign_in(personas.hr, PASSWORD)
     page.goto(f"/pairings/{personas.pairing.pk}/")
     entry = page.locator(f"#checkin-{checkin.pk}")
-    assert entry.locator("time").is_visible()
+    assert entry.locator("time").first.is_visible()  # when it happened
+    assert entry.locator("time").last.is_visible()  # when it was logged
     assert entry.get_by_text("Conflict resolution").is_visible()
     assert entry.get_by_text("50 min").is_visible()
     html = page.content()

@@ -11,6 +11,8 @@ from django.test import Client
 
 from mentorship.core import health
 from mentorship.core.tasks import record_scheduler_heartbeat
+from mentorship.notifications.models import Notification, NotificationStatus
+from mentorship.notifications.services import notifications_dispatch
 from mentorship.people.models import Person
 from mentorship.people.services import person_create
 from tests.fixtures.celery_worker import wait_for
@@ -71,18 +73,26 @@ def test_a_password_reset_asked_on_the_web_is_mailed_by_the_worker(
     assert Person.objects.get(pk=person.pk).check_password("new passphrase 2")
 
 
-def test_a_refused_delivery_is_retried_until_it_arrives(
+def test_a_refused_reset_email_is_retried_from_the_outbox_until_it_arrives(
     client: Client, celery_worker_factory: Any, smtp_server: Any
 ) -> None:
+    """The reset email is a row of the outbox: a refusal puts it back with
+    a backoff (a second here), and the dispatch that beat runs sends it again."""
     person_create(email="bo@scaffold.test", full_name="Bo", password="old passphrase 1")
     smtp_server.handler.refuse_next(2)
-    celery_worker_factory(extra_env=smtp_server.env())
+    celery_worker_factory(extra_env={**smtp_server.env(), "NOTIFICATIONS_RETRY_BASE": "1"})
 
     client.post("/account/password-reset/", {"email": "bo@scaffold.test"})
 
-    wait_for(lambda: smtp_server.messages, timeout=60)
+    def arrived() -> list[Any]:
+        notifications_dispatch()  # as beat does every half minute
+        return smtp_server.messages
+
+    wait_for(arrived, timeout=60, interval=0.5)
     assert smtp_server.handler.refused == 2
     assert len(smtp_server.messages) == 1
+    row = wait_for(lambda: Notification.objects.filter(status=NotificationStatus.SENT).first())
+    assert (row.kind, row.attempts, row.last_error) == ("password_reset", 3, "")
 
 
 def test_an_import_checked_and_written_by_the_worker_invites_its_new_people(

@@ -174,3 +174,44 @@ def test_a_check_in_export_runs_the_same_queries_for_1_and_50_rows(personas: Per
     assert_constant_queries(
         lambda: csv_rows(download(client, personas, "check-ins")), grow, served=len, at_most=12
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.clock("2027-03-01T10:30:00Z")
+@pytest.mark.parametrize(
+    ("zone", "completed"),
+    [
+        # 10:30 UTC: already 2 March on Kiritimati, still 28 February on Pago Pago.
+        ("Pacific/Kiritimati", "2027-03-02T00:30:00+14:00"),
+        ("Pacific/Pago_Pago", "2027-02-28T23:30:00-11:00"),
+    ],
+)
+def test_timestamps_are_exported_with_their_offset_in_the_exporters_zone(
+    personas: Personas, zone: str, completed: str
+) -> None:
+    import datetime as dt
+
+    from mentorship.pairings.services.milestones import milestone_complete
+
+    milestone = personas.pairing.milestones.get(title="First 1:1s")
+    milestone_complete(milestone=milestone, by=personas.mentee)
+    personas.program_admin.time_zone = zone
+    personas.program_admin.save()
+    client = signed_in(personas.program_admin)
+    header = DATASETS["milestones"].header
+    at, due = header.index("completed at"), header.index("due on")
+
+    rows = csv_rows(download(client, personas, "milestones"))
+    row = next(r for r in rows[1:] if r[header.index("milestone")] == "First 1:1s")
+    assert row[at] == completed
+    assert row[due] == milestone.due_on.isoformat()  # a date stays a date
+
+    response = download(client, personas, "milestones", "xlsx")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet is not None
+    cells = next(
+        r for r in sheet.iter_rows(min_row=2) if r[header.index("milestone")].value == "First 1:1s"
+    )
+    assert (cells[at].value, cells[at].data_type) == (completed, "s")
+    assert cells[due].value == dt.datetime.combine(milestone.due_on, dt.time())
+    assert cells[due].data_type == "d"  # a date cell

@@ -96,15 +96,18 @@ def test_an_expired_link_says_so(
 
     assert response.status_code == 410
     assert "This link has expired" in response.content.decode()
+    assert "This link no longer works" in response.content.decode()
     milestone.refresh_from_db()
     assert milestone.status == MilestoneStatus.OPEN
 
 
-def test_a_tampered_link_is_not_found(
+def test_a_tampered_link_says_it_no_longer_works(
     client: Client, personas: Personas, milestone: Milestone
 ) -> None:
     url = done_link(personas, milestone)
-    assert client.get(url[:-3] + "xx/").status_code == 404
+    response = client.get(url[:-3] + "xx/")
+    assert response.status_code == 400
+    assert "This link no longer works" in response.content.decode()
 
 
 def test_a_link_on_a_finished_pairing_changes_nothing(
@@ -159,3 +162,108 @@ def test_mail_clients_unsubscribe_in_one_click_without_csrf(personas: Personas) 
 
     assert response.status_code == 200
     assert EmailOptOut.objects.filter(person=personas.mentee, kind="milestone_due_soon").exists()
+
+
+# --------------------------------------------------------------------------
+# Damaged links: whatever a mail program or a hand did to a link, it leads
+# to a page that says it no longer works — 400 when the link is damaged,
+# 410 when it was fine but is no more — and never to a raw error.
+
+
+def _truncated(token: str) -> str:
+    return token[:-5]
+
+
+def _altered(token: str) -> str:
+    at = len(token) // 2
+    while token[at] in ":.-":
+        at += 1
+    return token[:at] + ("A" if token[at] != "A" else "B") + token[at + 1 :]
+
+
+def _garbage(token: str) -> str:
+    return "garbage"
+
+
+DAMAGE = {"truncated": _truncated, "altered": _altered, "garbage": _garbage}
+
+
+def _link_paths(personas: Personas, milestone: Milestone) -> dict[str, tuple[str, str]]:
+    """Each kind of link in an email: (path before the token, token)."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from mentorship.people.services import invitation_token
+
+    newcomer = personas.outsider
+    newcomer.set_unusable_password()
+    newcomer.last_login = None
+    newcomer.save()
+    done = done_link(personas, milestone)
+    unsubscribe = path_of(
+        links.unsubscribe_url(person_id=personas.mentee.pk, kind="milestone_overdue")
+    )
+    uid = urlsafe_base64_encode(force_bytes(personas.mentor.pk))
+    return {
+        "mark done": (done.rsplit("/", 2)[0] + "/", done.rsplit("/", 2)[1]),
+        "unsubscribe": (unsubscribe.rsplit("/", 2)[0] + "/", unsubscribe.rsplit("/", 2)[1]),
+        "invitation": ("/account/welcome/", invitation_token(newcomer)),
+        "password reset": (
+            f"/account/password-reset/{uid}/",
+            default_token_generator.make_token(personas.mentor),
+        ),
+    }
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+@pytest.mark.parametrize("link", ["mark done", "unsubscribe", "invitation", "password reset"])
+def test_a_damaged_link_says_it_no_longer_works(
+    personas: Personas, milestone: Milestone, settings: Any, link: str, damage: str
+) -> None:
+    settings.DEBUG = False
+    prefix, token = _link_paths(personas, milestone)[link]
+    client = Client()
+    client.raise_request_exception = False
+    assert client.get(f"{prefix}{token}/").status_code in (200, 302)  # the link as sent works
+
+    for method in ("get", "post"):
+        response = getattr(client, method)(f"{prefix}{DAMAGE[damage](token)}/")
+        page = response.content.decode()
+        assert response.status_code == 400, (method, page)
+        assert "no longer works" in page, (method, page)
+        assert "Skip to content" in page  # the site's layout
+    milestone.refresh_from_db()
+    assert milestone.status == MilestoneStatus.OPEN
+    assert not EmailOptOut.objects.exists()
+
+
+def test_a_link_whose_person_has_left_is_gone(
+    personas: Personas, milestone: Milestone, settings: Any
+) -> None:
+    settings.DEBUG = False
+    unsubscribe = path_of(
+        links.unsubscribe_url(person_id=personas.mentee.pk, kind="milestone_overdue")
+    )
+    done = done_link(personas, milestone)
+    personas.mentee.is_active = False
+    personas.mentee.save()
+
+    for url in (unsubscribe, done):
+        response = Client().get(url)
+        assert response.status_code == 410
+        assert "This link no longer works" in response.content.decode()
+
+
+def test_an_expired_unsubscribe_or_reset_link_is_410(
+    personas: Personas, time_machine: Any, settings: Any
+) -> None:
+    settings.DEBUG = False
+    paths = _link_paths(personas, personas.pairing.milestones.get(title="First 1:1s"))
+    time_machine.move_to(timezone.now() + dt.timedelta(days=400))
+
+    for link in ("unsubscribe", "password reset", "mark done", "invitation"):
+        prefix, token = paths[link]
+        response = Client().get(f"{prefix}{token}/", follow=True)
+        assert response.status_code == 410, link
+        assert "no longer works" in response.content.decode(), link

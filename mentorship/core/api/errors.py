@@ -78,10 +78,13 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+def json_error(request: HttpRequest, status_code: int, code: str, message: str) -> JsonResponse:
+    """An error Django itself answers (outside DRF), in the API's shape."""
+    return JsonResponse(error_body(status_code, code, message), status=status_code)
+
+
 def json_not_found(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(
-        error_body(status.HTTP_404_NOT_FOUND, "not_found", "Not found."), status=404
-    )
+    return json_error(request, status.HTTP_404_NOT_FOUND, "not_found", "Not found.")
 
 
 def json_server_error(request: HttpRequest) -> JsonResponse:

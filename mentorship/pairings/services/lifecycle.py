@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from mentorship import access
 from mentorship.audit.services import audit_record
+from mentorship.core.text_limits import text_too_long
 from mentorship.notifications.models import Notification, NotificationStatus
 from mentorship.pairings.models import (
     PAIRING_TRANSITIONS,
@@ -28,6 +29,7 @@ from mentorship.pairings.models import (
     PairingSource,
     PairingStatus,
 )
+from mentorship.pairings.reminders import pairing_welcome_queue
 from mentorship.pairings.services.milestones import milestones_instantiate
 from mentorship.people.models import Person
 from mentorship.people.selectors import managers_above
@@ -221,6 +223,7 @@ def pairing_activate(
             activated_at=when or timezone.now(),
         )
         milestones_instantiate(pairing=activated)
+        pairing_welcome_queue(pairing=activated)
     return activated
 
 
@@ -306,6 +309,10 @@ def pairings_complete_past_end(*, now: dt.datetime | None = None) -> int:
     return done
 
 
+# The longest end-of-pairing comment kept (a TextField: the limit lives here).
+FEEDBACK_COMMENT_MAX_LENGTH = 4000
+
+
 def feedback_submit(*, pairing: Pairing, author: Person, rating: int, comment: str) -> Feedback:
     """One side's end-of-pairing rating (1–5) and comment, once."""
     access.require_member(author, pairing, "Only the mentor and the mentee rate their pairing.")
@@ -313,6 +320,8 @@ def feedback_submit(*, pairing: Pairing, author: Person, rating: int, comment: s
         raise ValidationError({"pairing": "Feedback opens when the pairing has ended."})
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         raise ValidationError({"rating": "Rate the pairing from 1 to 5."})
+    if too_long := text_too_long("Your comment", comment, FEEDBACK_COMMENT_MAX_LENGTH):
+        raise ValidationError({"comment": too_long})
     try:
         with transaction.atomic():
             feedback = Feedback.objects.create(

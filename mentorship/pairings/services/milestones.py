@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from mentorship import access
 from mentorship.audit.services import audit_record
+from mentorship.core.text_limits import text_too_long
 from mentorship.core.timezones import today_for
 from mentorship.notifications.links import ActionLink
 from mentorship.notifications.models import SignedLinkUse
@@ -51,9 +52,17 @@ def milestones_instantiate(*, pairing: Pairing) -> list[Milestone]:
     return list(pairing.milestones.order_by("due_on", "position"))
 
 
+# The longest note for the pair a closed milestone keeps (a TextField: the
+# limit lives here, and forms and serializers say the same).
+NOTE_MAX_LENGTH = 2000
+
+
 def _milestone_close(
     milestone: Milestone, status: str, *, by: Person | None, note: str, when: dt.datetime | None
 ) -> Milestone:
+    if too_long := text_too_long("The note", note, NOTE_MAX_LENGTH):
+        # Refused whole: the milestone stays open rather than lose the note.
+        raise ValidationError({"note": too_long})
     with transaction.atomic():
         locked = (
             Milestone.objects.select_for_update()

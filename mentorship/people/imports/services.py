@@ -12,6 +12,7 @@ from django.utils import timezone
 from mentorship import access
 from mentorship.audit.services import audit_record
 from mentorship.core.tasks import enqueue_after_commit
+from mentorship.pairings.models import Pairing, PairingStatus
 from mentorship.people import services as people_services
 from mentorship.people import tasks as people_tasks
 from mentorship.people.imports import reader
@@ -23,7 +24,7 @@ from mentorship.people.models import (
     Person,
     PersonImport,
 )
-from mentorship.programs.models import Enrollment, EnrollmentStatus
+from mentorship.programs.models import Enrollment, EnrollmentRole, EnrollmentStatus
 
 PREVIEW_ROWS = 50
 # Every error is counted in the summary; this many are kept to show.
@@ -77,8 +78,6 @@ def _import_snapshot(program_id: int | None = None) -> reader.Snapshot:
 def _enrolled_snapshot(program_id: int) -> dict[str, reader.Enrolled]:
     """The program's active enrollments by email: role, and for mentees their
     focus areas and whether they still wait for a mentor."""
-    from mentorship.pairings.models import Pairing, PairingStatus
-    from mentorship.programs.models import Enrollment
 
     active = Enrollment.objects.filter(program_id=program_id, status=EnrollmentStatus.ACTIVE)
     focus: dict[int, set[int]] = {}
@@ -232,6 +231,7 @@ def person_import_commit(*, person_import: PersonImport) -> PersonImport:
                 people=Person.objects.filter(email__in=created),
                 by=person_import.uploaded_by,
                 reason=person_import,
+                program=person_import.program,
             )
         person_import.status = ImportStatus.IMPORTED
         person_import.summary = {**plan.summary(), **written}
@@ -383,7 +383,6 @@ def _write_enrollments(
 def _write_focus(plan: reader.ImportPlan, program_id: int, ids: dict[str, int]) -> None:
     """A mentee's focus areas, where the file has the column: the cell
     replaces what their enrollment had (an empty cell clears it)."""
-    from mentorship.programs.models import Enrollment, EnrollmentRole
 
     focus = {
         ids[row.email]: row.focus
