@@ -14,15 +14,21 @@ from collections.abc import Iterator
 from typing import Any, cast
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Max, Q
 from django.urls import reverse
 
 from mentorship.checkins.models import ActionItem, CheckIn
 from mentorship.checkins.selectors import REFLECTION_OCCASIONS, occasion_of
-from mentorship.notifications.kinds import Due, ReminderKind, subject_id
+from mentorship.core.timezones import local_today
+from mentorship.notifications.kinds import (
+    Due,
+    Recipient,
+    ReminderKind,
+    content_type_id,
+    each_recipient,
+    subject_id,
+)
 from mentorship.notifications.models import Notification
-from mentorship.notifications.scheduling import LocalDates, local_today
 from mentorship.pairings.models import Milestone, MilestoneStatus, Pairing, PairingStatus
 from mentorship.pairings.reminders import (
     PAIR_SIDE_FIELDS,
@@ -37,6 +43,14 @@ from mentorship.plans.models import StepKind
 ASSESSMENT_PROMPT_DAYS = 7
 # An overdue action item is mentioned once, within a week of its due date.
 ACTION_ITEM_NUDGE_DAYS = 7
+
+
+def _the_mentee(row: dict[str, Any]) -> Iterator[Recipient]:
+    return pair_sides(row, prefix="pairing__", sides=("mentee",))
+
+
+def _the_owner(row: dict[str, Any]) -> Iterator[Recipient]:
+    yield row["owner_id"], row["owner__time_zone"], row["owner__email_weekdays_only"]
 
 
 def checkin_form_url(pairing_id: int) -> str:
@@ -57,7 +71,7 @@ class CheckInNudge(ReminderKind):
     template = "checkin_nudge"
 
     def due(self, *, now: dt.datetime) -> Iterator[Due]:
-        content_type_id = ContentType.objects.get_for_model(Pairing).pk
+        subject_type = content_type_id(Pairing)
         rows = (
             Pairing.objects.filter(
                 status=PairingStatus.ACTIVE, starts_on__isnull=False, activated_at__isnull=False
@@ -75,37 +89,35 @@ class CheckInNudge(ReminderKind):
                 *PAIR_SIDE_FIELDS,
             )
         )
-        todays = LocalDates(now)
-        for values in rows.iterator(chunk_size=2000):
-            row = cast(dict[str, Any], values)
+        rows_as_dicts = (cast(dict[str, Any], r) for r in rows.iterator(chunk_size=2000))
+        for row, recipient, today in each_recipient(rows_as_dicts, pair_sides, now=now):
+            person_id, time_zone, weekdays_only = recipient
             cadence = row["program__checkin_cadence_days"]
-            for person_id, time_zone, weekdays_only in pair_sides(row):
-                today = todays[time_zone]
-                # Approved late or back from a pause: count from then.
-                anchor = max(
-                    row["starts_on"],
-                    row["last_checkin"] or row["starts_on"],
-                    local_today(row["activated_at"], time_zone),
-                    local_today(row["resumed_at"], time_zone)
-                    if row["resumed_at"]
-                    else row["starts_on"],
-                )
-                period = (today - anchor).days // cadence
-                if period < 1 or (row["ends_on"] and today > row["ends_on"]):
-                    continue
-                becomes_due = anchor + dt.timedelta(days=period * cadence)
-                yield Due(
-                    recipient_id=person_id,
-                    dedup_key=f"{self.name}:{row['id']}:{person_id}:{anchor}:{period}",
-                    becomes_due=becomes_due,
-                    last_day=becomes_due + dt.timedelta(days=cadence - 1),
-                    time_zone=time_zone,
-                    weekdays_only=weekdays_only,
-                    program_id=row["program_id"],
-                    pairing_id=row["id"],
-                    subject_type_id=content_type_id,
-                    subject_id=row["id"],
-                )
+            # Approved late or back from a pause: count from then.
+            anchor = max(
+                row["starts_on"],
+                row["last_checkin"] or row["starts_on"],
+                local_today(row["activated_at"], time_zone),
+                local_today(row["resumed_at"], time_zone)
+                if row["resumed_at"]
+                else row["starts_on"],
+            )
+            period = (today - anchor).days // cadence
+            if period < 1 or (row["ends_on"] and today > row["ends_on"]):
+                continue
+            becomes_due = anchor + dt.timedelta(days=period * cadence)
+            yield Due(
+                recipient_id=person_id,
+                dedup_key=f"{self.name}:{row['id']}:{person_id}:{anchor}:{period}",
+                becomes_due=becomes_due,
+                last_day=becomes_due + dt.timedelta(days=cadence - 1),
+                time_zone=time_zone,
+                weekdays_only=weekdays_only,
+                program_id=row["program_id"],
+                pairing_id=row["id"],
+                subject_type_id=subject_type,
+                subject_id=row["id"],
+            )
 
     @staticmethod
     def _anchor(notification: Notification) -> dt.date:
@@ -145,7 +157,7 @@ class AssessmentDue(ReminderKind):
 
     def due(self, *, now: dt.datetime) -> Iterator[Due]:
         utc_today = now.astimezone(dt.UTC).date()
-        content_type_id = ContentType.objects.get_for_model(Milestone).pk
+        subject_type = content_type_id(Milestone)
         rows = (
             Milestone.objects.filter(
                 kind=StepKind.ASSESSMENT,
@@ -166,21 +178,18 @@ class AssessmentDue(ReminderKind):
             )
             .iterator(chunk_size=5000)
         )
-        todays = LocalDates(now)
-        for row in rows:
-            time_zone = row["pairing__mentee__time_zone"]
-            today = todays[time_zone]
+        rows_as_dicts = (cast(dict[str, Any], r) for r in rows)
+        for row, recipient, today in each_recipient(rows_as_dicts, _the_mentee, now=now):
             last_day = row["due_on"] + dt.timedelta(days=ASSESSMENT_PROMPT_DAYS)
-            if not row["pairing__mentee__is_active"] or not row["due_on"] <= today <= last_day:
+            if not row["due_on"] <= today <= last_day:
                 continue
-            mentee_id = row["pairing__mentee_id"]
             yield pairing_subject_due(
                 row,
-                (mentee_id, time_zone, row["pairing__mentee__email_weekdays_only"]),
-                dedup_key=f"{self.name}:{row['id']}:{mentee_id}",
+                recipient,
+                dedup_key=f"{self.name}:{row['id']}:{recipient[0]}",
                 becomes_due=row["due_on"],
                 last_day=last_day,
-                content_type_id=content_type_id,
+                subject_type_id=subject_type,
             )
 
     def still_wanted(self, notification: Notification) -> bool:
@@ -212,7 +221,7 @@ class ActionItemOverdue(ReminderKind):
 
     def due(self, *, now: dt.datetime) -> Iterator[Due]:
         utc_today = now.astimezone(dt.UTC).date()
-        content_type_id = ContentType.objects.get_for_model(ActionItem).pk
+        subject_type = content_type_id(ActionItem)
         rows = (
             ActionItem.objects.filter(
                 done_at__isnull=True,
@@ -232,20 +241,19 @@ class ActionItemOverdue(ReminderKind):
             )
             .iterator(chunk_size=5000)
         )
-        todays = LocalDates(now)
-        for values in rows:
-            row = cast(dict[str, Any], values)
+        rows_as_dicts = (cast(dict[str, Any], r) for r in rows)
+        for row, recipient, today in each_recipient(rows_as_dicts, _the_owner, now=now):
             becomes_due = row["due_on"] + dt.timedelta(days=1)
             last_day = row["due_on"] + dt.timedelta(days=ACTION_ITEM_NUDGE_DAYS)
-            if not becomes_due <= todays[row["owner__time_zone"]] <= last_day:
+            if not becomes_due <= today <= last_day:
                 continue
             yield pairing_subject_due(
                 row,
-                (row["owner_id"], row["owner__time_zone"], row["owner__email_weekdays_only"]),
-                dedup_key=f"{self.name}:{row['id']}:{row['owner_id']}",
+                recipient,
+                dedup_key=f"{self.name}:{row['id']}:{recipient[0]}",
                 becomes_due=becomes_due,
                 last_day=last_day,
-                content_type_id=content_type_id,
+                subject_type_id=subject_type,
             )
 
     def still_wanted(self, notification: Notification) -> bool:

@@ -28,7 +28,11 @@ def validate_time_zone(value: str) -> None:
         )
 
 
+def local_today(now: dt.datetime, time_zone: str) -> dt.date:
+    """The date it is at the instant ``now`` in ``time_zone``."""
+    return now.astimezone(ZoneInfo(time_zone)).date()
+
+
 def today_for(person: object) -> dt.date:
     """The date it is now where the person is."""
-    name = getattr(person, "time_zone", None) or "UTC"
-    return timezone.localdate(timezone=ZoneInfo(name))
+    return local_today(timezone.now(), getattr(person, "time_zone", None) or "UTC")

@@ -8,17 +8,26 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from mentorship import access
 from mentorship.insights.selectors import Filters, program_health
-from mentorship.notifications.kinds import Due, ReminderKind, subject_id
+from mentorship.notifications.kinds import (
+    Due,
+    Recipient,
+    ReminderKind,
+    content_type_id,
+    each_recipient,
+    subject_id,
+)
 from mentorship.notifications.models import Notification
-from mentorship.notifications.scheduling import LocalDates
 from mentorship.programs.models import Program, ProgramStatus
 
 AT_RISK_LISTED = 10
+
+
+def _the_admin(row: dict[str, Any]) -> Iterator[Recipient]:
+    yield row["person_id"], row["person__time_zone"], row["person__email_weekdays_only"]
 
 
 class WeeklyDigest(ReminderKind):
@@ -31,26 +40,27 @@ class WeeklyDigest(ReminderKind):
     template = "weekly_digest"
 
     def due(self, *, now: dt.datetime) -> Iterator[Due]:
-        content_type_id = ContentType.objects.get_for_model(Program).pk
+        subject_type = content_type_id(Program)
         rows = (
             access.named_admins()
             .filter(program__status=ProgramStatus.ACTIVE, person__is_active=True)
             .values("program_id", "person_id", "person__time_zone", "person__email_weekdays_only")
         )
-        todays = LocalDates(now)
-        for row in rows.iterator(chunk_size=2000):
-            today = todays[row["person__time_zone"]]
+        for row, recipient, today in each_recipient(
+            rows.iterator(chunk_size=2000), _the_admin, now=now
+        ):
             if today.weekday() != 0:  # Mondays only, in the admin's own zone
                 continue
+            person_id, time_zone, weekdays_only = recipient
             yield Due(
-                recipient_id=row["person_id"],
-                dedup_key=f"{self.name}:{row['program_id']}:{row['person_id']}:{today}",
+                recipient_id=person_id,
+                dedup_key=f"{self.name}:{row['program_id']}:{person_id}:{today}",
                 becomes_due=today,
                 last_day=today,
-                time_zone=row["person__time_zone"],
-                weekdays_only=row["person__email_weekdays_only"],
+                time_zone=time_zone,
+                weekdays_only=weekdays_only,
                 program_id=row["program_id"],
-                subject_type_id=content_type_id,
+                subject_type_id=subject_type,
                 subject_id=row["program_id"],
             )
 

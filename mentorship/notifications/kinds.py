@@ -15,15 +15,18 @@ welcome to a new pairing, an invitation, a password reset): they are
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.utils.module_loading import import_string
 
 from mentorship.notifications.models import Notification
+from mentorship.notifications.scheduling import LocalDates
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,27 @@ class Due:
     # What the reminder is about (a milestone, a pairing…).
     subject_type_id: int | None = None
     subject_id: int | None = None
+
+
+# (person id, time zone, weekdays only): whom a reminder goes to, as a
+# kind's own query fetched it, so the engine needs no query per reminder.
+Recipient = tuple[int, str, bool]
+
+
+def each_recipient[R](
+    rows: Iterable[R], recipients_of: Callable[[R], Iterable[Recipient]], *, now: dt.datetime
+) -> Iterator[tuple[R, Recipient, dt.date]]:
+    """Each row with each of its recipients and the date it is now where that
+    recipient is: what every kind's ``due`` decides on."""
+    todays = LocalDates(now)
+    for row in rows:
+        for recipient in recipients_of(row):
+            yield row, recipient, todays[recipient[1]]
+
+
+def content_type_id(model: type[models.Model]) -> int:
+    """What a reminder's subject is, as the Notification row records it."""
+    return ContentType.objects.get_for_model(model).pk
 
 
 def subject_id(notification: Notification) -> int:

@@ -9,12 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from mentorship.core.timezones import local_today
+
 SEND_AT = dt.time(9, 0)
 SATURDAY = 5
-
-
-def local_today(now: dt.datetime, time_zone: str) -> dt.date:
-    return now.astimezone(ZoneInfo(time_zone)).date()
 
 
 class LocalDates:

@@ -12,16 +12,22 @@ from collections.abc import Iterator, Mapping
 from typing import Any, cast
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Max, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from mentorship.core.timezones import local_today
 from mentorship.notifications.events import notifications_queue_now
-from mentorship.notifications.kinds import Due, ReminderKind, subject_id
+from mentorship.notifications.kinds import (
+    Due,
+    Recipient,
+    ReminderKind,
+    content_type_id,
+    each_recipient,
+    subject_id,
+)
 from mentorship.notifications.links import action_url
 from mentorship.notifications.models import Notification
-from mentorship.notifications.scheduling import LocalDates, local_today
 from mentorship.pairings.models import (
     Feedback,
     Milestone,
@@ -59,20 +65,21 @@ _MILESTONE_FIELDS = (
 )
 
 
-def _recipients(row: dict[str, Any]) -> Iterator[tuple[int, str, bool]]:
-    """(person id, time zone, weekdays only) for whoever owns the milestone."""
-    owners = {
-        StepOwner.MENTEE: ("mentee",),
-        StepOwner.MENTOR: ("mentor",),
-        StepOwner.BOTH: ("mentee", "mentor"),
-    }[row["owner"]]
-    for side in owners:
-        if row[f"pairing__{side}__is_active"]:
-            yield (
-                row[f"pairing__{side}_id"],
-                row[f"pairing__{side}__time_zone"],
-                row[f"pairing__{side}__email_weekdays_only"],
-            )
+# The sides of the pair a milestone's owner names.
+OWNER_SIDES = {
+    StepOwner.MENTEE: ("mentee",),
+    StepOwner.MENTOR: ("mentor",),
+    StepOwner.BOTH: ("mentee", "mentor"),
+}
+
+
+def _recipients(row: dict[str, Any]) -> Iterator[Recipient]:
+    """Whoever owns the milestone, of those still active."""
+    return pair_sides(row, prefix="pairing__", sides=OWNER_SIDES[row["owner"]])
+
+
+def _snoozed(row: dict[str, Any], today: dt.date) -> bool:
+    return bool(row["snoozed_until"] and today < row["snoozed_until"])
 
 
 def pairing_subject_due(
@@ -82,7 +89,7 @@ def pairing_subject_due(
     dedup_key: str,
     becomes_due: dt.date,
     last_day: dt.date,
-    content_type_id: int,
+    subject_type_id: int,
 ) -> Due:
     """What is due to one person about a row of a pairing's own (a milestone,
     an action item): the row gives ``id``, ``pairing_id`` and
@@ -97,7 +104,7 @@ def pairing_subject_due(
         weekdays_only=weekdays_only,
         program_id=row["pairing__program_id"],
         pairing_id=row["pairing_id"],
-        subject_type_id=content_type_id,
+        subject_type_id=subject_type_id,
         subject_id=row["id"],
     )
 
@@ -143,7 +150,7 @@ class MilestoneDueSoon(ReminderKind):
 
     def due(self, *, now: dt.datetime) -> Iterator[Due]:
         utc_today = now.astimezone(dt.UTC).date()
-        content_type_id = ContentType.objects.get_for_model(Milestone).pk
+        subject_type = content_type_id(Milestone)
         longest_lead = (
             Program.objects.filter(status=ProgramStatus.ACTIVE).aggregate(
                 days=Max("reminder_lead_days")
@@ -161,25 +168,19 @@ class MilestoneDueSoon(ReminderKind):
             .values(*_MILESTONE_FIELDS)
             .iterator(chunk_size=5000)
         )
-        todays = LocalDates(now)
-        for row in rows:
-            becomes_due = row["due_on"] - dt.timedelta(
-                days=row["pairing__program__reminder_lead_days"]
+        for row, recipient, today in each_recipient(rows, _recipients, now=now):
+            lead = dt.timedelta(days=row["pairing__program__reminder_lead_days"])
+            becomes_due = row["due_on"] - lead
+            if not becomes_due <= today <= row["due_on"] or _snoozed(row, today):
+                continue
+            yield pairing_subject_due(
+                row,
+                recipient,
+                dedup_key=f"{self.name}:{row['id']}:{recipient[0]}",
+                becomes_due=becomes_due,
+                last_day=row["due_on"],
+                subject_type_id=subject_type,
             )
-            for person_id, time_zone, weekdays_only in _recipients(row):
-                today = todays[time_zone]
-                if not becomes_due <= today <= row["due_on"]:
-                    continue
-                if row["snoozed_until"] and today < row["snoozed_until"]:
-                    continue
-                yield pairing_subject_due(
-                    row,
-                    (person_id, time_zone, weekdays_only),
-                    dedup_key=f"{self.name}:{row['id']}:{person_id}",
-                    becomes_due=becomes_due,
-                    last_day=row["due_on"],
-                    content_type_id=content_type_id,
-                )
 
     def still_wanted(self, notification: Notification) -> bool:
         return milestone_open_and_live(notification)
@@ -196,7 +197,7 @@ class MilestoneOverdue(ReminderKind):
 
     def due(self, *, now: dt.datetime) -> Iterator[Due]:
         utc_today = now.astimezone(dt.UTC).date()
-        content_type_id = ContentType.objects.get_for_model(Milestone).pk
+        subject_type = content_type_id(Milestone)
         oldest = utc_today - dt.timedelta(days=OVERDUE_NUDGES * OVERDUE_EVERY_DAYS + 1)
         rows = (
             Milestone.objects.exclude(kind=StepKind.ASSESSMENT)
@@ -209,29 +210,20 @@ class MilestoneOverdue(ReminderKind):
             .values(*_MILESTONE_FIELDS)
             .iterator(chunk_size=5000)
         )
-        todays = LocalDates(now)
-        for row in rows:
-            for person_id, time_zone, weekdays_only in _recipients(row):
-                today = todays[time_zone]
-                days_late = (today - row["due_on"]).days
-                if days_late < 1:
-                    continue
-                nudge = 1 + (days_late - 1) // OVERDUE_EVERY_DAYS
-                if nudge > OVERDUE_NUDGES:
-                    continue
-                if row["snoozed_until"] and today < row["snoozed_until"]:
-                    continue
-                becomes_due = row["due_on"] + dt.timedelta(
-                    days=1 + (nudge - 1) * OVERDUE_EVERY_DAYS
-                )
-                yield pairing_subject_due(
-                    row,
-                    (person_id, time_zone, weekdays_only),
-                    dedup_key=f"{self.name}:{row['id']}:{person_id}:{nudge}",
-                    becomes_due=becomes_due,
-                    last_day=becomes_due + dt.timedelta(days=OVERDUE_EVERY_DAYS - 1),
-                    content_type_id=content_type_id,
-                )
+        for row, recipient, today in each_recipient(rows, _recipients, now=now):
+            days_late = (today - row["due_on"]).days
+            nudge = 1 + (days_late - 1) // OVERDUE_EVERY_DAYS
+            if days_late < 1 or nudge > OVERDUE_NUDGES or _snoozed(row, today):
+                continue
+            becomes_due = row["due_on"] + dt.timedelta(days=1 + (nudge - 1) * OVERDUE_EVERY_DAYS)
+            yield pairing_subject_due(
+                row,
+                recipient,
+                dedup_key=f"{self.name}:{row['id']}:{recipient[0]}:{nudge}",
+                becomes_due=becomes_due,
+                last_day=becomes_due + dt.timedelta(days=OVERDUE_EVERY_DAYS - 1),
+                subject_type_id=subject_type,
+            )
 
     def still_wanted(self, notification: Notification) -> bool:
         return milestone_open_and_live(notification)
@@ -257,10 +249,12 @@ PAIR_SIDE_FIELDS = tuple(
 )
 
 
-def pair_sides(row: dict[str, Any], prefix: str = "") -> Iterator[tuple[int, str, bool]]:
-    """(person id, time zone, weekdays only) for each active side of a
-    pairing row fetched with ``PAIR_SIDE_FIELDS`` (under ``prefix``)."""
-    for side in ("mentee", "mentor"):
+def pair_sides(
+    row: dict[str, Any], prefix: str = "", sides: tuple[str, ...] = ("mentee", "mentor")
+) -> Iterator[Recipient]:
+    """Each active side of a pairing row fetched with ``PAIR_SIDE_FIELDS``
+    (under ``prefix``), or only the ``sides`` named."""
+    for side in sides:
         if row[f"{prefix}{side}__is_active"]:
             yield (
                 row[f"{prefix}{side}_id"],
@@ -287,7 +281,7 @@ def _to_both_sides(
 ) -> Iterator[Due]:
     """One reminder to each active side of each pairing, due on the local
     date of ``moment`` (a datetime field) and, with ``within``, no later."""
-    content_type_id = ContentType.objects.get_for_model(Pairing).pk
+    subject_type = content_type_id(Pairing)
     rows = pairings.values("id", "program_id", moment, *PAIR_SIDE_FIELDS)
     for values in rows.iterator(chunk_size=2000):
         row = cast(dict[str, Any], values)
@@ -302,7 +296,7 @@ def _to_both_sides(
                 weekdays_only=weekdays_only,
                 program_id=row["program_id"],
                 pairing_id=row["id"],
-                subject_type_id=content_type_id,
+                subject_type_id=subject_type,
                 subject_id=row["id"],
             )
 
