@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from mentorship.people.models import Person
-from tests.browser.test_shell import screenshot
+from tests.fixtures.browser import screenshot
 from tests.fixtures.personas import PASSWORD, Personas
 
 pytestmark = [

@@ -9,8 +9,8 @@ import pytest
 from mentorship.pairings.models import Pairing, PairingStatus
 from mentorship.programs.models import EnrollmentRole
 from mentorship.programs.services import enrollment_create
-from tests.browser.test_shell import screenshot
 from tests.factories import PersonFactory, competency
+from tests.fixtures.browser import screenshot
 from tests.fixtures.personas import PASSWORD, Personas
 
 pytestmark = [

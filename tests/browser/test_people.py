@@ -12,7 +12,7 @@ from django.utils import timezone
 from mentorship.audit.models import AuditEvent
 from mentorship.people.models import Person
 from mentorship.programs.models import Enrollment
-from tests.browser.test_shell import screenshot
+from tests.fixtures.browser import screenshot
 from tests.fixtures.personas import PASSWORD, Personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -17,9 +17,11 @@ import pytest
 from django.core.management import call_command
 
 from mentorship.core.timezones import today_for
+from mentorship.demo.content import DEMO_PASSWORD, HR_EMAIL
 from mentorship.pairings.models import Pairing, PairingStatus
 from mentorship.people.models import Person
 from mentorship.programs.models import Program, ProgramStatus
+from tests.fixtures.browser import screenshot
 from tests.fixtures.celery_worker import wait_for
 from tests.fixtures.personas import PASSWORD, Personas
 
@@ -51,9 +53,13 @@ def to(smtp_server: Any, address: str) -> list[Any]:
 
 
 def menu(page: Any, name: str) -> None:
-    """Follow a link of the main navigation, folded into a menu on a phone."""
-    page.get_by_role("navigation", name="Main").get_by_text("Menu", exact=True).click()
-    page.locator(".nav-narrow").get_by_role("link", name=name, exact=True).click()
+    """Follow a link of the main navigation (folded into a menu on a phone)."""
+    narrow = page.locator(".nav-narrow")
+    if narrow.is_visible():
+        narrow.get_by_text("Menu", exact=True).click()
+        narrow.get_by_role("link", name=name, exact=True).click()
+    else:
+        page.locator(".nav-wide").get_by_role("link", name=name, exact=True).click()
 
 
 def test_hr_builds_a_program_from_nothing_and_opens_it(
@@ -171,3 +177,29 @@ def test_hr_builds_a_program_from_nothing_and_opens_it(
     sign_in(ada_pairing.mentor, PASSWORD)
     assert page.get_by_role("heading", name="What to do next").is_visible()
     assert page.get_by_role("button", name="Log a check-in with Ada Park").is_visible()
+
+
+@pytest.mark.viewport(1280, 900)
+def test_the_program_pages_over_the_demo_company(page: Any, sign_in: Any, demo: None) -> None:
+    """HR's view of the demo's programs: the list, a draft getting ready, an
+    open program's settings and what closing it would do (and the pictures
+    in the README, with UPDATE_SCREENSHOTS=1)."""
+    sign_in(Person.objects.get(email=HR_EMAIL), DEMO_PASSWORD)
+    menu(page, "Programs")
+    assert page.get_by_role("heading", name="Programs").is_visible()
+    screenshot(page, "programs-list")
+
+    draft = Program.objects.filter(status=ProgramStatus.DRAFT).first()
+    assert draft is not None
+    page.get_by_role("link", name=draft.name).click()
+    assert page.get_by_role("heading", name="Getting it ready").is_visible()
+    screenshot(page, "program-draft")
+
+    running = Program.objects.filter(status=ProgramStatus.ACTIVE).first()
+    assert running is not None
+    page.goto(f"/programs/{running.pk}/edit/")
+    assert page.get_by_role("heading", name=f"Settings of “{running.name}”").is_visible()
+    screenshot(page, "program-settings")
+    page.goto(f"/programs/{running.pk}/close/")
+    assert page.get_by_text("live pairings are completed").is_visible()
+    screenshot(page, "program-close")

@@ -4,35 +4,17 @@ request leaving the machine (the ``page`` fixture fails the test on any)."""
 
 from __future__ import annotations
 
-import os
 import re
-from io import StringIO
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
 from mentorship.demo.content import DEMO_PASSWORD
 from mentorship.people.models import Person
+from tests.fixtures.browser import screenshot
 from tests.fixtures.personas import PASSWORD, Personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / (
-    "docs/screenshots" if os.environ.get("UPDATE_SCREENSHOTS") else "test-artifacts"
-)
-
-
-def screenshot(page: Any, name: str, *, full_page: bool = True) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
-
-
-@pytest.fixture
-def demo(settings: Any) -> None:
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=StringIO())
 
 
 def test_a_mentee_signs_in_and_sees_their_mentor_and_plan(
