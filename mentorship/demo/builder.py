@@ -45,7 +45,8 @@ from mentorship.people.services import department_get_or_create, person_create
 from mentorship.plans.default_plan import default_plan_install
 from mentorship.plans.models import StepKind
 from mentorship.programs.models import EnrollmentRole, Program
-from mentorship.programs.services import enrollment_create, program_activate, program_create
+from mentorship.programs.services.enrollments import enrollment_create
+from mentorship.programs.services.programs import program_activate, program_create
 
 HR_EMAIL = content.HR_EMAIL
 MENTOR_EMAIL = content.MENTOR_EMAIL

@@ -16,7 +16,7 @@ from mentorship.core.api.permissions import ProgramAdminWrites
 from mentorship.core.api.views import ScopedQuerysetMixin
 from mentorship.people.models import Person
 from mentorship.people.signed_in import person_of
-from mentorship.programs import selectors, services
+from mentorship.programs import selectors
 from mentorship.programs.models import Enrollment, EnrollmentRole, EnrollmentStatus, Program
 from mentorship.programs.serializers import (
     EnrollmentInputSerializer,
@@ -27,6 +27,20 @@ from mentorship.programs.serializers import (
     ProgramInputSerializer,
     ProgramSerializer,
     WithdrawSerializer,
+)
+from mentorship.programs.services.enrollments import (
+    Keep,
+    enrollment_create,
+    enrollment_update,
+    enrollment_withdraw,
+)
+from mentorship.programs.services.programs import (
+    program_activate,
+    program_close,
+    program_closing,
+    program_copy,
+    program_create,
+    program_update,
 )
 
 
@@ -84,7 +98,7 @@ class ProgramViewSet(
         payload = ProgramInputSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
-        program = services.program_create(
+        program = program_create(
             name=data.pop("name"),
             starts_on=data.pop("starts_on"),
             ends_on=data.pop("ends_on"),
@@ -104,7 +118,7 @@ class ProgramViewSet(
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         admins = data.pop("admins", None)
-        services.program_update(program=program, by=person_of(request), admins=admins, **data)
+        program_update(program=program, by=person_of(request), admins=admins, **data)
         return self._read(program)
 
     @extend_schema(tags=["programs"], request=None, responses=ProgramSerializer)
@@ -113,7 +127,7 @@ class ProgramViewSet(
         """Open a draft program: the people enrolled see it, and the pairings
         approved while it was a draft start (their welcome emails go out)."""
         program = self.get_object()
-        services.program_activate(program=program, by=person_of(request))
+        program_activate(program=program, by=person_of(request))
         return self._read(program)
 
     @extend_schema(tags=["programs"], responses=ProgramClosingSerializer)
@@ -122,7 +136,7 @@ class ProgramViewSet(
         """What closing the program would do now, before one does it."""
         program = self.get_object()
         access.require_administers(person_of(request), program)
-        return Response(ProgramClosingSerializer(services.program_closing(program)).data)
+        return Response(ProgramClosingSerializer(program_closing(program)).data)
 
     @extend_schema(tags=["programs"], request=None, responses=ProgramClosingSerializer)
     @action(detail=True, methods=["post"])
@@ -131,7 +145,7 @@ class ProgramViewSet(
         asked for feedback), waiting proposals declined, unsent reminders
         cancelled. Returns what it did."""
         program = self.get_object()
-        closing = services.program_close(program=program, by=person_of(request))
+        closing = program_close(program=program, by=person_of(request))
         return Response(ProgramClosingSerializer(closing).data)
 
     @extend_schema(
@@ -144,9 +158,7 @@ class ProgramViewSet(
         program = self.get_object()
         payload = ProgramCopySerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        copy = services.program_copy(
-            program=program, by=person_of(request), **payload.validated_data
-        )
+        copy = program_copy(program=program, by=person_of(request), **payload.validated_data)
         return self._read(copy, created=True)
 
 
@@ -208,7 +220,7 @@ class EnrollmentViewSet(
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         program = data["program"]
-        enrollment = services.enrollment_create(
+        enrollment = enrollment_create(
             program=program,
             person=data["person"],
             role=data["role"],
@@ -224,11 +236,11 @@ class EnrollmentViewSet(
         payload = EnrollmentUpdateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        services.enrollment_update(
+        enrollment_update(
             enrollment=enrollment,
             by=person_of(request),
             focus_competencies=data.get("focus_competencies"),
-            capacity=data.get("capacity", services.Keep.KEEP),
+            capacity=data.get("capacity", Keep.KEEP),
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=enrollment.pk)).data)
 
@@ -240,7 +252,7 @@ class EnrollmentViewSet(
         enrollment = self.get_object()
         payload = WithdrawSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        services.enrollment_withdraw(
+        enrollment_withdraw(
             enrollment=enrollment, by=person_of(request), reason=payload.validated_data["reason"]
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=enrollment.pk)).data)

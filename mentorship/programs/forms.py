@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from mentorship.people.models import Competency, Person
 from mentorship.plans.models import OnboardingPlan
 from mentorship.programs.models import WEIGHT_FIELDS, Enrollment, EnrollmentRole, Program
-from mentorship.programs.services import SETTINGS
+from mentorship.programs.services.programs import SETTINGS
 
 
 class EnrollForm(forms.Form):

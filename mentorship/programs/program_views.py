@@ -17,9 +17,10 @@ from mentorship.core.forms import attach_service_errors
 from mentorship.core.timezones import today_for
 from mentorship.people.signed_in import AuthenticatedHttpRequest
 from mentorship.plans.selectors import plans_visible_to
-from mentorship.programs import selectors, services
+from mentorship.programs import selectors
 from mentorship.programs.forms import ProgramCopyForm, ProgramForm
 from mentorship.programs.models import Program, ProgramStatus
+from mentorship.programs.services import programs as services
 
 
 def _run_by(request: AuthenticatedHttpRequest, program_id: int) -> Program:

@@ -13,9 +13,15 @@ from mentorship import access
 from mentorship.core.forms import attach_service_errors
 from mentorship.people.services import person_invite
 from mentorship.people.signed_in import AuthenticatedHttpRequest
-from mentorship.programs import selectors, services
+from mentorship.programs import selectors
 from mentorship.programs.forms import EnrollForm, EnrollmentEditForm
 from mentorship.programs.models import Enrollment, EnrollmentRole, EnrollmentStatus, Program
+from mentorship.programs.services.enrollments import (
+    Keep,
+    enrollment_create,
+    enrollment_update,
+    enrollment_withdraw,
+)
 
 
 def _enrollment_or_404(program: Program, enrollment_id: int) -> Enrollment:
@@ -38,7 +44,7 @@ def people(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.enrollment_create(
+            enrollment_create(
                 program=program,
                 person=data["email"],
                 role=data["role"],
@@ -102,11 +108,11 @@ def enrollment_edit(
         data = form.cleaned_data
         try:
             # The form holds the one field this enrollment's role has.
-            services.enrollment_update(
+            enrollment_update(
                 enrollment=enrollment,
                 by=person,
                 focus_competencies=data.get("focus_competencies"),
-                capacity=data.get("capacity", services.Keep.KEEP),
+                capacity=data.get("capacity", Keep.KEEP),
             )
         except PermissionDenied:
             raise Http404 from None
@@ -153,7 +159,7 @@ def withdraw(
     program = get_object_or_404(selectors.programs_administered_by(request.user), pk=program_id)
     enrollment = _enrollment_or_404(program, enrollment_id)
     try:
-        services.enrollment_withdraw(
+        enrollment_withdraw(
             enrollment=enrollment, by=request.user, reason=request.POST.get("reason", "")
         )
     except PermissionDenied:

@@ -20,7 +20,7 @@ from mentorship.pairings.models import Pairing
 from mentorship.pairings.services.matching import matching_request
 from mentorship.people.models import Person
 from mentorship.programs.models import Enrollment, Program
-from mentorship.programs.services import enrollment_withdraw
+from mentorship.programs.services.enrollments import enrollment_withdraw
 from tests.factories import CheckInFactory, ProgramFactory
 from tests.fixtures.personas import Personas
 

@@ -11,7 +11,7 @@ import pytest
 from mentorship.pairings.models import MatchingRun, Pairing, PairingStatus
 from mentorship.pairings.services.matching import matching_execute
 from mentorship.programs.models import EnrollmentRole
-from mentorship.programs.services import enrollment_create
+from mentorship.programs.services.enrollments import enrollment_create
 from tests.api.test_permission_matrix import PERSONAS, _page, milestones_visible
 from tests.factories import PersonFactory, competency
 from tests.fixtures.personas import Personas

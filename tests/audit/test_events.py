@@ -26,7 +26,7 @@ from mentorship.people.services import api_token_create
 from mentorship.plans.models import OnboardingPlan
 from mentorship.plans.services import StepSpec, plan_create
 from mentorship.programs.models import Enrollment
-from mentorship.programs.services import enrollment_update
+from mentorship.programs.services.enrollments import enrollment_update
 from tests.fixtures.personas import Personas
 
 pytestmark = pytest.mark.django_db

@@ -23,7 +23,7 @@ from mentorship.pairings.services.change_requests import change_request_decide, 
 from mentorship.pairings.services.lifecycle import feedback_submit, pairing_end, pairing_pause
 from mentorship.pairings.services.milestones import milestone_complete
 from mentorship.programs.models import Enrollment
-from mentorship.programs.services import enrollment_update, enrollment_withdraw
+from mentorship.programs.services.enrollments import enrollment_update, enrollment_withdraw
 from tests.factories import EnrollmentFactory, competency
 from tests.fixtures.personas import Personas
 

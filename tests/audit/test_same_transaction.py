@@ -29,7 +29,7 @@ from mentorship.people.services import api_token_create, person_invite
 from mentorship.plans.models import OnboardingPlan, PlanStep
 from mentorship.plans.services import StepSpec, plan_create
 from mentorship.programs.models import Enrollment
-from mentorship.programs.services import enrollment_update
+from mentorship.programs.services.enrollments import enrollment_update
 from tests.factories import EnrollmentFactory
 from tests.fixtures.personas import Personas
 

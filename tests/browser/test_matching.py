@@ -8,7 +8,7 @@ import pytest
 
 from mentorship.pairings.models import Pairing, PairingStatus
 from mentorship.programs.models import EnrollmentRole
-from mentorship.programs.services import enrollment_create
+from mentorship.programs.services.enrollments import enrollment_create
 from tests.factories import PersonFactory, competency
 from tests.fixtures.browser import screenshot
 from tests.fixtures.personas import PASSWORD, Personas

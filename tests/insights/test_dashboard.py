@@ -20,7 +20,7 @@ from mentorship.pairings.models import Pairing, PairingStatus
 from mentorship.pairings.services.change_requests import change_request_open
 from mentorship.pairings.services.milestones import milestone_complete
 from mentorship.programs.models import EnrollmentRole
-from mentorship.programs.services import enrollment_create
+from mentorship.programs.services.enrollments import enrollment_create
 from tests.factories import PairingFactory, PersonFactory, competency
 from tests.fixtures.personas import Personas
 from tests.helpers import ChartsAndTables, queries_for

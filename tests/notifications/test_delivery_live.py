@@ -108,7 +108,8 @@ def personas_live(db: None) -> Any:
     from mentorship.plans.models import StepKind
     from mentorship.plans.services import StepSpec, plan_create
     from mentorship.programs.models import EnrollmentRole
-    from mentorship.programs.services import enrollment_create, program_activate, program_create
+    from mentorship.programs.services.enrollments import enrollment_create
+    from mentorship.programs.services.programs import program_activate, program_create
 
     plan = plan_create(
         name="Live plan",

@@ -21,7 +21,7 @@ from mentorship.pairings.services.lifecycle import pairing_activate, pairing_pro
 from mentorship.people.models import Person
 from mentorship.people.services import person_invite
 from mentorship.programs.models import EnrollmentRole
-from mentorship.programs.services import enrollment_create
+from mentorship.programs.services.enrollments import enrollment_create
 from tests.factories import EnrollmentFactory, PersonFactory
 from tests.fixtures.personas import Personas
 from tests.notifications.simulate import deliver_due

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from mentorship.pairings.models import OPEN_PAIRING_STATUSES, Pairing, PairingSource
 from mentorship.programs.models import Enrollment, EnrollmentRole
-from mentorship.programs.services import enrollment_create
+from mentorship.programs.services.enrollments import enrollment_create
 from tests.factories import PersonFactory
 from tests.fixtures.personas import build_personas
 

@@ -8,7 +8,7 @@ import pytest
 
 from mentorship.pairings.models import MatchingRun, Pairing, PairingStatus
 from mentorship.programs.models import EnrollmentRole
-from mentorship.programs.services import enrollment_create
+from mentorship.programs.services.enrollments import enrollment_create
 from tests.factories import PersonFactory, competency
 from tests.fixtures.celery_worker import wait_for
 from tests.fixtures.personas import build_personas

@@ -11,7 +11,7 @@ from django.test import Client
 
 from mentorship.pairings.models import Pairing, PairingSource, PairingStatus
 from mentorship.programs.models import EnrollmentRole
-from mentorship.programs.services import enrollment_create
+from mentorship.programs.services.enrollments import enrollment_create
 from tests.factories import PersonFactory, competency
 from tests.fixtures.personas import Personas
 

@@ -15,7 +15,7 @@ from mentorship.pairings.models import MatchingRun, Pairing, PairingStatus
 from mentorship.pairings.services.matching import matching_execute, pairing_rematch
 from mentorship.people.models import Person
 from mentorship.programs.models import Enrollment, EnrollmentRole
-from mentorship.programs.services import enrollment_create
+from mentorship.programs.services.enrollments import enrollment_create
 from tests.factories import PersonFactory, competency
 from tests.fixtures.personas import Personas
 

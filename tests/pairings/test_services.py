@@ -26,7 +26,7 @@ from mentorship.people.services import person_create
 from mentorship.plans.models import StepAnchor
 from mentorship.plans.schedule import step_due_on
 from mentorship.programs.models import EnrollmentRole
-from mentorship.programs.services import enrollment_create
+from mentorship.programs.services.enrollments import enrollment_create
 from tests.factories import EnrollmentFactory
 from tests.fixtures.personas import Personas
 

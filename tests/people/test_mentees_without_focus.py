@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from mentorship.programs.models import EnrollmentRole
-from mentorship.programs.services import enrollment_create, enrollment_update
+from mentorship.programs.services.enrollments import enrollment_create, enrollment_update
 from tests.factories import PersonFactory, competency
 from tests.fixtures.personas import Personas
 

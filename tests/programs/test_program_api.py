@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from mentorship.audit.models import AuditEvent
 from mentorship.programs.models import Program, ProgramStatus
-from mentorship.programs.services import program_create
+from mentorship.programs.services.programs import program_create
 from tests.api.test_permission_matrix import PERSONAS
 from tests.fixtures.personas import Personas
 

@@ -21,8 +21,8 @@ from mentorship.pairings.services.matching import (
 )
 from mentorship.people.models import Person
 from mentorship.programs.models import Enrollment, EnrollmentRole, Program, ProgramStatus
-from mentorship.programs.services import (
-    enrollment_create,
+from mentorship.programs.services.enrollments import enrollment_create
+from mentorship.programs.services.programs import (
     program_activate,
     program_close,
     program_closing,

@@ -14,7 +14,8 @@ from django.utils import timezone
 from mentorship.pairings.models import MatchingRun, Pairing, PairingStatus
 from mentorship.pairings.services.matching import matching_execute
 from mentorship.programs.models import EnrollmentRole, Program, ProgramStatus
-from mentorship.programs.services import enrollment_create, program_create
+from mentorship.programs.services.enrollments import enrollment_create
+from mentorship.programs.services.programs import program_create
 from tests.factories import PersonFactory
 from tests.fixtures.personas import Personas
 
