@@ -62,6 +62,13 @@ class EnrollmentEditForm(forms.Form):
             del self.fields["focus_competencies"]
 
 
+def _check_dates(form: forms.Form, data: dict[str, Any]) -> None:
+    """Said on the form at once, as the service would say it."""
+    starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+    if starts_on and ends_on and ends_on <= starts_on:
+        form.add_error("ends_on", "The program must end after it starts.")
+
+
 def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -143,9 +150,7 @@ class ProgramForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
-        if starts_on and ends_on and ends_on <= starts_on:
-            self.add_error("ends_on", "The program must end after it starts.")
+        _check_dates(self, data)
         weights = [data.get(name) for name in WEIGHT_FIELDS]
         if all(w is not None for w in weights) and not any(w > 0 for w in weights if w):
             self.add_error("weight_competency", "Give at least one matching weight above zero.")
@@ -170,7 +175,5 @@ class ProgramCopyForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
-        if starts_on and ends_on and ends_on <= starts_on:
-            self.add_error("ends_on", "The program must end after it starts.")
+        _check_dates(self, data)
         return data

@@ -174,19 +174,24 @@ def program_update(
     return locked
 
 
+def _locked_in(program: Program, by: Person | None, status: str, refusal: str) -> Program:
+    """The program, locked for a move of its status, if ``by`` runs it (None:
+    Scaffold itself) and it is in ``status``; the refusal, in words, if not."""
+    if by is not None:
+        access.require_administers(by, program)
+    locked = Program.objects.select_for_update().get(pk=program.pk)
+    if locked.status != status:
+        raise ValidationError({"status": f"{refusal}; this one is {locked.status}."})
+    return locked
+
+
 def program_activate(*, program: Program, by: Person | None) -> Program:
     """Open a draft program: the people enrolled see it, and the pairings
     approved while it was a draft start now (on their planned first day, or
     today if that has passed), each announced by its welcome email."""
 
-    if by is not None:
-        access.require_administers(by, program)
     with transaction.atomic():
-        locked = Program.objects.select_for_update().get(pk=program.pk)
-        if locked.status != ProgramStatus.DRAFT:
-            raise ValidationError(
-                {"status": f"Only a draft program can be opened; this one is {locked.status}."}
-            )
+        locked = _locked_in(program, by, ProgramStatus.DRAFT, "Only a draft program can be opened")
         if locked.plan_id is None:
             raise ValidationError({"plan": "Choose an onboarding plan before opening the program."})
         today = timezone.localdate()
@@ -249,14 +254,8 @@ def program_close(*, program: Program, by: Person | None) -> Closing:
     still waiting are declined, and reminders not yet sent are cancelled.
     Nobody can join it afterwards; its history stays."""
 
-    if by is not None:
-        access.require_administers(by, program)
     with transaction.atomic():
-        locked = Program.objects.select_for_update().get(pk=program.pk)
-        if locked.status != ProgramStatus.ACTIVE:
-            raise ValidationError(
-                {"status": f"Only an open program can be closed; this one is {locked.status}."}
-            )
+        locked = _locked_in(program, by, ProgramStatus.ACTIVE, "Only an open program can be closed")
         now = timezone.now()
         cancelled = _unsent(locked).update(
             status=NotificationStatus.CANCELLED,
