@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
@@ -16,6 +17,10 @@ class PlanForm(forms.Form):
     description = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="What the plan is for."
     )
+
+
+# What a person types into a step row; its selects always send a value.
+TYPED = ("title", "description", "offset_days", "competency")
 
 
 class StepForm(forms.Form):
@@ -42,8 +47,7 @@ class StepForm(forms.Form):
         its selects always send a value, so they do not count."""
         if self.initial:
             return super().has_changed()
-        typed = ("title", "description", "offset_days", "competency")
-        return any(str(self.data.get(self.add_prefix(name), "")).strip() for name in typed)
+        return any(str(self.data.get(self.add_prefix(name), "")).strip() for name in TYPED)
 
     def spec(self, position: int) -> StepSpec:
         data = self.cleaned_data
@@ -83,11 +87,21 @@ _StepFormSet = forms.formset_factory(StepForm, formset=BaseStepFormSet, extra=1)
 PREFIX = "steps"
 
 
-def rearranged(data: QueryDict, action: str) -> QueryDict | None:
+@dataclass(frozen=True)
+class Rearranged:
+    """The editor after a row button: the filled-in rows in their new order,
+    how many blank rows to show after them, and the row to bring into view."""
+
+    rows: list[dict[str, Any]]
+    blanks: int
+    focus: int
+
+
+def rearranged(data: QueryDict, action: str) -> Rearranged | None:
     """The editor's row buttons, without JavaScript: ``up:2``, ``down:2``,
-    ``remove:2`` or ``add`` gives the same submission with its rows moved,
-    taken out or one blank row added (nothing is saved; the page shows the
-    result). None for anything else."""
+    ``remove:2`` or ``add`` gives the submission's rows moved, taken out or
+    one blank row added. Nothing is saved; the page shows the result. None
+    for anything else (a stale button)."""
     verb, _, which = action.partition(":")
     try:
         total = int(data.get(f"{PREFIX}-TOTAL_FORMS", "0"))
@@ -95,38 +109,40 @@ def rearranged(data: QueryDict, action: str) -> QueryDict | None:
         return None
     if not 0 <= total <= 200:
         return None
-    names = list(StepForm.base_fields)
-    rows = [{n: data.getlist(f"{PREFIX}-{i}-{n}") for n in names} for i in range(total)]
+    rows = [
+        {name: data.get(f"{PREFIX}-{i}-{name}", "") for name in StepForm.base_fields}
+        for i in range(total)
+    ]
     index = int(which) if which.isdigit() else -1
+    focus = index
     if verb == "add":
-        rows.append({})
+        focus = total
     elif verb == "remove" and 0 <= index < total:
         del rows[index]
     elif verb == "up" and 0 < index < total:
         rows[index - 1], rows[index] = rows[index], rows[index - 1]
+        focus = index - 1
     elif verb == "down" and 0 <= index < total - 1:
         rows[index], rows[index + 1] = rows[index + 1], rows[index]
-    else:
+        focus = index + 1
+    elif verb != "keep":
         return None
-    moved = QueryDict(mutable=True)
-    for key in data:
-        if not key.startswith(f"{PREFIX}-"):
-            moved.setlist(key, data.getlist(key))
-    for i, row in enumerate(rows):
-        for name, values in row.items():
-            moved.setlist(f"{PREFIX}-{i}-{name}", values)
-    # Every row now counts by what it holds, wherever it came from.
-    moved[f"{PREFIX}-TOTAL_FORMS"] = str(len(rows))
-    moved[f"{PREFIX}-INITIAL_FORMS"] = "0"
-    moved[f"{PREFIX}-MIN_NUM_FORMS"] = "0"
-    moved[f"{PREFIX}-MAX_NUM_FORMS"] = "1000"
-    return moved
+    filled = [row for row in rows if any(str(row[name]).strip() for name in TYPED)]
+    blanks = len(rows) - len(filled) + (1 if verb == "add" else 0)
+    return Rearranged(rows=filled, blanks=max(blanks, 0), focus=min(focus, len(filled)))
 
 
 def step_formset(
-    data: Any = None, *, initial: list[dict[str, Any]] | None = None
+    data: Any = None, *, initial: list[dict[str, Any]] | None = None, blanks: int = 1
 ) -> BaseStepFormSet:
-    return cast(BaseStepFormSet, _StepFormSet(data, prefix=PREFIX, initial=initial))
+    """The steps: ``initial`` (a plan's, or the rows as the editor left them),
+    then ``blanks`` empty rows whose selects start as a new step's do."""
+    formset = (
+        _StepFormSet
+        if blanks == 1
+        else forms.formset_factory(StepForm, formset=BaseStepFormSet, extra=blanks)
+    )
+    return cast(BaseStepFormSet, formset(data, prefix=PREFIX, initial=initial))
 
 
 def step_initial(plan: OnboardingPlan) -> list[dict[str, Any]]:

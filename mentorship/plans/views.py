@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,7 +13,14 @@ from mentorship import access
 from mentorship.core.timezones import today_for
 from mentorship.people.signed_in import AuthenticatedHttpRequest
 from mentorship.plans import selectors, services
-from mentorship.plans.forms import PlanForm, PreviewForm, rearranged, step_formset, step_initial
+from mentorship.plans.forms import (
+    PlanForm,
+    PreviewForm,
+    Rearranged,
+    rearranged,
+    step_formset,
+    step_initial,
+)
 from mentorship.plans.models import OnboardingPlan
 
 
@@ -71,11 +78,7 @@ def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PlanForm(request.POST or None)
     steps = step_formset(request.POST or None)
     if request.method == "POST" and (moved := _rearranged(request)) is not None:
-        return render(
-            request,
-            "plans/form.html",
-            {"form": form, "steps": step_formset(moved), "plan": None, "rearranged": True},
-        )
+        return _render_rearranged(request, moved, plan=None)
     if request.method == "POST" and form.is_valid() and steps.is_valid():
         try:
             plan = services.plan_create(
@@ -111,17 +114,7 @@ def plan_edit(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     )
     in_use = services.plan_in_use(plan)
     if request.method == "POST" and (moved := _rearranged(request)) is not None:
-        return render(
-            request,
-            "plans/form.html",
-            {
-                "form": form,
-                "steps": step_formset(moved),
-                "plan": plan,
-                "in_use": in_use,
-                "rearranged": True,
-            },
-        )
+        return _render_rearranged(request, moved, plan=plan, in_use=in_use)
     if request.method == "POST" and form.is_valid() and steps.is_valid():
         try:
             saved = services.plan_update(
@@ -160,13 +153,46 @@ def plan_duplicate(request: AuthenticatedHttpRequest, plan_id: int) -> HttpRespo
     return redirect("plans:edit", plan_id=copy.pk)
 
 
-def _rearranged(request: AuthenticatedHttpRequest) -> QueryDict | None:
-    """The submission with its rows moved, if a row button was pressed (a
-    stale button moves nothing, and saves nothing either)."""
+def _rearranged(request: AuthenticatedHttpRequest) -> Rearranged | None:
+    """The rows as a row button left them, if one was pressed (a stale button
+    moves nothing, and saves nothing either)."""
     action = request.POST.get("row", "")
     if not action:
         return None
-    return rearranged(request.POST, action) or request.POST
+    return (
+        rearranged(request.POST, action)
+        or rearranged(request.POST, "keep")
+        or Rearranged(rows=[], blanks=1, focus=0)
+    )
+
+
+def _render_rearranged(
+    request: AuthenticatedHttpRequest,
+    moved: Rearranged,
+    *,
+    plan: OnboardingPlan | None,
+    in_use: bool = False,
+) -> HttpResponse:
+    """The editor as the buttons left it: nothing is checked yet, so no
+    error shows before the plan is saved."""
+    form = PlanForm(
+        initial={
+            "name": request.POST.get("name", ""),
+            "description": request.POST.get("description", ""),
+        }
+    )
+    return render(
+        request,
+        "plans/form.html",
+        {
+            "form": form,
+            "steps": step_formset(initial=moved.rows, blanks=moved.blanks),
+            "plan": plan,
+            "in_use": in_use,
+            "rearranged": True,
+            "focus": moved.focus,
+        },
+    )
 
 
 def _show_service_errors(exc: ValidationError, form: PlanForm, steps: Any) -> None:

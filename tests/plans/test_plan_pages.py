@@ -149,3 +149,25 @@ def test_steps_are_moved_added_and_removed_without_position_numbers(
         ("Skip-levels", 2),
         ("1:1s", 3),
     ]
+
+
+def test_a_row_button_shows_no_errors_and_a_new_row_starts_as_a_milestone(
+    client: Client, personas: Personas
+) -> None:
+    client.force_login(personas.hr)
+    half_typed = {**step("Kickoff"), "kind": "kickoff", "offset_days": ""}
+    data = {"name": "", **formset([half_typed, step("1:1s", 7)], extra=1)}
+
+    html = client.post("/plans/new/", {**data, "row": "add"}).content.decode()
+
+    assert "This field is required" not in html  # nothing is checked before saving
+    assert 'value="Kickoff"' in html and 'value="1:1s"' in html
+    new_row = html[html.index('name="steps-2-kind"') :]
+    new_row = new_row[: new_row.index("</select>")]
+    assert '<option value="milestone" selected>' in new_row
+    first_row = html[html.index('name="steps-0-kind"') :]
+    first_row = first_row[: first_row.index("</select>")]
+    assert '<option value="kickoff" selected>' in first_row  # what was chosen stays
+    assert 'name="steps-3-title"' in html  # the blank row already there, and one more
+    assert 'name="steps-4-title"' not in html
+    assert 'id="focused-step"' in html

@@ -141,7 +141,12 @@ def program_update(
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "Not a program setting."))
     with transaction.atomic():
-        locked = Program.objects.select_for_update().select_related("plan").get(pk=program.pk)
+        # of=self: the plan is an outer join, which PostgreSQL will not lock.
+        locked = (
+            Program.objects.select_for_update(of=("self",))
+            .select_related("plan")
+            .get(pk=program.pk)
+        )
         if locked.status == ProgramStatus.CLOSED:
             raise ValidationError(
                 {"status": "This program is closed; copy it to start the next cohort."}
