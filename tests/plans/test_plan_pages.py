@@ -161,7 +161,8 @@ def test_a_row_button_shows_no_errors_and_a_new_row_starts_as_a_milestone(
     html = client.post("/plans/new/", {**data, "row": "add"}).content.decode()
 
     assert "This field is required" not in html  # nothing is checked before saving
-    assert 'value="Kickoff"' in html and 'value="1:1s"' in html
+    assert 'value="Kickoff"' in html
+    assert 'value="1:1s"' in html
     new_row = html[html.index('name="steps-2-kind"') :]
     new_row = new_row[: new_row.index("</select>")]
     assert '<option value="milestone" selected>' in new_row
