@@ -37,16 +37,23 @@ def feed_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create, replace or revoke one's calendar address. A new address is
     shown once: only its digest is kept."""
     person = request.user
-    new_url = None
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             if services.calendar_feed_revoke(person=person):
                 messages.success(request, "Your calendar address is revoked; it shows nothing now.")
-            return redirect("feeds:settings")
-        token = services.calendar_feed_issue(person=person)
-        new_url = settings.SITE_URL + reverse("feeds:feed", kwargs={"token": token})
+        else:
+            token = services.calendar_feed_issue(person=person)
+            # Post/redirect/get: held in the session for the one page that
+            # shows it, so a reload neither resubmits nor shows it again.
+            request.session[NEW_URL] = settings.SITE_URL + reverse(
+                "feeds:feed", kwargs={"token": token}
+            )
+        return redirect("feeds:settings")
     return render(
         request,
         "feeds/settings.html",
-        {"feed": selectors.feed_of(person), "new_url": new_url},
+        {"feed": selectors.feed_of(person), "new_url": request.session.pop(NEW_URL, None)},
     )
+
+
+NEW_URL = "feeds.new_url"

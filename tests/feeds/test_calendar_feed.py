@@ -171,7 +171,9 @@ def test_the_settings_page_shows_the_address_once(personas: Personas) -> None:
     client.force_login(personas.mentee)
     assert "Create my calendar address" in client.get("/calendar/").content.decode()
 
-    created = client.post("/calendar/", {"action": "issue"}).content.decode()
+    posted = client.post("/calendar/", {"action": "issue"})
+    assert posted.status_code == 302  # a reload of the page does not make another address
+    created = client.get(posted["Location"]).content.decode()
     url = created.split('<code id="feed-url">')[1].split("</code>")[0]
     token = url.rsplit("/", 1)[1].removesuffix(".ics")
     assert fetch(token).status_code == 200
