@@ -26,6 +26,7 @@ from mentorship.pairings.models import (
 )
 from mentorship.people.models import Competency, Person
 from mentorship.programs.models import (
+    PARTICIPANT_VISIBLE_PROGRAM_STATUSES,
     Enrollment,
     EnrollmentRole,
     EnrollmentStatus,
@@ -379,10 +380,16 @@ def waiting_for_a_mentor(person: Person) -> list[dict[str, object]]:
         }
         for program in programs
     ]
-    waiting += [
-        {"program": pairing.program, "requested": pairing}
-        for pairing in Pairing.objects.filter(
-            mentee=person, status=PairingStatus.PROPOSED, source=PairingSource.REQUEST
-        ).select_related("mentor", "program")
-    ]
+    proposals = Pairing.objects.filter(
+        mentee=person,
+        status=PairingStatus.PROPOSED,
+        program__status__in=PARTICIPANT_VISIBLE_PROGRAM_STATUSES,
+    ).select_related("mentor", "program")
+    for pairing in proposals:
+        if pairing.source == PairingSource.REQUEST:
+            waiting.append({"program": pairing.program, "requested": pairing})
+        else:
+            # Proposed by matching or by hand: the mentor is not named until
+            # the program admins approve, but the mentee knows it is coming.
+            waiting.append({"program": pairing.program, "being_matched": True})
     return waiting

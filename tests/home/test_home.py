@@ -75,6 +75,29 @@ def test_someone_in_no_program_is_told_what_comes(client: Client, personas: Pers
     assert "You are not in a program yet" in html
 
 
+def test_a_mentee_with_a_proposal_not_yet_approved_knows_a_mentor_is_coming(
+    client: Client, personas: Personas
+) -> None:
+    from mentorship.pairings.services.lifecycle import pairing_propose
+    from mentorship.programs.models import EnrollmentRole
+    from mentorship.programs.services.enrollments import enrollment_create
+    from tests.factories import PersonFactory
+
+    newcomer = PersonFactory.create(full_name="Nadia Newlead")
+    enrollment_create(
+        program=personas.program, person=newcomer, role=EnrollmentRole.MENTEE, by=personas.hr
+    )
+    pairing_propose(
+        program=personas.program, mentee=newcomer, mentor=personas.other_mentor, by=personas.hr
+    )
+
+    html = home(client, newcomer)
+
+    assert "You are not in a program yet" not in html
+    assert "The program admins are choosing your mentor" in html
+    assert personas.other_mentor.full_name not in html  # not named before it is approved
+
+
 def test_each_side_sees_what_to_do_next(client: Client, personas: Personas) -> None:
     import datetime as dt
 
