@@ -159,11 +159,15 @@ def program_close(request: AuthenticatedHttpRequest, program_id: int) -> HttpRes
         else:
             messages.success(
                 request,
-                f"“{program.name}” is closed: {done.pairings_completed} pairing"
-                f"{'s' if done.pairings_completed != 1 else ''} completed, "
-                f"{done.proposals_declined} proposal{'s' if done.proposals_declined != 1 else ''}"
-                f" declined, {done.reminders_cancelled} unsent email"
-                f"{'s' if done.reminders_cancelled != 1 else ''} cancelled.",
+                f"“{program.name}” is closed: "
+                f"{_counted(done.pairings_completed, 'pairing')} completed, "
+                + (
+                    f"{_counted(done.pairings_ended, 'pairing')} not yet started ended, "
+                    if done.pairings_ended
+                    else ""
+                )
+                + f"{_counted(done.proposals_declined, 'proposal')} declined, "
+                f"{_counted(done.reminders_cancelled, 'unsent email')} cancelled.",
             )
         return redirect("programs:detail", program_id=program.pk)
     return render(
@@ -204,3 +208,7 @@ def program_copy(request: AuthenticatedHttpRequest, program_id: int) -> HttpResp
         {"form": form, "program": program},
         status=400 if form.errors else 200,
     )
+
+
+def _counted(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -160,5 +160,8 @@ class ProgramClosingSerializer(serializers.Serializer[Any]):
     pairings_completed = serializers.IntegerField(
         help_text="Live pairings completed; both sides are asked for feedback."
     )
+    pairings_ended = serializers.IntegerField(
+        help_text="Pairings approved to start after today: ended, no feedback asked."
+    )
     proposals_declined = serializers.IntegerField()
     reminders_cancelled = serializers.IntegerField(help_text="Emails not yet sent.")

@@ -154,6 +154,7 @@ def test_the_whole_life_of_a_program_through_the_api(
     assert "Only a draft program can be opened" in str(twice.json())
     assert client.get(f"{url}closing/").json() == {
         "pairings_completed": 0,
+        "pairings_ended": 0,
         "proposals_declined": 0,
         "reminders_cancelled": 0,
     }

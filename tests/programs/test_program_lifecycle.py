@@ -280,6 +280,30 @@ def test_closing_says_what_it_will_do_then_does_it(personas: Personas) -> None:
         program_close(program=program, by=personas.hr)
 
 
+def test_closing_ends_a_pairing_whose_first_day_is_still_ahead(personas: Personas) -> None:
+    from mentorship.core.timezones import today_for
+    from mentorship.pairings.services.lifecycle import pairing_propose
+
+    program = personas.program
+    newcomer, mentor = PersonFactory.create(), PersonFactory.create()
+    enrollment_create(program=program, person=newcomer, role=EnrollmentRole.MENTEE, by=personas.hr)
+    enrollment_create(program=program, person=mentor, role=EnrollmentRole.MENTOR, by=personas.hr)
+    proposal = pairing_propose(program=program, mentee=newcomer, mentor=mentor, by=personas.hr)
+    later = pairing_approve(
+        pairing=proposal, by=personas.hr, starts_on=today_for(personas.hr) + dt.timedelta(days=3)
+    )
+
+    preview = program_closing(program)
+    assert (preview.pairings_completed, preview.pairings_ended) == (2, 1)
+    assert program_close(program=program, by=personas.hr) == preview
+
+    later.refresh_from_db()
+    assert later.status == PairingStatus.ENDED
+    assert later.close_reason == "The program closed before the pairing started."
+    personas.pairing.refresh_from_db()
+    assert personas.pairing.status == PairingStatus.COMPLETED
+
+
 def test_a_copy_starts_the_next_cohort_with_the_settings_and_the_mentors(
     personas: Personas,
 ) -> None:

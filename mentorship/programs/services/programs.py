@@ -17,7 +17,12 @@ from mentorship import access
 from mentorship.audit.services import audit_record
 from mentorship.notifications.models import Notification, NotificationStatus
 from mentorship.pairings.models import Pairing, PairingStatus
-from mentorship.pairings.services.lifecycle import pairing_activate, pairing_complete
+from mentorship.core.timezones import today_for
+from mentorship.pairings.services.lifecycle import (
+    pairing_activate,
+    pairing_complete,
+    pairing_end,
+)
 from mentorship.people.models import Person
 from mentorship.plans.models import OnboardingPlan
 from mentorship.programs.models import (
@@ -230,17 +235,34 @@ class Closing:
     """What closing a program does, counted before it happens."""
 
     pairings_completed: int
+    pairings_ended: int
     proposals_declined: int
     reminders_cancelled: int
+
+
+def _not_started(pairing: Pairing) -> bool:
+    """Approved with a first day still ahead (in the mentee's time zone):
+    closing ends it, as it never ran its course to complete."""
+    return pairing.starts_on > today_for(pairing.mentee)
+
+
+def _live_in(program: Program) -> list[Pairing]:
+    return list(
+        Pairing.objects.live().filter(program=program).select_related("mentee").order_by("pk")
+    )
 
 
 def program_closing(program: Program) -> Closing:
     """What closing the program would do now (shown before one confirms)."""
 
-    pairings = Pairing.objects.filter(program=program)
+    live = _live_in(program)
+    not_started = sum(1 for pairing in live if _not_started(pairing))
     return Closing(
-        pairings_completed=pairings.live().count(),
-        proposals_declined=pairings.filter(status=PairingStatus.PROPOSED).count(),
+        pairings_completed=len(live) - not_started,
+        pairings_ended=not_started,
+        proposals_declined=Pairing.objects.filter(
+            program=program, status=PairingStatus.PROPOSED
+        ).count(),
         reminders_cancelled=_unsent(program).count(),
     )
 
@@ -255,7 +277,8 @@ def _unsent(program: Program) -> QuerySet[Notification]:
 
 def program_close(*, program: Program, by: Person | None) -> Closing:
     """Close an open program: its live pairings are completed (and, as at
-    any completion, both sides are asked for their feedback), proposals
+    any completion, both sides are asked for their feedback), those whose
+    first day is still ahead are ended (no feedback asked), proposals
     still waiting are declined, and reminders not yet sent are cancelled.
     Nobody can join it afterwards; its history stays."""
 
@@ -266,10 +289,19 @@ def program_close(*, program: Program, by: Person | None) -> Closing:
             status=NotificationStatus.CANCELLED,
             last_error="Not sent: the program closed first.",
         )
-        completed = 0
-        for pairing in Pairing.objects.live().filter(program=locked).order_by("pk"):
-            pairing_complete(pairing=pairing, by=by, when=now)
-            completed += 1
+        completed = ended = 0
+        for pairing in _live_in(locked):
+            if _not_started(pairing):
+                pairing_end(
+                    pairing=pairing,
+                    by=by,
+                    reason="The program closed before the pairing started.",
+                    when=now,
+                )
+                ended += 1
+            else:
+                pairing_complete(pairing=pairing, by=by, when=now)
+                completed += 1
         declined = Pairing.objects.filter(program=locked, status=PairingStatus.PROPOSED).update(
             status=PairingStatus.DECLINED,
             closed_at=now,
@@ -279,7 +311,7 @@ def program_close(*, program: Program, by: Person | None) -> Closing:
         locked.status = ProgramStatus.CLOSED
         locked.closed_at = now
         locked.save(update_fields=["status", "closed_at", "updated_at"])
-        closing = Closing(completed, declined, cancelled)
+        closing = Closing(completed, ended, declined, cancelled)
         audit_record(
             actor=by,
             action="program.closed",
@@ -287,6 +319,7 @@ def program_close(*, program: Program, by: Person | None) -> Closing:
             program=locked,
             data={
                 "pairings_completed": completed,
+                "pairings_ended": ended,
                 "proposals_declined": declined,
                 "reminders_cancelled": cancelled,
             },
