@@ -55,6 +55,8 @@ def checkin_new(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpRespo
             "check-ins can no longer be logged.",
         )
         return redirect(_detail(pairing.pk))
+    if (not_yet := _not_started(request, pairing)) is not None:
+        return not_yet
     is_mentee = person.pk == pairing.mentee_id
     open_items = selectors.open_action_items(person, pairing)
     data = request.POST if request.method == "POST" else None
@@ -209,6 +211,8 @@ def assessment_new(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpRe
     if not pairing.is_live:
         messages.error(request, "This pairing is closed; self-assessments are closed with it.")
         return redirect(_detail(pairing.pk))
+    if (not_yet := _not_started(request, pairing)) is not None:
+        return not_yet
     occasions, _taken = _occasion_choices(pairing)
     due = selectors.next_assessment_due(pairing, today=today_for(person))
     asked = request.GET.get("occasion")
@@ -287,3 +291,15 @@ def assessment_share(request: AuthenticatedHttpRequest, assessment_id: int) -> H
         "Your mentor now sees these ratings." if shared else "These ratings are now yours alone.",
     )
     return redirect("checkins:confidence", pairing_id=assessment.pairing_id)
+
+
+def _not_started(request: AuthenticatedHttpRequest, pairing: Pairing) -> HttpResponse | None:
+    """Back to the pairing, with its first day, if that day is still ahead."""
+    if not pairing.starts_after(today_for(request.user)):
+        return None
+    messages.info(
+        request,
+        f"Your pairing starts on {pairing.starts_on:%A %-d %B}: "
+        "check-ins and self-ratings open that day.",
+    )
+    return redirect(_detail(pairing.pk))

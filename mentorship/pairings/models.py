@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 
@@ -186,6 +188,10 @@ class Pairing(TimeStampedModel):
     @property
     def is_closed(self) -> bool:
         return self.status in CLOSED_PAIRING_STATUSES
+
+    def starts_after(self, today: dt.date) -> bool:
+        """Approved with its first day still ahead: nothing to log yet."""
+        return self.starts_on is not None and self.starts_on > today
 
 
 class ChangeRequestKind(models.TextChoices):

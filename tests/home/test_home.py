@@ -140,3 +140,36 @@ def test_a_pair_without_a_check_in_is_told_so(client: Client, personas: Personas
     assert "With <strong>Mira Mentee</strong>:" in html
     assert "no check-in yet" in html
     assert "Log a check-in" in html
+
+
+def test_a_pairing_approved_to_start_later_says_when_and_offers_nothing_to_log_yet(
+    client: Client, personas: Personas
+) -> None:
+    import datetime as dt
+
+    from mentorship.pairings.services.lifecycle import pairing_propose
+    from mentorship.pairings.services.matching import pairing_approve
+    from mentorship.programs.models import EnrollmentRole
+    from mentorship.programs.services.enrollments import enrollment_create
+    from tests.factories import PersonFactory
+
+    newcomer, mentor = PersonFactory.create(), PersonFactory.create()
+    for person, role in ((newcomer, EnrollmentRole.MENTEE), (mentor, EnrollmentRole.MENTOR)):
+        enrollment_create(program=personas.program, person=person, role=role, by=personas.hr)
+    first_day = today_for(personas.hr) + dt.timedelta(days=4)
+    pairing = pairing_approve(
+        pairing=pairing_propose(
+            program=personas.program, mentee=newcomer, mentor=mentor, by=personas.hr
+        ),
+        by=personas.hr,
+        starts_on=first_day,
+    )
+
+    html = home(client, newcomer)
+    assert f"your pairing starts on {first_day:%a %-d %b}" in html
+    assert f"/pairings/{pairing.pk}/check-ins/new/" not in html
+    detail = client.get(f"/pairings/{pairing.pk}/").content.decode()
+    assert "check-ins and self-ratings open that day" in detail
+    assert "Log a check-in" not in detail
+    refused = client.get(f"/pairings/{pairing.pk}/check-ins/new/", follow=True)
+    assert refused.redirect_chain[-1][0] == f"/pairings/{pairing.pk}/"

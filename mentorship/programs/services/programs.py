@@ -243,7 +243,7 @@ class Closing:
 def _not_started(pairing: Pairing) -> bool:
     """Approved with a first day still ahead (in the mentee's time zone):
     closing ends it, as it never ran its course to complete."""
-    return pairing.starts_on > today_for(pairing.mentee)
+    return pairing.starts_after(today_for(pairing.mentee))
 
 
 def _live_in(program: Program) -> list[Pairing]:
