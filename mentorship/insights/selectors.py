@@ -316,7 +316,12 @@ def program_health(viewer: Person, filters: Filters, *, today: dt.date) -> Healt
     health.mentor_load = [MentorLoad(name, live, slots or 0) for name, live, slots in loads]
 
     live = risk_signals(pairings, today=today)
-    days = [(today - (p.last_checkin or p.starts_on)).days for p in live if p.starts_on]
+    # A pairing whose first day is still ahead has no quiet days to count.
+    days = [
+        (today - (p.last_checkin or p.starts_on)).days
+        for p in live
+        if p.starts_on and p.starts_on <= today
+    ]
     health.median_days_since_checkin = statistics.median(days) if days else None
     scored = [(pairing.pk, *risk_score(pairing, today)) for pairing in live]
     risky = sorted(

@@ -87,6 +87,16 @@ def health_of(p: Personas, **filters: Any) -> Health:
     return program_health(p.hr, Filters(**filters), today=today_for(p.hr))
 
 
+def test_a_pairing_not_started_yet_adds_no_quiet_days(personas: Personas) -> None:
+    world = build_world(personas)
+    PairingFactory.create(program=personas.program, starts_on=world["today"] + dt.timedelta(days=5))
+
+    health = health_of(personas)
+
+    assert health.statuses["active"] == 4
+    assert health.median_days_since_checkin == 10  # A 2, B 10, C 40; D starts later
+
+
 def test_each_figure_matches_the_hand_count(personas: Personas) -> None:
     world = build_world(personas)
     health = health_of(personas)
