@@ -39,6 +39,9 @@ class WeeklyDigest(ReminderKind):
     )
     template = "weekly_digest"
 
+    def reaches(self, person: Any) -> bool:
+        return access.roles(person).is_program_admin
+
     def due(self, *, now: dt.datetime) -> Iterator[Due]:
         subject_type = content_type_id(Program)
         rows = (

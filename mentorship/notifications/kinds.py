@@ -100,6 +100,11 @@ class ReminderKind:
         """Everything of this kind that should be queued now."""
         return ()
 
+    def reaches(self, person: Any) -> bool:
+        """Whether this kind is ever sent to the person (their preferences
+        list only those)."""
+        return True
+
     def still_wanted(self, notification: Notification) -> bool:
         """Checked just before sending: a milestone completed since the
         reminder was queued needs no reminder."""

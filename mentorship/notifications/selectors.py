@@ -26,6 +26,7 @@ def notifications_visible_to(viewer: Person) -> QuerySet[Notification]:
 
 
 def email_preferences_for(person: Person) -> list[tuple[ReminderKind, bool]]:
-    """Each kind a person may turn off, and whether it is on for them."""
+    """Each kind a person may turn off and that ever reaches them, and
+    whether it is on for them."""
     off = set(EmailOptOut.objects.filter(person=person).values_list("kind", flat=True))
-    return [(kind, kind.name not in off) for kind in optional_kinds()]
+    return [(kind, kind.name not in off) for kind in optional_kinds() if kind.reaches(person)]

@@ -51,5 +51,8 @@ class EmailPreferencesInputSerializer(serializers.Serializer[Any]):
     enabled_kinds = serializers.ListField(
         child=serializers.ChoiceField(choices=[kind.name for kind in optional_kinds()]),
         max_length=50,
-        help_text="The kinds you want; every other optional kind is turned off.",
+        help_text=(
+            "The kinds you want; every other kind your preferences list is turned off "
+            "(kinds that never reach you are left as they are)."
+        ),
     )

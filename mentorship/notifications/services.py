@@ -384,9 +384,11 @@ def email_preferences_update(
     unknown = enabled - set(registry())
     if unknown:
         raise ValidationError({"kinds": f"Unknown email kinds: {', '.join(sorted(unknown))}."})
-    optional = {kind.name for kind in optional_kinds()}
+    # Only the kinds that reach the person (the ones their preferences
+    # show): a choice about another kind is kept for the day it applies.
+    optional = {kind.name for kind in optional_kinds() if kind.reaches(person)}
     with transaction.atomic():
-        EmailOptOut.objects.filter(person=person).exclude(kind__in=optional - enabled).delete()
+        EmailOptOut.objects.filter(person=person, kind__in=optional & enabled).delete()
         EmailOptOut.objects.bulk_create(
             [EmailOptOut(person=person, kind=kind) for kind in sorted(optional - enabled)],
             ignore_conflicts=True,

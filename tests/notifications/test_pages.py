@@ -31,6 +31,7 @@ def test_preferences_turn_kinds_off_and_on(client: Client, personas: Personas) -
     page = client.get("/mail/preferences/").content.decode()
     assert "Milestone coming up" in page
     assert "Welcome to a new pairing" in page
+    assert "Weekly program digest" not in page  # only program admins ever get it
 
     client.post(
         "/mail/preferences/",
@@ -45,7 +46,6 @@ def test_preferences_turn_kinds_off_and_on(client: Client, personas: Personas) -
         "checkin_nudge",
         "assessment_due",
         "action_item_overdue",
-        "weekly_digest",
     }
     personas.mentee.refresh_from_db()
     assert personas.mentee.email_weekdays_only is True
@@ -119,3 +119,19 @@ def test_a_program_admin_sees_only_their_programs_emails(
     assert "outsider@scaffold.test" not in client.get("/mail/log/").content.decode()
     client.force_login(personas.hr)
     assert "outsider@scaffold.test" in client.get("/mail/log/").content.decode()
+
+
+def test_a_choice_about_an_email_that_does_not_reach_you_is_kept(
+    client: Client, personas: Personas
+) -> None:
+    from mentorship.notifications.services import email_opt_out
+
+    # Turned off while she ran a program; the page she sees now does not
+    # list the digest, so saving it leaves that choice alone.
+    email_opt_out(person=personas.mentee, kind="weekly_digest")
+    client.force_login(personas.mentee)
+    client.post("/mail/preferences/", {"kind_pairing_welcome": "on"})
+
+    off = set(EmailOptOut.objects.filter(person=personas.mentee).values_list("kind", flat=True))
+    assert "weekly_digest" in off
+    assert "milestone_due_soon" in off
