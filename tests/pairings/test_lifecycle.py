@@ -30,8 +30,10 @@ def test_the_pair_asks_and_an_admin_decides(personas: Personas) -> None:
     asked = change_request_open(
         pairing=pairing, by=personas.mentee, kind="pause", reason="Parental leave"
     )
-    with pytest.raises(ValidationError, match="already an open request"):
+    with pytest.raises(ValidationError, match="Mira Mentee already asked to pause"):
         change_request_open(pairing=pairing, by=personas.mentor, kind="pause", reason="Same")
+    with pytest.raises(ValidationError, match="You already asked to pause"):
+        change_request_open(pairing=pairing, by=personas.mentee, kind="end", reason="Or end")
     with pytest.raises(PermissionDenied):
         change_request_decide(change_request=asked, by=personas.mentor, approve=True)
     with pytest.raises(ValidationError, match="Say why you decline"):
@@ -101,13 +103,23 @@ def test_change_requests_api_matrix(
         assert response.status_code == 403
     else:
         assert response.status_code == 404
-    asked = client.post(
-        f"/api/v1/pairings/{personas.pairing.pk}/request-change/",
-        {"kind": "pause", "reason": "Busy quarter"},
-        format="json",
-    )
+
+    def ask() -> Any:
+        return client.post(
+            f"/api/v1/pairings/{personas.pairing.pk}/request-change/",
+            {"kind": "pause", "reason": "Busy quarter"},
+            format="json",
+        )
+
+    asked = ask()
     if persona in ("mentor", "mentee"):
-        assert asked.status_code == 201, asked.content
+        # The mentee's request to end is still open: the admins decide it first.
+        assert asked.status_code == 400
+        assert "already asked to end this pairing" in str(asked.json())
+        change_request_decide(
+            change_request=requests["mine"], by=personas.hr, approve=False, note="Stay"
+        )
+        assert ask().status_code == 201
     elif persona in ("hr", "program_admin", "line_manager"):
         assert asked.status_code == 403  # they see the pairing, but are not in it
     else:

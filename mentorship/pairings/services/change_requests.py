@@ -47,6 +47,25 @@ def change_request_open(
         )
     try:
         with transaction.atomic():
+            # One open request per pairing: the admins decide it before the
+            # next, so a pause and an end never wait side by side. The lock
+            # makes two simultaneous asks queue.
+            Pairing.objects.select_for_update().filter(pk=pairing.pk).first()
+            waiting = (
+                PairingChangeRequest.objects.filter(
+                    pairing=pairing, status=ChangeRequestStatus.OPEN
+                )
+                .select_related("requested_by")
+                .first()
+            )
+            if waiting is not None:
+                who = "You" if waiting.requested_by_id == by.pk else waiting.requested_by.full_name
+                raise ValidationError(
+                    {
+                        "kind": f"{who} already asked to {waiting.kind} this pairing on "
+                        f"{waiting.created_at:%-d %B}; the program admins decide that first."
+                    }
+                )
             request = PairingChangeRequest.objects.create(
                 pairing=pairing, kind=kind, requested_by=by, reason=reason.strip()
             )
