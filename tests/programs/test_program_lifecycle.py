@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from mentorship.audit.models import AuditEvent
 from mentorship.notifications.models import Notification, NotificationStatus
-from mentorship.pairings.models import MatchingRun, Pairing, PairingStatus
+from mentorship.pairings.models import MatchingRun, Pairing, PairingSource, PairingStatus
 from mentorship.pairings.services.matching import (
     matching_execute,
     pairing_approve,
@@ -167,9 +167,11 @@ def test_pairings_approved_in_a_draft_start_when_it_opens(personas: Personas) ->
     assert approved.starts_on == program.starts_on
     assert not approved.milestones.exists()
     assert not Notification.objects.filter(pairing=approved).exists()
-    # A new matching run leaves an approved pair alone.
+    # A new matching run leaves an approved pair alone, and it is still
+    # known to have come from matching.
     matching_execute(run=MatchingRun.objects.create(program=program, requested_by=personas.hr))
-    assert Pairing.objects.get(pk=approved.pk).status == PairingStatus.PROPOSED
+    kept = Pairing.objects.get(pk=approved.pk)
+    assert (kept.status, kept.source) == (PairingStatus.PROPOSED, PairingSource.MATCHING)
 
     program_activate(program=program, by=personas.program_admin)
 

@@ -242,13 +242,9 @@ def _approve_to_start(pairing: Pairing, *, by: Person, starts_on: dt.date) -> Pa
         locked.approved_at = timezone.now()
         locked.approved_by = by
         locked.starts_on = starts_on
-        # A hand-approved pair stays when matching runs again.
-        locked.source = (
-            PairingSource.MANUAL if locked.source == PairingSource.MATCHING else locked.source
-        )
-        locked.save(
-            update_fields=["approved_at", "approved_by", "starts_on", "source", "updated_at"]
-        )
+        # It keeps its source (matching stays matching): a new matching run
+        # replaces only proposals nobody has approved.
+        locked.save(update_fields=["approved_at", "approved_by", "starts_on", "updated_at"])
         audit_record(
             actor=by,
             action="pairing.approved",

@@ -15,9 +15,9 @@ from django.utils.text import slugify
 
 from mentorship import access
 from mentorship.audit.services import audit_record
+from mentorship.core.timezones import today_for
 from mentorship.notifications.models import Notification, NotificationStatus
 from mentorship.pairings.models import Pairing, PairingStatus
-from mentorship.core.timezones import today_for
 from mentorship.pairings.services.lifecycle import (
     pairing_activate,
     pairing_complete,
