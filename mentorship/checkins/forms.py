@@ -11,6 +11,7 @@ from mentorship.checkins.models import (
     AssessmentOccasion,
     CheckInKind,
 )
+from mentorship.core.forms import LongTextField
 from mentorship.core.text_limits import too_long_message
 from mentorship.pairings.models import Pairing
 from mentorship.people.models import Competency
@@ -37,21 +38,21 @@ class CheckInForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    shared_notes = forms.CharField(
+    shared_notes = LongTextField(
         label="Notes for the two of you",
         help_text="Your partner reads these. The program admins never do.",
         required=False,
         max_length=NOTE_MAX_LENGTH,
         error_messages={"max_length": too_long_message("Notes for the two of you", plural=True)},
-        widget=forms.Textarea(attrs={"rows": 4}),
+        rows=4,
     )
-    private_note = forms.CharField(
+    private_note = LongTextField(
         label="Private note",
         help_text="Only you will ever read this — not your partner, not HR.",
         required=False,
         max_length=NOTE_MAX_LENGTH,
         error_messages={"max_length": too_long_message("Your private note")},
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
     )
     confidence_pulse = forms.TypedChoiceField(
         label="How confident do you feel in the role right now?",
@@ -161,13 +162,13 @@ class AssessmentForm(forms.Form):
     shared_with_mentor = forms.BooleanField(
         label="Let my mentor see these ratings", required=False, initial=True
     )
-    reflection = forms.CharField(
+    reflection = LongTextField(
         label=DEFAULT_REFLECTION_PROMPT,
         help_text="Private: nobody but you ever reads this — not your mentor, not HR.",
         required=False,
         max_length=NOTE_MAX_LENGTH,
         error_messages={"max_length": too_long_message("Your reflection")},
-        widget=forms.Textarea(attrs={"rows": 4}),
+        rows=4,
     )
 
     def __init__(
@@ -198,7 +199,7 @@ class AssessmentForm(forms.Form):
 
 
 class PrivateNoteForm(forms.Form):
-    private_note = forms.CharField(
+    private_note = LongTextField(
         label="Your private note",
         help_text="Only you will ever read this. Leave it empty to remove the note.",
         required=False,
@@ -209,7 +210,7 @@ class PrivateNoteForm(forms.Form):
                 "(it has %(show_value)s)."
             )
         },
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
     )
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from mentorship.core.forms import LongTextField
 from mentorship.core.text_limits import too_long_message
 from mentorship.pairings.models import PairingOutcome
 from mentorship.pairings.services.lifecycle import FEEDBACK_COMMENT_MAX_LENGTH
@@ -55,12 +56,12 @@ class FeedbackForm(forms.Form):
         widget=forms.RadioSelect,
         help_text="1 did not help · 5 helped a great deal",
     )
-    comment = forms.CharField(
+    comment = LongTextField(
         label="Anything the program should know? (optional)",
         required=False,
         max_length=FEEDBACK_COMMENT_MAX_LENGTH,
         error_messages={"max_length": too_long_message("Your comment")},
-        widget=forms.Textarea(attrs={"rows": 4}),
+        rows=4,
     )
 
 
@@ -83,9 +84,9 @@ class ProposalActionForm(forms.Form):
 
 
 class RematchForm(forms.Form):
-    reason = forms.CharField(
+    reason = LongTextField(
         max_length=500,
         label="Why does this pairing end?",
         help_text="Kept on the pairing's record; the program's admins read it, the pair do not.",
-        widget=forms.Textarea(attrs={"rows": 2}),
+        rows=2,
     )

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
+from mentorship.core.forms import LongTextField
 from mentorship.people.models import Competency, Person
 from mentorship.plans.models import OnboardingPlan
 from mentorship.programs.models import WEIGHT_FIELDS, Enrollment, EnrollmentRole, Program
@@ -88,10 +89,10 @@ class ProgramForm(forms.Form):
     """A program's settings; the service checks them all again."""
 
     name = forms.CharField(max_length=200)
-    description = forms.CharField(
+    description = LongTextField(
         required=False,
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
         help_text="Who it is for and what to expect. Everyone in the program reads it.",
     )
     plan = forms.ModelChoiceField(

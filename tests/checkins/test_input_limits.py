@@ -282,6 +282,24 @@ def test_the_check_in_form_refuses_what_it_cannot_keep_and_says_where(
     assert nothing_logged()
 
 
+def test_a_long_text_is_never_cut_by_the_browser_and_comes_back_whole(
+    personas: Personas,
+) -> None:
+    """No maxlength on a text area (the browser would cut a paste without a
+    word): the server says how much is too much and the text stays."""
+    client = signed_in(personas.mentee)
+    url = f"/pairings/{personas.pairing.pk}/check-ins/new/"
+    page = client.get(url).content.decode()
+    textareas = re.findall(r"<textarea[^>]*>", page)
+    assert len(textareas) >= 2
+    assert not [tag for tag in textareas if "maxlength" in tag]
+
+    refused = client.post(url, form_data(personas, shared_notes=TOO_LONG_NOTE))
+
+    assert refused.status_code == 400
+    assert TOO_LONG_NOTE in refused.content.decode()
+
+
 def test_blank_action_item_rows_are_left_out_quietly(personas: Personas) -> None:
     url = f"/pairings/{personas.pairing.pk}/check-ins/new/"
 
