@@ -71,6 +71,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         context["to_do"] = items[:TO_DO_SHOWN]
         context["more_to_do"] = len(items) > TO_DO_SHOWN
         live = [p for p in [*mine, *theirs] if p.is_live]
+        for pairing in live:
+            last = pairing.last_checkin  # type: ignore[attr-defined]
+            pairing.quiet_days = (today - last).days if last else None  # type: ignore[attr-defined]
         # The longest quiet first: that is the one to log next.
         context["live_pairings"] = sorted(
             live,
