@@ -245,7 +245,13 @@ def _send_one(
         return "cancelled"
     # Every date and time in the email is in the recipient's own zone.
     with timezone.override(ZoneInfo(row.recipient.time_zone)):
-        context = {**kind.context(row), "recipient": row.recipient, "kind_label": kind.label}
+        context = {
+            **kind.context(row),
+            "recipient": row.recipient,
+            "kind_label": kind.label,
+            # Sent as it happens, or held for 09:00: the footer says which.
+            "kind_immediate": kind.immediate,
+        }
         headers = {"Auto-Submitted": "auto-generated"}
         if kind.optional:
             context["unsubscribe_url"] = links.unsubscribe_url(
