@@ -13,12 +13,14 @@ the next dispatch sends them; a failure is retried with backoff as any.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import partial
 
 from django.db import transaction
+from kombu.exceptions import OperationalError as KombuOperationalError
 from django.utils import timezone
 
 from config.celery_app import app
@@ -26,6 +28,8 @@ from mentorship.notifications import services as engine
 from mentorship.notifications import tasks as notification_tasks
 from mentorship.notifications.kinds import Due, kind_for
 from mentorship.notifications.models import EmailOptOut, Notification, NotificationStatus
+
+logger = logging.getLogger(__name__)
 
 
 def notifications_queue_now(*, kind: str, dues: Iterable[Due]) -> list[int]:
@@ -76,17 +80,27 @@ def notifications_queue_now(*, kind: str, dues: Iterable[Due]) -> list[int]:
     batches = [
         ids[start : start + engine.TASK_BATCH] for start in range(0, len(ids), engine.TASK_BATCH)
     ]
-    # robust: a broker that is down must not undo what was just done; the
-    # rows are safe in the database and due for the next dispatch.
     transaction.on_commit(partial(_publish_deliveries, batches), robust=True)
     return ids
 
 
 def _publish_deliveries(batches: list[list[int]]) -> None:
-
-    with app.producer_or_acquire() as producer:
-        for ids in batches:
-            notification_tasks.deliver_notifications.apply_async((ids,), producer=producer)
+    """Hand the rows to a worker. A broker that is down must not undo what
+    was just done, nor fill the log with a traceback: the rows are safe in
+    the database and due for the next dispatch, which one line says."""
+    try:
+        with app.producer_or_acquire() as producer:
+            for ids in batches:
+                notification_tasks.deliver_notifications.apply_async((ids,), producer=producer)
+    except (KombuOperationalError, OSError) as exc:
+        waiting = sum(len(ids) for ids in batches)
+        logger.warning(
+            "Broker unreachable (%s): %d email%s wait%s for the next dispatch.",
+            exc,
+            waiting,
+            "" if waiting == 1 else "s",
+            "s" if waiting == 1 else "",
+        )
 
 
 def notifications_claim_ids(

@@ -321,3 +321,25 @@ def test_account_emails_cannot_be_turned_off_and_carry_no_unsubscribe_link(
     page = prefs.get("/mail/preferences/").content.decode()
     assert "Password reset" not in page
     assert "Invitation to choose a password" not in page
+
+
+def test_a_broker_that_is_down_costs_one_line_in_the_log(
+    personas: Personas, monkeypatch: Any, caplog: Any
+) -> None:
+    from contextlib import contextmanager
+
+    from kombu.exceptions import OperationalError
+
+    @contextmanager
+    def unreachable() -> Any:
+        raise OperationalError("[Errno 111] Connection refused")
+        yield
+
+    monkeypatch.setattr(events.app, "producer_or_acquire", unreachable)
+    with caplog.at_level("WARNING", logger="mentorship.notifications.events"):
+        events._publish_deliveries([[1, 2], [3]])
+
+    assert [record.getMessage() for record in caplog.records] == [
+        "Broker unreachable ([Errno 111] Connection refused): 3 emails wait for the next dispatch."
+    ]
+    assert not any(record.exc_info for record in caplog.records)
