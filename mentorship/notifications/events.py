@@ -20,8 +20,8 @@ from collections.abc import Iterable, Sequence
 from functools import partial
 
 from django.db import transaction
-from kombu.exceptions import OperationalError as KombuOperationalError
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from config.celery_app import app
 from mentorship.notifications import services as engine

@@ -11,6 +11,7 @@ from mentorship.core.forms import LongTextField
 from mentorship.people.models import Competency, Person
 from mentorship.plans.models import OnboardingPlan
 from mentorship.programs.models import WEIGHT_FIELDS, Enrollment, EnrollmentRole, Program
+from mentorship.programs.ranges import between
 from mentorship.programs.services.programs import SETTINGS
 
 
@@ -27,6 +28,7 @@ class EnrollForm(forms.Form):
         required=False,
         min_value=0,
         max_value=20,
+        error_messages=between("capacity"),
         label="Capacity (mentors)",
         help_text="How many mentees in this program; their usual capacity when left empty.",
     )
@@ -51,6 +53,7 @@ class EnrollmentEditForm(forms.Form):
         required=False,
         min_value=0,
         max_value=20,
+        error_messages=between("capacity"),
         label="Capacity",
         help_text="How many mentees in this program; leave empty for the usual capacity.",
     )
@@ -79,6 +82,7 @@ def _weight(label: str, help_text: str) -> forms.FloatField:
         label=label,
         min_value=0,
         max_value=1,
+        error_messages=between("weight"),
         initial=0.25,
         help_text=help_text,
         widget=forms.NumberInput(attrs={"step": "0.05"}),
@@ -105,13 +109,18 @@ class ProgramForm(forms.Form):
     starts_on = forms.DateField(label="Starts on", widget=_date_input())
     ends_on = forms.DateField(label="Ends on", widget=_date_input())
     pairing_length_days = forms.IntegerField(
-        label="Pairing length (days)", min_value=7, max_value=730, initial=90
+        label="Pairing length (days)",
+        min_value=7,
+        max_value=730,
+        initial=90,
+        error_messages=between("pairing_length_days"),
     )
     checkin_cadence_days = forms.IntegerField(
         label="Check-in cadence (days)",
         min_value=1,
         max_value=90,
         initial=14,
+        error_messages=between("checkin_cadence_days"),
         help_text="A pair with no check-in for this long gets a nudge.",
     )
     reminder_lead_days = forms.IntegerField(
@@ -119,6 +128,7 @@ class ProgramForm(forms.Form):
         min_value=0,
         max_value=30,
         initial=3,
+        error_messages=between("reminder_lead_days"),
         help_text="How many days before a milestone is due its reminder goes out.",
     )
     weight_competency = _weight("Shared focus areas", "Mentor's expertise in the mentee's focus.")

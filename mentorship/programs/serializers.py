@@ -16,6 +16,7 @@ from mentorship.people.serializers import CompetencyRefSerializer, PersonRefSeri
 from mentorship.plans.selectors import plans_visible_to
 from mentorship.plans.serializers import PlanRefSerializer
 from mentorship.programs.models import Enrollment, EnrollmentRole, Program
+from mentorship.programs.ranges import between
 from mentorship.programs.selectors import programs_administered_by
 
 
@@ -83,6 +84,7 @@ class EnrollmentInputSerializer(serializers.Serializer[Any]):
         allow_null=True,
         min_value=0,
         max_value=20,
+        error_messages=between("capacity"),
         help_text="Mentors: how many mentees here (their default when left out).",
     )
 
@@ -99,6 +101,7 @@ class EnrollmentUpdateSerializer(serializers.Serializer[Any]):
         allow_null=True,
         min_value=0,
         max_value=20,
+        error_messages=between("capacity"),
         help_text="Mentors: how many mentees here; null for their usual capacity.",
     )
 
@@ -122,18 +125,35 @@ class ProgramInputSerializer(serializers.Serializer[Any]):
     starts_on = serializers.DateField()
     ends_on = serializers.DateField(help_text="After starts_on.")
     checkin_cadence_days = serializers.IntegerField(
-        min_value=1, max_value=90, required=False, help_text="Nudge after this many quiet days."
+        min_value=1,
+        max_value=90,
+        required=False,
+        error_messages=between("checkin_cadence_days"),
+        help_text="Nudge after this many quiet days.",
     )
     reminder_lead_days = serializers.IntegerField(
-        min_value=0, max_value=30, required=False, help_text="Days before a milestone is due."
+        min_value=0,
+        max_value=30,
+        required=False,
+        error_messages=between("reminder_lead_days"),
+        help_text="Days before a milestone is due.",
     )
-    pairing_length_days = serializers.IntegerField(min_value=7, max_value=730, required=False)
-    weight_competency = serializers.FloatField(min_value=0, max_value=1, required=False)
-    weight_department = serializers.FloatField(min_value=0, max_value=1, required=False)
-    weight_time_zone = serializers.FloatField(min_value=0, max_value=1, required=False)
+    pairing_length_days = serializers.IntegerField(
+        min_value=7, max_value=730, required=False, error_messages=between("pairing_length_days")
+    )
+    weight_competency = serializers.FloatField(
+        min_value=0, max_value=1, required=False, error_messages=between("weight")
+    )
+    weight_department = serializers.FloatField(
+        min_value=0, max_value=1, required=False, error_messages=between("weight")
+    )
+    weight_time_zone = serializers.FloatField(
+        min_value=0, max_value=1, required=False, error_messages=between("weight")
+    )
     weight_experience = serializers.FloatField(
         min_value=0,
         max_value=1,
+        error_messages=between("weight"),
         required=False,
         help_text="At least one of the four weights is above zero.",
     )

@@ -144,5 +144,5 @@ def test_every_kind_of_email_carries_typed_text_verbatim_except_in_html() -> Non
     overdue_item = str(by_id[rows["action_item_overdue"].message_id].body)
     assert f"Item {TRICKY}" in overdue_item
     # The footer says when the kind comes: as it happens, or at 09:00.
-    assert 'emails from Scaffold when it happens.' in welcome
+    assert "emails from Scaffold when it happens." in welcome
     assert "at 09:00 your time" in overdue_item

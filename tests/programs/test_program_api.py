@@ -113,10 +113,16 @@ def test_creating_with_bad_settings_names_every_field(
     assert fields["weight_competency"] == ["Give at least one matching weight above zero."]
     blank = client.post("/api/v1/programs/", new_program(name=""), format="json")
     assert blank.json()["error"]["fields"] == {"name": ["This field may not be blank."]}
-    for bad in ({"checkin_cadence_days": 0}, {"weight_department": 2}, {"plan": 10**9}):
+    for bad, message in (
+        ({"checkin_cadence_days": 0}, "Check in every 1 to 90 days."),
+        ({"weight_department": 2}, "Each weight is from 0 to 1."),
+        ({"pairing_length_days": 1000}, "A pairing lasts from 7 to 730 days."),
+        ({"plan": 10**9}, "Nothing you may use has the id 1000000000."),
+    ):
         refused = client.post("/api/v1/programs/", new_program(**bad), format="json")
         assert refused.status_code == 400
         assert set(refused.json()["error"]["fields"]) == set(bad)
+        assert message in str(refused.json()["error"]["fields"])
     assert Program.objects.count() == 1  # only the personas' program
 
 
@@ -131,7 +137,7 @@ def test_an_admin_outside_ones_reach_is_unknown(
     )
     assert response.status_code == 400
     assert response.json()["error"]["fields"] == {
-        "admins": {"0": [f'Invalid pk "{personas.outsider.pk}" - object does not exist.']}
+        "admins": {"0": [f"Nothing you may use has the id {personas.outsider.pk}."]}
     }
 
 

@@ -92,6 +92,13 @@ def test_bad_input_is_explained_on_the_form_and_nothing_is_saved(personas: Perso
     assert "program_ends_after_start" not in html  # never a constraint's name
     assert Program.objects.count() == 1
 
+    out_of_range = client.post(
+        "/programs/new/", form(checkin_cadence_days=0, reminder_lead_days=31)
+    ).content.decode()
+    assert "Check in every 1 to 90 days." in out_of_range
+    assert "Send reminders 0 to 30 days before a milestone is due." in out_of_range
+    assert "Ensure this value" not in out_of_range
+
 
 @pytest.mark.parametrize(
     "persona", ["mentor", "mentee", "line_manager", "other_mentor", "other_mentee", "outsider"]

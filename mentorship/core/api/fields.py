@@ -39,6 +39,12 @@ class IdRelatedField(serializers.PrimaryKeyRelatedField):
     """A related object by id. Out-of-range numbers are refused as invalid
     before they reach the database (which would overflow)."""
 
+    default_error_messages = {
+        "required": "This field is required.",
+        "does_not_exist": "Nothing you may use has the id {pk_value}.",
+        "incorrect_type": "Give an id: a whole number from 1.",
+    }
+
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, bool) or not isinstance(data, int) or not 1 <= data <= MAX_ID:
             self.fail("incorrect_type", data_type=type(data).__name__)
