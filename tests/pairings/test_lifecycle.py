@@ -218,5 +218,5 @@ def test_hr_home_lists_open_requests(personas: Personas) -> None:
     )
     html = signed_in(personas.program_admin).get("/").content.decode()
     assert "Requests waiting for you (1)" in html
-    assert "Mira Mentee asks to pause the pairing of Mira Mentee with Marco Mentor" in html
+    assert "Mira Mentee asks to pause their pairing with their mentor Marco Mentor" in html
     assert "Requests waiting for you" not in signed_in(personas.mentor).get("/").content.decode()
