@@ -178,6 +178,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Every password check goes through one throttled backend (the site's
+# sign-in, the admin's and the API token endpoint alike).
+AUTHENTICATION_BACKENDS = ["mentorship.people.backends.ThrottledModelBackend"]
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

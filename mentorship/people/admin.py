@@ -4,7 +4,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from mentorship.people.forms import AdminSignInForm
 from mentorship.people.models import ApiToken, Competency, Department, Person
+
+# The admin signs in through the site's throttled form (see backends.py).
+admin.site.login_form = AdminSignInForm
 
 
 class PersonChangeForm(UserChangeForm):

@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 
 from mentorship.core.timezones import time_zone_choices
@@ -41,14 +42,20 @@ class SignInForm(AuthenticationForm):
                 code="throttled",
                 params={"minutes": max(1, wait // 60)},
             )
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            if email:
-                throttling.record_failure(email=email, client_ip=client_ip)
-            raise
-        throttling.record_success(email=email)
-        return cleaned
+        # The backend counts this attempt (and refuses it, should another
+        # door have used up the allowance meanwhile).
+        return super().clean()
+
+
+class AdminSignInForm(SignInForm, AdminAuthenticationForm):
+    """The Django admin's sign-in: the site's throttled form and messages,
+    and the admin's own rule that only staff may enter."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        **SignInForm.error_messages,
+        "invalid_login": "That email and password do not match an active staff account.",
+    }
 
 
 class PasswordResetRequestForm(forms.Form):

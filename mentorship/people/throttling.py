@@ -1,8 +1,13 @@
-"""Sign-in throttling, shared by the web form and the API token endpoint.
+"""Sign-in throttling, shared by every way to sign in (see backends.py).
 
-Failures are counted per address and per client address in the cache; past
-the limit, sign-in is refused for the rest of the window, even with the right
-password, so guessing gains nothing.
+Failures are counted in the cache three ways, each with its own allowance:
+per address *and* client (the lock a guesser meets), per client (one client
+trying many addresses) and per address whatever the client (guessing spread
+over many clients, with a much larger allowance). So a stranger cannot lock
+someone out from their own machine by mistyping on purpose: the person's own
+client keeps its allowance. Past a limit, sign-in is refused for the rest
+of the window, even with the right password, so guessing gains nothing. A
+password reset clears the address's counts.
 """
 
 from __future__ import annotations
@@ -17,35 +22,45 @@ from django.core.cache import cache
 logger = logging.getLogger(__name__)
 
 
-def _email_key(email: str) -> str:
-    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
-    return f"login-failures:email:{digest}"
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def _client_key(client_ip: str) -> str:
-    return f"login-failures:client:{client_ip}"
+def _generation(email: str) -> int:
+    """Bumped by a password reset: the address's counts start again."""
+    try:
+        return int(cache.get(f"login-failures:generation:{_digest(_normal(email))}", 0))
+    except Exception:
+        return 0
 
 
-def _limits() -> tuple[int, int]:
-    per_email = settings.LOGIN_ATTEMPTS_LIMIT
-    # A whole office can share one address; allow it more.
-    return per_email, per_email * 5
+def _normal(email: str) -> str:
+    return email.strip().lower()
+
+
+def _keys(email: str, client_ip: str) -> dict[str, int]:
+    """Each counter for this attempt, with its allowance."""
+    per_pair = settings.LOGIN_ATTEMPTS_LIMIT
+    address = f"{_normal(email)}#{_generation(email)}"
+    return {
+        f"login-failures:pair:{_digest(address + '|' + client_ip)}": per_pair,
+        # A whole office can share one client address; allow it more.
+        f"login-failures:client:{client_ip}": per_pair * 5,
+        f"login-failures:email:{_digest(address)}": per_pair * 10,
+    }
 
 
 def retry_after(*, email: str, client_ip: str) -> int | None:
     """Seconds to wait before trying again, or None if sign-in may proceed."""
-    per_email, per_client = _limits()
     try:
-        counts = cache.get_many([_email_key(email), _client_key(client_ip)])
+        limits = _keys(email, client_ip)
+        counts = cache.get_many(list(limits))
     except Exception:
         # Without the cache, sign-in still works (each guess still pays for
         # Argon2); /health/ reports the broken Redis.
         logger.exception("Sign-in throttling is unavailable: the cache did not answer.")
         return None
-    if (
-        counts.get(_email_key(email), 0) >= per_email
-        or counts.get(_client_key(client_ip), 0) >= per_client
-    ):
+    if any(counts.get(key, 0) >= limit for key, limit in limits.items()):
         return int(settings.LOGIN_ATTEMPTS_WINDOW)
     return None
 
@@ -65,15 +80,27 @@ def _count(key: str, window: int) -> int:
 
 
 def record_failure(*, email: str, client_ip: str) -> None:
-    for key in (_email_key(email), _client_key(client_ip)):
+    for key in _keys(email, client_ip):
         _count(key, settings.LOGIN_ATTEMPTS_WINDOW)
 
 
-def record_success(*, email: str) -> None:
+def record_success(*, email: str, client_ip: str) -> None:
+    """The right password from this client: its own count starts again."""
     try:
-        cache.delete(_email_key(email))
+        cache.delete(next(iter(_keys(email, client_ip))))
     except Exception:
         logger.exception("Could not reset the sign-in counter.")
+
+
+def clear(*, email: str) -> None:
+    """A password reset: every count for the address starts again (old
+    counters are left to expire)."""
+    key = f"login-failures:generation:{_digest(_normal(email))}"
+    try:
+        cache.add(key, 0, timeout=settings.LOGIN_ATTEMPTS_WINDOW)
+        cache.incr(key)
+    except Exception:
+        logger.exception("Could not clear the sign-in counters.")
 
 
 def client_ip(meta: dict[str, str]) -> str:

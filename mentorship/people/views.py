@@ -70,6 +70,12 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "people/password_reset_confirm.html"
 
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        # A new password ends any pause on signing in with it.
+        throttling.clear(email=form.user.email)
+        return response
+
     def dispatch(self, *args: Any, **kwargs: Any) -> HttpResponseBase:
         response = super().dispatch(*args, **kwargs)
         if not self.validlink and response.status_code == 200:
@@ -104,7 +110,7 @@ def welcome(request: HttpRequest, token: str) -> HttpResponse:
     form = SetPasswordForm(person, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         form.save()
-        login(request, person, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, person, backend="mentorship.people.backends.ThrottledModelBackend")
         messages.success(
             request,
             f"Welcome to Scaffold, {person.get_short_name()}. Check your time zone here: "

@@ -155,3 +155,93 @@ def test_behind_a_proxy_each_client_is_throttled_on_its_own(
     )
     # Same proxy, another client: not paused.
     assert sign_in(colleague, personas.mentee.email, PASSWORD).status_code == 302
+
+
+def test_the_admin_sign_in_is_throttled_like_every_other(
+    client: Client, personas: Personas, settings: Any
+) -> None:
+    """The admin's own sign-in page used to let a guesser go on for ever,
+    and let the right password in while the site said it was paused."""
+    settings.LOGIN_ATTEMPTS_LIMIT = 3
+    hr = personas.hr
+    hr.is_staff = True
+    hr.save(update_fields=["is_staff"])
+
+    def admin_sign_in(password: str) -> Any:
+        return client.post(
+            "/admin/login/?next=/admin/", {"username": hr.email, "password": password}
+        )
+
+    for _ in range(3):
+        assert admin_sign_in("guess").status_code == 200
+    refused = admin_sign_in(PASSWORD)
+
+    assert refused.status_code == 200
+    assert "Too many failed attempts" in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+    # The same allowance, whichever door was used: the site's sign-in and
+    # the API's token endpoint are paused for the address too.
+    assert "Too many failed attempts" in sign_in(client, hr.email, PASSWORD).content.decode()
+    token = Client().post(
+        "/api/v1/auth/token/",
+        {"email": hr.email, "password": PASSWORD},
+        content_type="application/json",
+    )
+    assert token.status_code == 429
+
+
+def test_guesses_on_the_api_count_against_the_web_sign_in(
+    client: Client, personas: Personas, settings: Any
+) -> None:
+    settings.LOGIN_ATTEMPTS_LIMIT = 3
+    for _ in range(3):
+        Client().post(
+            "/api/v1/auth/token/",
+            {"email": personas.mentee.email, "password": "guess"},
+            content_type="application/json",
+        )
+
+    response = sign_in(client, personas.mentee.email, PASSWORD)
+
+    assert "Too many failed attempts" in response.content.decode()
+
+
+def test_a_stranger_cannot_lock_someone_out_of_their_own_machine(
+    personas: Personas, settings: Any
+) -> None:
+    settings.LOGIN_ATTEMPTS_LIMIT = 3
+    stranger = Client(REMOTE_ADDR="203.0.113.9")
+    for _ in range(3):
+        sign_in(stranger, personas.mentee.email, "guess")
+    assert "Too many failed attempts" in (
+        sign_in(stranger, personas.mentee.email, PASSWORD).content.decode()
+    )
+
+    # Her own client still has its allowance.
+    assert (
+        sign_in(Client(REMOTE_ADDR="192.0.2.7"), personas.mentee.email, PASSWORD).status_code == 302
+    )
+
+
+def test_a_password_reset_ends_the_pause(personas: Personas, settings: Any) -> None:
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    settings.LOGIN_ATTEMPTS_LIMIT = 3
+    client = Client()
+    for _ in range(3):
+        sign_in(client, personas.mentee.email, "guess")
+    assert "Too many failed attempts" in (
+        sign_in(client, personas.mentee.email, PASSWORD).content.decode()
+    )
+    uid = urlsafe_base64_encode(force_bytes(personas.mentee.pk))
+    token = default_token_generator.make_token(personas.mentee)
+    form = client.get(f"/account/password-reset/{uid}/{token}/", follow=True)
+    reset = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "a brand new passphrase", "new_password2": "a brand new passphrase"},
+    )
+    assert reset.status_code == 302
+
+    assert sign_in(Client(), personas.mentee.email, "a brand new passphrase").status_code == 302
