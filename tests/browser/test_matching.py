@@ -38,6 +38,7 @@ def test_hr_runs_matching_reviews_the_reasons_and_approves(
     # The page polls the run and reloads itself when the worker is done.
     heading = page.get_by_role("heading", name="Waiting for approval (2)")
     heading.wait_for(timeout=30_000)
+    page.locator("#matching-progress").wait_for(state="detached", timeout=30_000)
     table = page.locator("#proposal-table")
     assert table.get_by_text("Shares 1 of 1 focus areas: Coaching and feedback").first.is_visible()
 

@@ -137,6 +137,8 @@ def test_hr_builds_a_program_from_nothing_and_opens_it(
     assert page.get_by_text("is still a draft").is_visible()
     page.get_by_role("button", name="Run matching").click()
     page.get_by_role("heading", name="Waiting for approval (3)").wait_for(timeout=60_000)
+    # The run is over (the page no longer polls to reload itself mid-click).
+    page.locator("#matching-progress").wait_for(state="detached", timeout=60_000)
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Approve all").click()
     assert page.get_by_text(

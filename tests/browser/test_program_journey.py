@@ -72,6 +72,8 @@ def test_import_enroll_match_swap_approve_and_welcome(
     page.get_by_role("button", name="Matching", exact=True).click()
     page.get_by_role("button", name="Run matching").click()
     page.get_by_role("heading", name="Waiting for approval (3)").wait_for(timeout=60_000)
+    # The run is over (the page no longer polls to reload itself mid-click).
+    page.locator("#matching-progress").wait_for(state="detached", timeout=60_000)
 
     # Swap one mentor for a ranked alternative.
     row = page.locator("#proposal-table tr", has_text="Ada Park")
