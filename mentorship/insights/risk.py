@@ -70,9 +70,9 @@ def risk_score(pairing: Signals, today: dt.date) -> tuple[int, list[str]]:
         and pairing.latest_pulse < pairing.previous_pulse
     ):
         score += 1
-        reasons.append(
-            f"confidence pulse fell from {pairing.previous_pulse} to {pairing.latest_pulse}"
-        )
+        # Never the values: one mentee's ratings reach HR only inside a
+        # group figure; the reason says the direction, nothing more.
+        reasons.append("confidence falling")
     if pairing.pause_requested:
         score += 1
         reasons.append("asked to pause or end")

@@ -134,7 +134,7 @@ def test_at_risk_pairings_come_with_their_reasons(personas: Personas) -> None:
             3,
             ["no check-in yet for 40 days (cadence 14)", "2 check-in nudges unanswered"],
         ),
-        (world["a"].pk, 2, ["1 milestone overdue", "confidence pulse fell from 4 to 2"]),
+        (world["a"].pk, 2, ["1 milestone overdue", "confidence falling"]),
     ]
 
 
@@ -254,6 +254,12 @@ def test_only_those_who_run_programs_see_insights(personas: Personas, persona: s
         assert "Pairings at risk" in html
         assert "3 milestones overdue · asked to pause or end" in html
         assert "Busy quarter" not in html  # the request's reason is the pair's
+        # A mentee's own ratings never reach HR: the direction, not the values.
+        assert "confidence falling" in html
+        assert "confidence falling" in api.content.decode()
+        for leak in ("from 4 to 2", "fell from"):
+            assert leak not in html
+            assert leak not in api.content.decode()
         assert api.json()["statuses"] == {"active": 3, "completed": 1, "ended": 1}
 
 
