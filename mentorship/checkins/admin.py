@@ -6,11 +6,11 @@ from __future__ import annotations
 from django.contrib import admin
 
 from mentorship.checkins.models import ActionItem, Assessment, CheckIn
-from mentorship.core.admin_masking import masked
+from mentorship.core.admin_masking import MaskedFieldsAdmin, masked
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin[CheckIn]):
+class CheckInAdmin(MaskedFieldsAdmin):
     list_display = ("occurred_on", "pairing", "kind", "duration_minutes", "logged_by")
     list_filter = ("kind", "occurred_on")
     search_fields = ("pairing__mentee__full_name", "pairing__mentor__full_name")
@@ -24,7 +24,7 @@ class CheckInAdmin(admin.ModelAdmin[CheckIn]):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(admin.ModelAdmin[ActionItem]):
+class ActionItemAdmin(MaskedFieldsAdmin):
     list_display = ("pairing", "owner", "due_on", "done_at")
     list_filter = ("done_at",)
     list_select_related = ("pairing__mentee", "pairing__mentor", "owner")

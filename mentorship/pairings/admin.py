@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from mentorship.core.admin_masking import masked
+from mentorship.core.admin_masking import MaskedFieldsAdmin, masked
 from mentorship.pairings.models import Feedback, Milestone, Pairing, PairingChangeRequest
 
 
@@ -39,7 +39,7 @@ class PairingChangeRequestAdmin(admin.ModelAdmin[PairingChangeRequest]):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin[Milestone]):
+class MilestoneAdmin(MaskedFieldsAdmin):
     list_display = ("title", "pairing", "kind", "owner", "due_on", "status")
     list_filter = ("status", "kind", "owner", "competency")
     search_fields = ("title", "pairing__mentee__full_name", "pairing__mentor__full_name")

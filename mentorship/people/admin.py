@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from mentorship.core.admin_masking import MaskedFieldsAdmin
 from mentorship.people.forms import AdminSignInForm
 from mentorship.people.models import ApiToken, Competency, Department, Person
 
@@ -86,7 +87,7 @@ class CompetencyAdmin(admin.ModelAdmin[Competency]):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
+class ApiTokenAdmin(MaskedFieldsAdmin):
     list_display = ("prefix", "name", "person", "created_at", "last_used_at", "revoked_at")
     list_filter = ("revoked_at",)
     search_fields = ("person__email", "name", "prefix")

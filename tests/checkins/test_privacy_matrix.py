@@ -322,3 +322,41 @@ def test_a_planted_leak_is_caught(personas: Personas, time_machine: Any) -> None
 
     assert any(re.match(rf"{PRIVATE_MENTEE} reached hr through ", leak) for leak in leaks)
     assert not any(" reached outsider " in leak for leak in leaks)
+
+
+def test_masked_fields_cannot_be_searched_in_the_admin(personas: Any, client: Client) -> None:
+    """A hidden field answered ``?note__contains=guess`` with one row or
+    none; every field an admin hides now refuses every lookup."""
+    from django.contrib import admin
+
+    from mentorship.checkins.services import checkin_log
+    from mentorship.core.timezones import today_for
+
+    checkin_log(
+        pairing=personas.pairing,
+        by=personas.mentee,
+        occurred_on=today_for(personas.mentee),
+        duration_minutes=30,
+        shared_notes="The reorg worries me",
+        confidence_pulse=2,
+    )
+    superuser = personas.hr
+    superuser.is_staff = superuser.is_superuser = True
+    superuser.save(update_fields=["is_staff", "is_superuser"])
+    client.force_login(superuser)
+    probed = 0
+    for model, model_admin in admin.site._registry.items():
+        base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        for field in model_admin.exclude or ():
+            for lookup, value in (
+                (f"{field}__contains", "reorg"),
+                (f"{field}__startswith", "T"),
+                (field, "2"),
+                (f"{field}__isnull", "False"),
+            ):
+                response = client.get(base, {lookup: value})
+                assert response.status_code == 400, (base, lookup)
+                probed += 1
+    assert probed >= 16  # check-in notes and pulse, action items, milestones, tokens
+    # Lookups on what the admin shows still work.
+    assert client.get("/admin/checkins/checkin/", {"kind": "meeting"}).status_code == 200
