@@ -37,7 +37,7 @@ dev: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	@$(PY) manage.py dev
+	@$(PY) manage.py dev --port $(or $(PORT),8000)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

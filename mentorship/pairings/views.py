@@ -21,6 +21,7 @@ from mentorship.notifications.views import link_not_working
 from mentorship.pairings import selectors
 from mentorship.pairings.forms import FeedbackForm, ManageForm, MilestoneNoteForm
 from mentorship.pairings.models import (
+    ChangeRequestStatus,
     Milestone,
     Pairing,
     PairingOutcome,
@@ -89,6 +90,11 @@ def pairing_detail(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpRe
     closed = pairing.is_closed
     now = timezone.now()
     history = checkin_selectors.pairing_history(person, pairing, timeline.closed, now=now)
+    change_requests = (
+        list(selectors.change_requests_visible_to(person).filter(pairing=pairing))
+        if member or admin
+        else []
+    )
     return render(
         request,
         "pairings/detail.html",
@@ -107,11 +113,11 @@ def pairing_detail(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpRe
             "is_mentee": person.pk == pairing.mentee_id,
             "history": history,
             "open_items": checkin_selectors.open_action_items(person, pairing) if member else [],
-            "change_requests": list(
-                selectors.change_requests_visible_to(person).filter(pairing=pairing)
-            )
-            if member or admin
-            else [],
+            "change_requests": change_requests,
+            # One open request at a time: no form to ask for a second.
+            "request_waiting": any(
+                change.status == ChangeRequestStatus.OPEN for change in change_requests
+            ),
             "outcomes": PairingOutcome.choices,
         },
     )

@@ -220,3 +220,16 @@ def test_hr_home_lists_open_requests(personas: Personas) -> None:
     assert "Requests waiting for you (1)" in html
     assert "Mira Mentee asks to pause their pairing with their mentor Marco Mentor" in html
     assert "Requests waiting for you" not in signed_in(personas.mentor).get("/").content.decode()
+
+
+def test_the_pairing_page_offers_no_second_request_while_one_waits(
+    personas: Personas,
+) -> None:
+    change_request_open(
+        pairing=personas.pairing, by=personas.mentee, kind="pause", reason="Parental leave"
+    )
+
+    html = signed_in(personas.mentor).get(f"/pairings/{personas.pairing.pk}/").content.decode()
+
+    assert "A request is waiting for the program admins" in html
+    assert 'name="action" value="request_end"' not in html

@@ -69,6 +69,7 @@ def test_errors_show_next_to_the_step_and_nothing_is_saved(
     assert response.status_code == 200
     assert 'id="id_steps-1-offset_days_error"' in html
     assert "Ensure this value is greater than or equal to 0." in html
+    assert "Not saved: fix what is marked below (in the steps too)." in html
     assert OnboardingPlan.objects.count() == before
 
 

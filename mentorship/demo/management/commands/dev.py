@@ -35,6 +35,9 @@ class Command(BaseCommand):
         python = sys.executable
         host, port = options["host"], options["port"]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        # Links in emails and the calendar point at this server, whatever
+        # its port, unless SITE_URL says otherwise.
+        env.setdefault("SITE_URL", f"http://{host}:{port}")
         manager = Manager()
 
         if not os.environ.get("REDIS_URL"):
