@@ -681,3 +681,18 @@ def test_an_unreadable_file_is_refused_at_upload_with_every_reason(
         "/people/import/", {"file": SimpleUploadedFile("p.csv", b'email,full_name\na@x.io,"Ana\n')}
     ).content.decode()
     assert "Row 2 opens a quote (&quot;) that is never closed" in html
+
+
+def test_from_a_programs_people_page_the_import_has_that_program_chosen(
+    personas: Personas,
+) -> None:
+    client = Client()
+    client.force_login(personas.hr)
+    program = personas.program
+
+    people = client.get(f"/programs/{program.pk}/people/").content.decode()
+    assert f'href="/people/import/?program={program.pk}"' in people
+    page = client.get(f"/people/import/?program={program.pk}").content.decode()
+
+    assert f'<option value="{program.pk}" selected>' in page
+    assert client.get("/people/import/?program=nonsense").status_code == 200

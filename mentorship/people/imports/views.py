@@ -39,7 +39,15 @@ def _import(person: Person, import_id: int) -> PersonImport:
 @require_http_methods(["GET", "POST"])
 def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = _hr(request)
-    form = UploadForm(request.POST or None, request.FILES or None, person=person)
+    # From a program's People page: that program is chosen already (one
+    # the person does not run is simply not among the choices).
+    asked = request.GET.get("program", "")
+    form = UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        person=person,
+        initial={"program": asked} if asked.isdigit() else None,
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
