@@ -150,12 +150,23 @@ class ProgramForm(forms.Form):
     def clean_admins(self) -> list[Person]:
         emails = [e.strip().lower() for e in re.split(r"[,;\s]+", self.cleaned_data["admins"])]
         emails = [e for e in dict.fromkeys(emails) if e]
+        not_addresses = [e for e in emails if "@" not in e]
+        if not_addresses:
+            raise ValidationError(
+                " ".join(f"“{e}” is not an email address." for e in not_addresses)
+                + " Separate addresses with commas or new lines."
+            )
         found = {p.email: p for p in Person.objects.filter(email__in=emails, is_active=True)}
         unknown = [e for e in emails if e not in found]
+        if len(unknown) == 1:
+            raise ValidationError(
+                f"Nobody works here with the address {unknown[0]}; "
+                "check the spelling or import them first."
+            )
         if unknown:
             raise ValidationError(
-                f"Nobody works here with the address {', '.join(unknown)}; "
-                "check the spelling or import them first."
+                f"Nobody works here with these addresses: {'; '.join(unknown)}. "
+                "Check the spelling or import them first."
             )
         return [found[e] for e in emails]
 

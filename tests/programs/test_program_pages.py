@@ -99,6 +99,11 @@ def test_bad_input_is_explained_on_the_form_and_nothing_is_saved(personas: Perso
     assert "Send reminders 0 to 30 days before a milestone is due." in out_of_range
     assert "Ensure this value" not in out_of_range
 
+    two = client.post("/programs/new/", form(admins="a@nowhere.test, garbage")).content.decode()
+    assert "“garbage” is not an email address." in two
+    both = client.post("/programs/new/", form(admins="a@nowhere.test\nb@nowhere.test"))
+    assert "these addresses: a@nowhere.test; b@nowhere.test." in both.content.decode()
+
 
 @pytest.mark.parametrize(
     "persona", ["mentor", "mentee", "line_manager", "other_mentor", "other_mentee", "outsider"]
