@@ -15,9 +15,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from mentorship import access
 from mentorship.audit.services import audit_record
 from mentorship.pairings.models import Milestone
 from mentorship.people.models import Competency, Person
@@ -156,6 +157,22 @@ def plan_update(
             )
             return locked
 
+        # A new version moves every open program on the plan: only someone
+        # who runs them all (or HR) may do that.
+        if by is not None:
+            not_theirs = list(
+                Program.objects.filter(plan=locked)
+                .exclude(status=ProgramStatus.CLOSED)
+                .exclude(access.administers_q(by))
+                .order_by("name")
+                .values_list("name", flat=True)
+            )
+            if not_theirs:
+                raise PermissionDenied(
+                    "This plan is used by programs you do not run "
+                    f"({', '.join(not_theirs)}): duplicate it to make your own, "
+                    "or ask HR to change it."
+                )
         successor = OnboardingPlan(
             name=name,
             description=description,

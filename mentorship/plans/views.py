@@ -126,6 +126,9 @@ def plan_edit(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
             )
         except ValidationError as exc:
             _show_service_errors(exc, form, steps)
+        except PermissionDenied as exc:
+            # Programs on this plan that the editor does not run: say which.
+            form.add_error(None, str(exc))
         else:
             if saved.pk != plan.pk:
                 messages.success(

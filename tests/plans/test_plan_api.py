@@ -71,6 +71,31 @@ def test_updating_a_plan_in_use_returns_the_new_version(
     assert (body["version"], body["lineage"]) == (2, str(personas.plan.lineage))
 
 
+def test_a_plan_in_use_is_changed_only_by_someone_who_runs_every_program_on_it(
+    personas: Personas, client_for: Any
+) -> None:
+    from tests.factories import PersonFactory, ProgramFactory
+
+    someone_else = PersonFactory.create()
+    theirs = ProgramFactory.create(name="Their cohort", plan=personas.plan, admins=[someone_else])
+    url = f"/api/v1/plans/{personas.plan.pk}/"
+
+    refused = client_for(personas.program_admin).put(
+        url, {"name": "Rewritten", "steps": [STEP]}, format="json"
+    )
+
+    assert refused.status_code == 403
+    assert "Their cohort" in str(refused.json())
+    assert OnboardingPlan.objects.filter(name="Rewritten").count() == 0
+    theirs.refresh_from_db()
+    assert theirs.plan_id == personas.plan.pk
+    # HR runs every program: the new version moves them all.
+    moved = client_for(personas.hr).put(url, {"name": "Rewritten", "steps": [STEP]}, format="json")
+    assert moved.status_code == 200
+    theirs.refresh_from_db()
+    assert theirs.plan_id == moved.json()["id"]
+
+
 def test_bad_steps_get_field_errors_per_row_and_nothing_is_saved(
     personas: Personas, client_for: Any
 ) -> None:

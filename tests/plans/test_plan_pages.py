@@ -173,3 +173,20 @@ def test_a_row_button_shows_no_errors_and_a_new_row_starts_as_a_milestone(
     assert 'name="steps-3-title"' in html  # the blank row already there, and one more
     assert 'name="steps-4-title"' not in html
     assert 'id="focused-step"' in html
+
+
+def test_the_editor_says_which_programs_stand_in_the_way(
+    client: Client, personas: Personas
+) -> None:
+    from tests.factories import PersonFactory, ProgramFactory
+
+    ProgramFactory.create(name="Their cohort", plan=personas.plan, admins=[PersonFactory.create()])
+    client.force_login(personas.program_admin)
+
+    response = client.post(
+        f"/plans/{personas.plan.pk}/edit/", {"name": "Rewritten", **formset([step("Kickoff")])}
+    )
+
+    html = response.content.decode()
+    assert "This plan is used by programs you do not run (Their cohort)" in html
+    assert not OnboardingPlan.objects.filter(name="Rewritten").exists()

@@ -43,7 +43,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+        # A service's reason, written for the person, when it gives one.
+        exc = exceptions.PermissionDenied(str(exc) or None)
 
     if not isinstance(exc, exceptions.APIException):
         return None  # a real fault: Django logs it and handler500 answers
