@@ -266,6 +266,6 @@ class MentorRequestView(APIView):
         payload.is_valid(raise_exception=True)
         program = _waiting_program(request, payload.validated_data["program"].pk)
         pairing = pairing_request(
-            program=program, mentee=person_of(request), mentor=payload.validated_data["mentor"]
+            program=program, mentee=person_of(request), mentor_id=payload.validated_data["mentor"]
         )
         return Response(PairingSerializer(pairing).data, status=status.HTTP_201_CREATED)

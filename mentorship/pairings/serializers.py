@@ -259,7 +259,10 @@ class RecommendationQuerySerializer(QuerySerializer):
 
 class MentorRequestSerializer(serializers.Serializer[Any]):
     program = IdRelatedField(queryset=Program.objects.all())
-    mentor = IdRelatedField(queryset=Person.objects.filter(is_active=True))
+    # A plain id: whether it names anyone is not for the asker to learn.
+    mentor = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="One of your recommended mentors."
+    )
 
 
 class RematchResultSerializer(serializers.Serializer[Any]):

@@ -58,17 +58,17 @@ def mentor_request(request: AuthenticatedHttpRequest) -> HttpResponse:
         .filter(pk=_int(request.POST.get("program")))
         .first()
     )
-    mentor = Person.objects.filter(pk=_int(request.POST.get("mentor")), is_active=True).first()
-    if program is None or mentor is None:
+    mentor_id = _int(request.POST.get("mentor"))
+    if program is None or not mentor_id:
         messages.error(request, "Choose one of the mentors recommended to you.")
         return redirect("home")
     try:
-        pairing_request(program=program, mentee=person, mentor=mentor)
+        pairing = pairing_request(program=program, mentee=person, mentor_id=mentor_id)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(
-            request, f"You asked for {mentor.full_name}. The program admins will confirm."
+            request, f"You asked for {pairing.mentor.full_name}. The program admins will confirm."
         )
     return redirect("home")
 

@@ -322,17 +322,21 @@ def pairing_replace_mentor(*, pairing: Pairing, mentor: Person, by: Person) -> P
     return locked
 
 
-def pairing_request(*, program: Program, mentee: Person, mentor: Person) -> Pairing:
-    """A mentee asks for one of their recommended mentors. The request is a
-    proposal like any other: a program admin approves or declines it."""
+def pairing_request(*, program: Program, mentee: Person, mentor_id: int) -> Pairing:
+    """A mentee asks for one of their recommended mentors, by id. The request
+    is a proposal like any other: a program admin approves or declines it.
+
+    Any id but a recommended mentor's gets the same answer, naming nobody:
+    the answer must not tell a mentee who else works here."""
 
     recommended = {
         p.mentor_id: p for p in mentor_recommendations(mentee, program, limit=RECOMMENDATIONS)
     }
-    proposal = recommended.get(mentor.pk)
-    if proposal is None:
+    proposal = recommended.get(mentor_id)
+    mentor = Person.objects.filter(pk=mentor_id, is_active=True).first() if proposal else None
+    if proposal is None or mentor is None:
         raise ValidationError(
-            {"mentor": f"{mentor} is not among the mentors recommended for you in {program}."}
+            {"mentor": f"Choose one of the mentors recommended for you in {program}."}
         )
     return pairing_propose(
         program=program,
