@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -28,3 +29,21 @@ def test_pages_refuse_framing_and_sniffing(client: Client) -> None:
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_private_pages_and_the_api_are_never_stored_by_a_cache(personas: Any) -> None:
+    from rest_framework.test import APIClient
+
+    client = Client()
+    client.force_login(personas.mentee)
+    api = APIClient()
+    api.force_authenticate(personas.mentee)
+    answers = {
+        "pairing page": client.get(f"/pairings/{personas.pairing.pk}/"),
+        "calendar address": client.get("/calendar/"),
+        "API tokens": client.get("/account/api-tokens/"),
+        "API": api.get("/api/v1/pairings/"),
+        "API, not signed in": APIClient().get("/api/v1/pairings/"),
+    }
+    for name, response in answers.items():
+        assert "no-store" in response["Cache-Control"], name

@@ -1,0 +1,25 @@
+"""Responses are private unless a view says otherwise."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponseBase
+from django.utils.cache import patch_cache_control
+
+
+def private_by_default(
+    get_response: Callable[[HttpRequest], HttpResponseBase],
+) -> Callable[[HttpRequest], HttpResponseBase]:
+    """``Cache-Control: no-store, private`` on every page and API answer
+    that does not set its own: notes, a token shown once, a calendar
+    address must not stay in a shared or back-button cache. Static files
+    never reach here (WhiteNoise answers them first, with long caching)."""
+
+    def middleware(request: HttpRequest) -> HttpResponseBase:
+        response = get_response(request)
+        if not response.has_header("Cache-Control"):
+            patch_cache_control(response, no_store=True, private=True)
+        return response
+
+    return middleware
