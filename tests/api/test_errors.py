@@ -48,11 +48,50 @@ def test_a_bad_filter_value_is_400_naming_the_filter(personas: Personas, client_
     assert "status" in body["error"]["fields"]
 
 
-def test_a_forged_cursor_is_404(personas: Personas, client_for: Any) -> None:
-    response = client_for(personas.hr).get("/api/v1/people/?cursor=bm9uc2Vuc2U")
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "bm9uc2Vuc2U",  # "nonsense", unpadded
+        "cD0xAA==",  # p=1 and a NUL
+        "AA==",  # a lone NUL: once taken as the first page
+        "eD0x",  # x=1: a key no cursor has
+        "!!!",
+    ],
+)
+@pytest.mark.parametrize(
+    "path", ["/api/v1/people/", "/api/v1/competencies/", "/api/v1/plans/", "/api/v1/pairings/"]
+)
+def test_a_forged_cursor_names_no_page(
+    personas: Personas, client_for: Any, cursor: str, path: str
+) -> None:
+    response = client_for(personas.hr).get(path, {"cursor": cursor})
 
-    assert response.status_code == 404
+    assert response.status_code == 404, response.content
     assert shape(response.json()) == (404, "not_found")
+    assert "not a cursor this API gave" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/competencies/", "/api/v1/plans/", "/api/v1/pairings/", "/api/v1/check-ins/"]
+)
+def test_a_cursor_position_that_is_not_a_value_of_the_order_is_refused(
+    personas: Personas, client_for: Any, path: str
+) -> None:
+    # p=abc, where the list is ordered by an id or a date: once a 500.
+    response = client_for(personas.hr).get(path, {"cursor": "cD1hYmM="})
+
+    assert response.status_code == 404, response.content
+    assert "not a cursor this API gave" in response.json()["error"]["message"]
+
+
+def test_the_cursors_the_api_gives_still_work(personas: Personas, client_for: Any) -> None:
+    client = client_for(personas.hr)
+    first = client.get("/api/v1/people/", {"page_size": 2}).json()
+
+    following = client.get(first["next"])
+
+    assert following.status_code == 200
+    assert following.json()["results"]
 
 
 def test_a_method_not_allowed_is_405(personas: Personas, client_for: Any) -> None:
