@@ -259,6 +259,21 @@ def api_token_revoke(*, token: ApiToken, by: Person) -> ApiToken:
     return token
 
 
+def api_tokens_revoke_all(*, person: Person, why: str) -> int:
+    """Every live token of the person, revoked (a new password means
+    whoever held the old one may hold a token too). Returns how many."""
+    with transaction.atomic():
+        live = list(
+            ApiToken.objects.select_for_update().filter(person=person, revoked_at__isnull=True)
+        )
+        now = timezone.now()
+        for token in live:
+            token.revoked_at = now
+            token.save(update_fields=["revoked_at"])
+            audit_record(actor=person, action="api_token.revoked", target=token, data={"why": why})
+    return len(live)
+
+
 # --------------------------------------------------------------------------
 # Password reset
 

@@ -72,8 +72,10 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        # A new password ends any pause on signing in with it.
+        # A new password ends any pause on signing in with it, and every API
+        # token made under the old one.
         throttling.clear(email=form.user.email)
+        services.api_tokens_revoke_all(person=form.user, why="password reset")
         return response
 
     def dispatch(self, *args: Any, **kwargs: Any) -> HttpResponseBase:

@@ -245,3 +245,26 @@ def test_a_password_reset_ends_the_pause(personas: Personas, settings: Any) -> N
     assert reset.status_code == 302
 
     assert sign_in(Client(), personas.mentee.email, "a brand new passphrase").status_code == 302
+
+
+def test_a_password_reset_revokes_every_api_token(personas: Personas) -> None:
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from mentorship.people.services import api_token_create
+
+    _token, raw = api_token_create(person=personas.mentee, name="laptop script")
+    api = Client(HTTP_AUTHORIZATION=f"Token {raw}")
+    assert api.get("/api/v1/me/").status_code == 200
+
+    client = Client()
+    uid = urlsafe_base64_encode(force_bytes(personas.mentee.pk))
+    token = default_token_generator.make_token(personas.mentee)
+    form = client.get(f"/account/password-reset/{uid}/{token}/", follow=True)
+    client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "a brand new passphrase", "new_password2": "a brand new passphrase"},
+    )
+
+    assert api.get("/api/v1/me/").status_code == 401
