@@ -273,13 +273,15 @@ class AssessmentViewSet(
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         assessment = self.get_object()
-        payload = AssessmentShareSerializer(data=request.data)
+        # PATCH: a field left out stays as it is (``{}`` changes nothing).
+        payload = AssessmentShareSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
-        services.assessment_share(
-            assessment=assessment,
-            by=person_of(request),
-            shared=payload.validated_data["shared_with_mentor"],
-        )
+        if "shared_with_mentor" in payload.validated_data:
+            services.assessment_share(
+                assessment=assessment,
+                by=person_of(request),
+                shared=payload.validated_data["shared_with_mentor"],
+            )
         return Response(self.get_serializer(self.get_queryset().get(pk=assessment.pk)).data)
 
 

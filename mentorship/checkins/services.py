@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -408,15 +408,16 @@ def assessment_share(*, assessment: Assessment, by: Person, shared: bool) -> Ass
     """The mentee decides whether their mentor sees these ratings (never the
     reflection)."""
     if by.pk != assessment.mentee_id:
-        raise ValidationError({"shared_with_mentor": "Only the mentee decides who sees this."})
+        raise PermissionDenied("Only the mentee decides who sees these ratings.")
     if assessment.shared_with_mentor != shared:
-        assessment.shared_with_mentor = shared
-        assessment.save(update_fields=["shared_with_mentor", "updated_at"])
-        audit_record(
-            actor=by,
-            action="assessment.shared" if shared else "assessment.unshared",
-            target=assessment,
-            program=assessment.pairing.program,
-            data={"pairing": assessment.pairing_id},
-        )
+        with transaction.atomic():
+            assessment.shared_with_mentor = shared
+            assessment.save(update_fields=["shared_with_mentor", "updated_at"])
+            audit_record(
+                actor=by,
+                action="assessment.shared" if shared else "assessment.unshared",
+                target=assessment,
+                program=assessment.pairing.program,
+                data={"pairing": assessment.pairing_id},
+            )
     return assessment

@@ -382,7 +382,11 @@ def test_the_mentor_sees_shared_ratings_and_never_the_reflection(
     assert {r["score"] for r in seen["ratings"]} == {3}
     for persona in ("hr", "program_admin", "line_manager", "other_mentor"):
         assert client_for(getattr(personas, persona)).get(url).status_code == 404
-    assert mentor.patch(url, {"shared_with_mentor": False}, format="json").status_code == 400
+    assert mentor.patch(url, {"shared_with_mentor": False}, format="json").status_code == 403
+    # PATCH leaves out what it does not name: {} changes nothing.
+    unchanged = mentee.patch(url, {}, format="json")
+    assert unchanged.status_code == 200
+    assert unchanged.json()["shared_with_mentor"] is True
 
 
 def test_group_figures_reach_hr_only_over_the_threshold(
