@@ -11,6 +11,9 @@ WORK=$(mktemp -d)
 export DATABASE_URL="sqlite:///$WORK/schemathesis.sqlite3"
 export SITE_URL="http://127.0.0.1:$PORT"
 export DEBUG=false
+# DEBUG off needs a secret of its own (the development key is published).
+SECRET_KEY=$(head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n')
+export SECRET_KEY
 export LOGIN_ATTEMPTS_LIMIT=1000
 
 if [ -z "${REDIS_URL:-}" ]; then

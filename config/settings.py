@@ -31,12 +31,23 @@ PRODUCTION = SCAFFOLD_ENV == "production"
 
 DEBUG = env.flag("DEBUG", default=not PRODUCTION)
 
+# The development key is published with the code: it signs nothing outside
+# DEBUG=true development (one-click links signed with it would work anywhere).
+DEVELOPMENT_SECRET_KEY = "development-only-key-never-use-in-production-4c1f0e8a9b"
 if PRODUCTION:
     SECRET_KEY = env.text("SECRET_KEY", required=True)
     if len(SECRET_KEY) < 50:
         raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters in production.")
+elif DEBUG:
+    SECRET_KEY = env.text("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 else:
-    SECRET_KEY = env.text("SECRET_KEY", "development-only-key-never-use-in-production-4c1f0e8a9b")
+    SECRET_KEY = env.text("SECRET_KEY", "")
+    if not SECRET_KEY or SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+        raise ImproperlyConfigured(
+            "DEBUG is off: set SECRET_KEY to a secret of your own (the development key "
+            "is published). For example: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
 
 ALLOWED_HOSTS = env.items(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]

@@ -122,6 +122,18 @@ def test_a_short_production_secret_is_refused() -> None:
     assert "at least 50 characters" in result.stderr
 
 
+def test_the_published_development_key_signs_nothing_outside_debug() -> None:
+    """With DEBUG off (even outside production) a real secret is required;
+    the development key once signed one-click links there."""
+    development = "development-only-key-never-use-in-production-4c1f0e8a9b"
+    for env in ({"DEBUG": "false"}, {"DEBUG": "false", "SECRET_KEY": development}):
+        result = load_settings(env)
+        assert result.returncode != 0
+        assert "DEBUG is off: set SECRET_KEY" in result.stderr
+    assert load_settings({"DEBUG": "false", "SECRET_KEY": "x" * 50}).returncode == 0
+    assert load_settings({"DEBUG": "true"}).returncode == 0
+
+
 def test_check_deploy_passes_under_production_settings() -> None:
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
