@@ -33,7 +33,7 @@ DEBUG = env.flag("DEBUG", default=not PRODUCTION)
 
 # The development key is published with the code: it signs nothing outside
 # DEBUG=true development (one-click links signed with it would work anywhere).
-DEVELOPMENT_SECRET_KEY = "development-only-key-never-use-in-production-4c1f0e8a9b"
+DEVELOPMENT_SECRET_KEY = "development-only-key-never-use-in-production-4c1f0e8a9b"  # noqa: S105
 if PRODUCTION:
     SECRET_KEY = env.text("SECRET_KEY", required=True)
     if len(SECRET_KEY) < 50:
