@@ -117,3 +117,13 @@ def test_a_server_fault_is_500_in_the_same_shape(
 
     assert response.status_code == 500
     assert shape(response.json()) == (500, "server_error")
+
+
+@pytest.mark.parametrize("size", ["abc", "null", "0", "201"])
+def test_a_bad_page_size_is_refused_not_ignored(
+    personas: Personas, client_for: Any, size: str
+) -> None:
+    response = client_for(personas.hr).get("/api/v1/people/", {"page_size": size})
+
+    assert response.status_code == 400
+    assert "page_size" in response.json()["error"]["fields"]
