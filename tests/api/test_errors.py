@@ -51,6 +51,7 @@ def test_a_bad_filter_value_is_400_naming_the_filter(personas: Personas, client_
 @pytest.mark.parametrize(
     "cursor",
     [
+        "",  # an empty cursor: once taken as the first page
         "bm9uc2Vuc2U",  # "nonsense", unpadded
         "cD0xAA==",  # p=1 and a NUL
         "AA==",  # a lone NUL: once taken as the first page

@@ -33,6 +33,8 @@ class StandardCursorPagination(CursorPagination):
         encoded = request.query_params.get(self.cursor_query_param)
         if encoded is None:
             return None
+        if not encoded:
+            raise self._bad_cursor()  # ?cursor= is no cursor, not the first page
         try:
             text = base64.b64decode(encoded.encode("ascii"), validate=True).decode("ascii")
         except (ValueError, UnicodeError):
