@@ -9,6 +9,7 @@ variable is listed, with its default, in the README's configuration table.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -80,6 +81,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "mentorship.core",
     "mentorship.people",
     "mentorship.plans",
@@ -94,6 +97,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /health/ for load balancers, before host validation and the HTTPS redirect.
+    "mentorship.core.middleware.health_probes_first",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "mentorship.core.middleware.private_by_default",
@@ -101,9 +106,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether this session has passed its second factor (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     # Pages in the signed-in person's own time zone.
     "mentorship.people.middleware.PersonTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sessions end when idle too long, or too old however active.
+    "mentorship.people.sessions.SessionTimeoutMiddleware",
+    # A session that owes its second factor reaches only the code page.
+    "mentorship.people.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
@@ -142,6 +153,10 @@ TEMPLATES = [
 # --------------------------------------------------------------------------
 # Data
 
+if PRODUCTION and not env.is_set("DATABASE_URL"):
+    raise ImproperlyConfigured(
+        "DATABASE_URL must be set in production, e.g. postgres://scaffold:…@db:5432/scaffold"
+    )
 DATABASES = {
     "default": env.database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'scaffold.sqlite3'}"),
 }
@@ -213,7 +228,17 @@ PASSWORD_RESET_TIMEOUT = int(timedelta(hours=2).total_seconds())
 SESSION_COOKIE_AGE = env.number(
     "SESSION_COOKIE_AGE", int(timedelta(days=7).total_seconds()), minimum=300
 )
+# A session also ends after this long without a request (people/sessions.py);
+# SESSION_COOKIE_AGE is its age from sign-in, however active.
+SESSION_IDLE_TIMEOUT = env.number(
+    "SESSION_IDLE_TIMEOUT", int(timedelta(hours=2).total_seconds()), minimum=300
+)
 SESSION_COOKIE_HTTPONLY = True
+# Staff, superusers and HR must turn on two-factor sign-in before anything
+# else (people/two_factor.py).
+TWO_FACTOR_REQUIRED = env.flag("TWO_FACTOR_REQUIRED", default=False)
+OTP_TOTP_ISSUER = "Scaffold"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # Failed sign-ins allowed per address and per client within the window.
@@ -299,6 +324,8 @@ if _smtp_tls and _smtp_ssl:
     raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL are mutually exclusive.")
 if PRODUCTION and EMAIL_BACKEND_NAME == "smtp" and not env.is_set("EMAIL_HOST"):
     raise ImproperlyConfigured("EMAIL_HOST must be set in production (or choose EMAIL_BACKEND).")
+# Seconds any one SMTP command may take before the send counts as failed.
+_email_timeout = env.number("EMAIL_TIMEOUT", 20, minimum=1)
 MAILERS = {
     "default": {
         "outbox": {"BACKEND": "mentorship.notifications.backends.OutboxEmailBackend"},
@@ -312,7 +339,7 @@ MAILERS = {
                 "password": env.text("EMAIL_HOST_PASSWORD", ""),
                 "use_tls": _smtp_tls,
                 "use_ssl": _smtp_ssl,
-                "timeout": env.number("EMAIL_TIMEOUT", 20, minimum=1),
+                "timeout": _email_timeout,
             },
         },
     }[EMAIL_BACKEND_NAME]
@@ -404,7 +431,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ALWAYS_EAGER = False
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Beat's record of when each job last ran (losing it is harmless: every job
+# is idempotent). Outside the code in production: systemd's StateDirectory=
+# when beat runs under it, else the user's state directory.
+_state_dir = (
+    Path(env.text("STATE_DIRECTORY", str(Path.home() / ".local" / "state" / "scaffold")))
+    if PRODUCTION
+    else VAR_DIR
+)
+CELERY_BEAT_SCHEDULE_FILENAME = env.text(
+    "CELERY_BEAT_SCHEDULE_FILE", str(_state_dir / "celerybeat-schedule")
+)
+with contextlib.suppress(OSError):  # a read-only home stops beat only, with its own error
+    Path(CELERY_BEAT_SCHEDULE_FILENAME).parent.mkdir(parents=True, exist_ok=True)
 
 # Every periodic job lives here, in one place. Jobs are idempotent: a second
 # beat, or one restarted late, repeats no work.
@@ -461,16 +500,24 @@ SCAFFOLD_REMINDER_KINDS = [
     "mentorship.checkins.reminders.ActionItemOverdue",
     "mentorship.insights.reminders.WeeklyDigest",
 ]
-# A row "sending" for longer than this belongs to a dead worker. Longer than
-# the task time limit, so a slow but living worker is never second-guessed.
+# A row "sending" for longer than this belongs to a dead worker. A living
+# worker never gets that far: it starts no new email after half of it and
+# hands the rest of its batch back, so the timeout must leave the email in
+# progress its full EMAIL_TIMEOUT.
 NOTIFICATIONS_SENDING_TIMEOUT = timedelta(
     seconds=env.number("NOTIFICATIONS_SENDING_TIMEOUT", 10 * 60, minimum=1)
 )
-if NOTIFICATIONS_SENDING_TIMEOUT.total_seconds() <= CELERY_TASK_TIME_LIMIT:
+if NOTIFICATIONS_SENDING_TIMEOUT.total_seconds() < 2 * _email_timeout:
     raise ImproperlyConfigured(
-        "NOTIFICATIONS_SENDING_TIMEOUT must be longer than the task time limit "
-        f"({CELERY_TASK_TIME_LIMIT} s), or rows still being sent could be sent twice."
+        "NOTIFICATIONS_SENDING_TIMEOUT must be at least twice EMAIL_TIMEOUT "
+        f"({_email_timeout} s), or an email still being sent could be sent twice."
     )
+# At most this many rows out with the workers at once (claimed, queued or being
+# sent); each dispatch tops it up. Keep it below what the workers send within
+# NOTIFICATIONS_SENDING_TIMEOUT (one worker process sends 100 or more a second).
+NOTIFICATIONS_MAX_IN_FLIGHT = env.number(
+    "NOTIFICATIONS_MAX_IN_FLIGHT", 20_000, minimum=100, maximum=1_000_000
+)
 NOTIFICATIONS_MAX_ATTEMPTS = env.number("NOTIFICATIONS_MAX_ATTEMPTS", 5, minimum=1, maximum=20)
 # The first retry waits about this long; each next one twice as long.
 NOTIFICATIONS_RETRY_BASE = timedelta(seconds=env.number("NOTIFICATIONS_RETRY_BASE", 60, minimum=1))
@@ -501,7 +548,13 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "filters": {
+        # A load balancer probing every few seconds while the database is
+        # down would otherwise log one error per probe.
+        "not_health_probes": {"()": "mentorship.core.logging.NotHealthProbes"},
+    },
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        "django.request": {"filters": ["not_health_probes"]},
     },
 }

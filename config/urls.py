@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.views import defaults
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
@@ -42,6 +43,8 @@ router.register("assessments", checkins_api.AssessmentViewSet, basename="assessm
 router.register("notifications", notifications_api.NotificationViewSet, basename="notification")
 
 api_v1 = [
+    # The API's own address leads to its documentation.
+    path("", RedirectView.as_view(pattern_name="api-docs"), name="api-root"),
     path("me/", people_api.MeView.as_view(), name="me"),
     path(
         "me/email-preferences/",

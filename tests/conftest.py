@@ -33,6 +33,9 @@ def _test_settings(settings: Any) -> None:
         }
     }
     settings.OUTBOX_ECHO = False
+    # Tests move the clock by hours and days between one request and the
+    # next; the idle timeout has its own tests (people/test_sessions.py).
+    settings.SESSION_IDLE_TIMEOUT = 0
 
 
 @pytest.fixture(autouse=True)
@@ -49,6 +52,18 @@ def _clock(request: pytest.FixtureRequest) -> Iterator[None]:
 
     with time_machine.travel(marker.args[0], tick=marker.kwargs.get("tick", False)):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request: pytest.FixtureRequest) -> None:
+    """``@pytest.mark.postgres_only``: row locks, skipped rows and concurrent
+    claims exist only on PostgreSQL (CI runs the suite there too)."""
+    if request.node.get_closest_marker("postgres_only") is None:
+        return
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Needs PostgreSQL: row locks and concurrent claims.")
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import admin
 
-from mentorship.audit.models import AuditEvent
+from mentorship.audit.models import AuditEvent, SecurityEvent
 
 
 @admin.register(AuditEvent)
@@ -15,6 +15,26 @@ class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     list_filter = ("action", "program")
     search_fields = ("target_repr", "actor__email", "action")
     list_select_related = ("actor", "program")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin[SecurityEvent]):
+    """Read-only, as the trail is."""
+
+    list_display = ("at", "kind", "person", "via", "client_ip")
+    list_filter = ("kind", "via")
+    search_fields = ("person__email", "client_ip")
+    list_select_related = ("person",)
     date_hierarchy = "at"
 
     def has_add_permission(self, request: Any) -> bool:

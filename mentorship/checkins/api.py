@@ -48,6 +48,19 @@ class _ViewerContextMixin:
         return context
 
 
+# The check-in's own columns the API shows (the pair's notes and pulse are
+# read through the selector's annotations, never from the columns).
+API_CHECKIN_FIELDS = (
+    "pairing",
+    "occurred_on",
+    "duration_minutes",
+    "kind",
+    "logged_by",
+    "created_at",
+    "updated_at",
+)
+
+
 class CheckInFilter(StrictFilterSet):
     pairing = IdFilter(field_name="pairing_id", label="Pairing id")
     kind = django_filters.ChoiceFilter(choices=CheckIn._meta.get_field("kind").choices)
@@ -101,12 +114,38 @@ class CheckInViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def scoped_queryset(self, viewer: Person) -> QuerySet[CheckIn]:
-        return selectors.checkins_visible_to(viewer)
+        # What the serializer reads and no more: the pairing's status (may it
+        # still be edited?) and the author's name, not the pair's and the
+        # program's whole rows the pages show.
+        return (
+            selectors.checkins_visible_to(viewer, pair_items=False)
+            .select_related(None)
+            .select_related("pairing", "logged_by")
+            .only(
+                *API_CHECKIN_FIELDS,
+                "pairing__status",
+                "logged_by__full_name",
+                "logged_by__email",
+            )
+        )
+
+    # The pair's action items are read once the rows are known: none for a
+    # page of other people's check-ins (HR's), one query for the pair's own.
+    def paginate_queryset(self, queryset: Any) -> list[Any] | None:
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            selectors.attach_pair_items(person_of(self.request), page)
+        return page
+
+    def get_object(self) -> CheckIn:
+        checkin = super().get_object()
+        selectors.attach_pair_items(person_of(self.request), [checkin])
+        return checkin
 
     def _fresh(self, checkin: CheckIn, code: int = status.HTTP_200_OK) -> Response:
-        return Response(
-            self.get_serializer(self.get_queryset().get(pk=checkin.pk)).data, status=code
-        )
+        fresh = self.get_queryset().get(pk=checkin.pk)
+        selectors.attach_pair_items(person_of(self.request), [fresh])
+        return Response(self.get_serializer(fresh).data, status=code)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         person = person_of(request)
@@ -287,9 +326,10 @@ class AssessmentViewSet(
 
 class ConfidenceSummaryView(APIView):
     """Mean self-rated confidence per competency over a program's mentees,
-    first rating against latest, for the program's admins and HR. A
-    competency rated by fewer mentees than the threshold shows only its
-    count."""
+    first rating against latest, for the program's admins and HR. The
+    figures are made of the program's departments that have at least the
+    threshold of mentees; the others are left out (and counted), so that no
+    two figures differ by fewer mentees than that."""
 
     @extend_schema(
         tags=["assessments"],
@@ -316,6 +356,7 @@ class ConfidenceSummaryView(APIView):
                             "first": row.first,
                             "latest": row.latest,
                             "suppressed": row.suppressed,
+                            "left_out": row.left_out,
                         }
                         for row in rows
                     ],

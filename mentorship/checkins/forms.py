@@ -56,7 +56,11 @@ class CheckInForm(forms.Form):
     )
     confidence_pulse = forms.TypedChoiceField(
         label="How confident do you feel in the role right now?",
-        help_text="Your mentor sees this; HR sees it only as a group figure.",
+        help_text=(
+            "Your mentor sees this. HR sees it only in group figures, and never the number; "
+            "if it falls from one check-in to the next, HR's list of pairings that may need "
+            "attention says “confidence falling”."
+        ),
         choices=PULSE_CHOICES,
         coerce=int,
         empty_value=None,

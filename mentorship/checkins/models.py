@@ -60,6 +60,9 @@ class CheckIn(TimeStampedModel):
             models.Index(fields=["pairing", "-occurred_on"], name="checkin_pairing_recent"),
             # Insights: check-ins in a date range (the last 30 days, the last 12 weeks).
             models.Index(fields=["occurred_on", "pairing"], name="checkin_by_date"),
+            # GET /api/v1/check-ins/ for HR: ORDER BY created_at DESC, id DESC LIMIT 51,
+            # and a deep page: WHERE (created_at, id) < (…) — one index range scan.
+            models.Index(fields=["-created_at", "-id"], name="checkin_newest"),
         ]
 
     def __str__(self) -> str:
@@ -114,6 +117,8 @@ class ActionItem(TimeStampedModel):
                 condition=models.Q(done_at__isnull=True),
                 name="actionitem_open_by_pairing",
             ),
+            # GET /api/v1/action-items/: a pair's items, newest first, keyset-paged.
+            models.Index(fields=["pairing", "-created_at", "-id"], name="actionitem_by_pairing"),
         ]
 
     def __str__(self) -> str:

@@ -10,20 +10,21 @@ found and again just before it is sent.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, cast
 
 from django.conf import settings
-from django.db.models import Max, Q
+from django.db.models import Max, QuerySet
 from django.urls import reverse
 
-from mentorship.checkins.models import ActionItem, CheckIn
+from mentorship.checkins.models import ActionItem
 from mentorship.checkins.selectors import REFLECTION_OCCASIONS, occasion_of
 from mentorship.core.timezones import local_today
 from mentorship.notifications.kinds import (
     Due,
     Recipient,
     ReminderKind,
+    SubjectKind,
     content_type_id,
     each_recipient,
     subject_id,
@@ -32,7 +33,7 @@ from mentorship.notifications.models import Notification
 from mentorship.pairings.models import Milestone, MilestoneStatus, Pairing, PairingStatus
 from mentorship.pairings.reminders import (
     PAIR_SIDE_FIELDS,
-    milestone_open_and_live,
+    live_milestones,
     pair_context,
     pair_sides,
     pairing_subject_due,
@@ -123,30 +124,41 @@ class CheckInNudge(ReminderKind):
     def _anchor(notification: Notification) -> dt.date:
         return dt.date.fromisoformat(notification.dedup_key.split(":")[3])
 
-    def still_wanted(self, notification: Notification) -> bool:
-        pairing_id = subject_id(notification)
-        logged_since = CheckIn.objects.filter(
-            Q(occurred_on__gt=self._anchor(notification))
-            | Q(created_at__gt=notification.created_at),
-            pairing_id=pairing_id,
-        ).exists()
-        active = Pairing.objects.filter(pk=pairing_id, status=PairingStatus.ACTIVE).exists()
-        return active and not logged_since
-
-    def context(self, notification: Notification) -> dict[str, Any]:
-        pairing = Pairing.objects.select_related("program", "mentee", "mentor").get(
-            pk=subject_id(notification)
+    def load(self, notifications: Sequence[Notification]) -> dict[int, dict[str, Any] | None]:
+        """The batch's pairings in one query, each with its latest check-in
+        by date and by when it was logged: wanted while the pairing is active
+        and nothing was logged since the reminder's period began, nor since
+        it was queued."""
+        pairings = (
+            Pairing.objects.filter(status=PairingStatus.ACTIVE)
+            .select_related("program", "mentee", "mentor")
+            .annotate(
+                last_occurred=Max("checkins__occurred_on"),
+                last_logged=Max("checkins__created_at"),
+            )
+            .in_bulk({subject_id(row) for row in notifications})
         )
-        last = pairing.checkins.order_by("-occurred_on").values_list("occurred_on", flat=True)
-        return {
-            **pair_context(pairing, notification.recipient_id),
-            "cadence": pairing.program.checkin_cadence_days,
-            "last_checkin": last.first(),
-            "log_url": checkin_form_url(pairing.pk),
-        }
+        contexts: dict[int, dict[str, Any] | None] = {}
+        for row in notifications:
+            pairing = pairings.get(subject_id(row))
+            logged_since = pairing is not None and (
+                (pairing.last_occurred is not None and pairing.last_occurred > self._anchor(row))
+                or (pairing.last_logged is not None and pairing.last_logged > row.created_at)
+            )
+            contexts[row.pk] = (
+                None
+                if pairing is None or logged_since
+                else {
+                    **pair_context(pairing, row.recipient_id),
+                    "cadence": pairing.program.checkin_cadence_days,
+                    "last_checkin": pairing.last_occurred,
+                    "log_url": checkin_form_url(pairing.pk),
+                }
+            )
+        return contexts
 
 
-class AssessmentDue(ReminderKind):
+class AssessmentDue(SubjectKind):
     """A scheduled self-assessment (a plan step) is due: the mentee is asked,
     on its due date, to rate their confidence."""
 
@@ -192,13 +204,11 @@ class AssessmentDue(ReminderKind):
                 subject_type_id=subject_type,
             )
 
-    def still_wanted(self, notification: Notification) -> bool:
-        return milestone_open_and_live(notification)
+    def live_subjects(self) -> QuerySet[Milestone]:
+        return live_milestones()
 
-    def context(self, notification: Notification) -> dict[str, Any]:
-        milestone = Milestone.objects.select_related(
-            "pairing__program", "pairing__mentee", "pairing__mentor"
-        ).get(pk=subject_id(notification))
+    def context_for(self, subject: Milestone, notification: Notification) -> dict[str, Any]:
+        milestone = subject
         pairing = milestone.pairing
         occasion = occasion_of(milestone, pairing.starts_on)
         return {
@@ -210,7 +220,7 @@ class AssessmentDue(ReminderKind):
         }
 
 
-class ActionItemOverdue(ReminderKind):
+class ActionItemOverdue(SubjectKind):
     """An open action item past its due date: its owner hears about it once,
     the day after."""
 
@@ -256,17 +266,13 @@ class ActionItemOverdue(ReminderKind):
                 subject_type_id=subject_type,
             )
 
-    def still_wanted(self, notification: Notification) -> bool:
-        return ActionItem.objects.filter(
-            pk=subject_id(notification),
-            done_at__isnull=True,
-            pairing__status=PairingStatus.ACTIVE,
-        ).exists()
-
-    def context(self, notification: Notification) -> dict[str, Any]:
-        item = ActionItem.objects.select_related(
+    def live_subjects(self) -> QuerySet[ActionItem]:
+        return ActionItem.objects.select_related(
             "pairing__program", "pairing__mentee", "pairing__mentor"
-        ).get(pk=subject_id(notification))
+        ).filter(done_at__isnull=True, pairing__status=PairingStatus.ACTIVE)
+
+    def context_for(self, subject: ActionItem, notification: Notification) -> dict[str, Any]:
+        item = subject
         return {
             **pair_context(item.pairing, notification.recipient_id),
             "item": item,

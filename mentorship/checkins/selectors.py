@@ -69,11 +69,11 @@ EDIT_WINDOW = dt.timedelta(days=7)
 def checkin_pairings_for(viewer: Person) -> QuerySet[Pairing]:
     """Pairings whose check-ins the viewer may know about: their own (once
     approved), those of the programs they run, and all of them for HR."""
-    own = Q(status__in=VISIBLE_TO_PARTICIPANTS) & access.member_q(viewer)
+    own = Q(status__in=VISIBLE_TO_PARTICIPANTS) & access.own_pairings_q(viewer)
     return Pairing.objects.filter(access.administers_q(viewer, program="program_id") | own)
 
 
-def checkins_visible_to(viewer: Person) -> QuerySet[CheckIn]:
+def checkins_visible_to(viewer: Person, *, pair_items: bool = True) -> QuerySet[CheckIn]:
     """Check-ins the viewer may know about, each carrying only what the
     viewer may read:
 
@@ -83,12 +83,18 @@ def checkins_visible_to(viewer: Person) -> QuerySet[CheckIn]:
     - ``readable_action_items`` / ``readable_closed_items``: the items added
       and ticked off in it, for the pair only;
     - ``viewer_in_pair``.
+
+    With ``pair_items=False`` the action items are left to
+    ``attach_pair_items``, once the page's rows are known.
     """
     in_pair = access.sees_shared_part_q(viewer)
-    pair_items = ActionItem.objects.filter(in_pair).select_related("owner").order_by("created_at")
-    return (
-        CheckIn.objects.filter(pairing__in=checkin_pairings_for(viewer).values("pk"))
-        .defer("shared_notes", "confidence_pulse")
+    checkins = CheckIn.objects.all()
+    if not access.roles(viewer).is_hr:
+        # HR's list is the whole table in the index's order; anyone else's
+        # starts from their few pairings (a semi-join, by index).
+        checkins = checkins.filter(pairing__in=checkin_pairings_for(viewer).values("pk"))
+    checkins = (
+        checkins.defer("shared_notes", "confidence_pulse")
         .select_related("pairing__program", "pairing__mentee", "pairing__mentor", "logged_by")
         .annotate(
             viewer_in_pair=Case(When(in_pair, then=Value(True)), default=Value(False)),
@@ -107,12 +113,44 @@ def checkins_visible_to(viewer: Person) -> QuerySet[CheckIn]:
                 output_field=TextField(),
             ),
         )
-        .prefetch_related(
-            Prefetch("topics", queryset=Competency.objects.order_by("name")),
-            Prefetch("action_items", queryset=pair_items, to_attr="readable_action_items"),
-            Prefetch("closed_action_items", queryset=pair_items, to_attr="readable_closed_items"),
-        )
+        .prefetch_related(Prefetch("topics", queryset=Competency.objects.order_by("name")))
     )
+    if not pair_items:
+        return checkins
+    items = _pair_items(viewer)
+    return checkins.prefetch_related(
+        Prefetch("action_items", queryset=items, to_attr="readable_action_items"),
+        Prefetch("closed_action_items", queryset=items, to_attr="readable_closed_items"),
+    )
+
+
+def _pair_items(viewer: Person) -> QuerySet[ActionItem]:
+    return (
+        ActionItem.objects.filter(access.sees_shared_part_q(viewer))
+        .select_related("owner")
+        .order_by("created_at", "pk")
+    )
+
+
+def attach_pair_items(viewer: Person, checkins: list[CheckIn]) -> None:
+    """``readable_action_items`` / ``readable_closed_items`` for check-ins
+    read with ``pair_items=False``: one query for the rows the viewer is one
+    of the pair of, none at all when there are none (HR's pages of the
+    whole company)."""
+    added: dict[int, list[ActionItem]] = {}
+    closed: dict[int, list[ActionItem]] = {}
+    for checkin in checkins:
+        added[checkin.pk], closed[checkin.pk] = [], []
+        checkin.readable_action_items = added[checkin.pk]  # type: ignore[attr-defined]
+        checkin.readable_closed_items = closed[checkin.pk]  # type: ignore[attr-defined]
+    theirs = {c.pk for c in checkins if getattr(c, "viewer_in_pair", False)}
+    if not theirs:
+        return
+    for item in _pair_items(viewer).filter(Q(created_in__in=theirs) | Q(done_in__in=theirs)):
+        if item.created_in_id in theirs:
+            added[item.created_in_id].append(item)
+        if item.done_in_id in theirs:
+            closed[item.done_in_id].append(item)
 
 
 def checkin_editable_by(viewer: Person, checkin: CheckIn, *, now: dt.datetime) -> bool:
@@ -315,6 +353,8 @@ class CompetencyConfidence:
     # Means over the group; None when the group is too small to show.
     first: float | None
     latest: float | None
+    # Mentees in departments of the program under the threshold: in no figure.
+    left_out: int = 0
 
     @property
     def suppressed(self) -> bool:
@@ -324,30 +364,42 @@ class CompetencyConfidence:
 def confidence_aggregate(viewer: Person, program: Program) -> list[CompetencyConfidence]:
     """Mean self-rated confidence per competency over a program's mentees:
     each mentee's first rating against their latest. Only for the program's
-    admins and HR, and only for groups of at least the configured size."""
+    admins and HR, and made of the same fixed cells as the insights
+    dashboard (the program's mentees of one department): a cell under the
+    threshold is left out, so that this figure set against the dashboard's
+    cannot single anyone out (``insights.selectors._confidence``)."""
     if not access.administers(viewer, program):
         return []
     minimum = settings.SCAFFOLD_MIN_AGGREGATE_GROUP
     rows = (
         AssessmentRating.objects.filter(assessment__pairing__program=program)
         .order_by("assessment__taken_on", "assessment__created_at")
-        .values_list("competency__name", "assessment__mentee_id", "score")
+        .values_list(
+            "competency__name",
+            "assessment__mentee__department_id",
+            "assessment__mentee_id",
+            "score",
+        )
     )
-    first: dict[str, dict[int, int]] = defaultdict(dict)
-    latest: dict[str, dict[int, int]] = defaultdict(dict)
-    for name, mentee_id, score in rows.iterator(chunk_size=5000):
-        first[name].setdefault(mentee_id, score)
-        latest[name][mentee_id] = score
+    # competency → department → mentee → score
+    first: dict[str, dict[int | None, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+    latest: dict[str, dict[int | None, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+    for name, department_id, mentee_id, score in rows.iterator(chunk_size=5000):
+        first[name][department_id].setdefault(mentee_id, score)
+        latest[name][department_id][mentee_id] = score
     result = []
     for name in sorted(first):
-        mentees = len(first[name])
-        shown = mentees >= minimum
+        cells = [d for d, mentees in first[name].items() if len(mentees) >= minimum]
+        counted = [score for d in cells for score in first[name][d].values()]
+        now = [score for d in cells for score in latest[name][d].values()]
+        mentees = len(counted)
         result.append(
             CompetencyConfidence(
                 competency=name,
                 mentees=mentees,
-                first=round(sum(first[name].values()) / mentees, 2) if shown else None,
-                latest=round(sum(latest[name].values()) / mentees, 2) if shown else None,
+                first=round(sum(counted) / mentees, 2) if mentees else None,
+                latest=round(sum(now) / mentees, 2) if mentees else None,
+                left_out=sum(len(m) for m in first[name].values()) - mentees,
             )
         )
     return result

@@ -137,7 +137,14 @@ class CheckInSerializer(serializers.ModelSerializer[CheckIn]):
     def _items(self, checkin: CheckIn, attribute: str) -> list[dict[str, Any]] | None:
         if not getattr(checkin, "viewer_in_pair", False):
             return None
-        return ActionItemSerializer(getattr(checkin, attribute), many=True).data  # type: ignore[return-value]
+        items = getattr(checkin, attribute)
+        if not items:
+            return []
+        # One item serializer for the whole page (building a serializer
+        # costs more than using one, and a page has fifty check-ins).
+        if getattr(self, "_item_serializer", None) is None:
+            self._item_serializer = ActionItemSerializer(context=self.context)
+        return [self._item_serializer.to_representation(item) for item in items]
 
     @extend_schema_field(ActionItemSerializer(many=True, allow_null=True))
     def get_action_items(self, checkin: CheckIn) -> list[dict[str, Any]] | None:
@@ -317,14 +324,19 @@ class AssessmentShareSerializer(serializers.Serializer[Any]):
 
 class GroupConfidenceSerializer(serializers.Serializer[Any]):
     competency = serializers.CharField()
-    mentees = serializers.IntegerField(help_text="Mentees who rated it.")
+    mentees = serializers.IntegerField(help_text="Mentees whose ratings the means are over.")
     first = serializers.FloatField(
-        allow_null=True, help_text="Mean first rating; null when the group is too small."
+        allow_null=True,
+        help_text="Mean first rating; null when no department reaches the threshold.",
     )
     latest = serializers.FloatField(
-        allow_null=True, help_text="Mean latest rating; null when the group is too small."
+        allow_null=True,
+        help_text="Mean latest rating; null when no department reaches the threshold.",
     )
     suppressed = serializers.BooleanField()
+    left_out = serializers.IntegerField(
+        help_text="Mentees in departments of the program under the threshold: in no figure."
+    )
 
 
 class ConfidenceSummarySerializer(serializers.Serializer[Any]):

@@ -1,10 +1,12 @@
-"""Responses are private unless a view says otherwise."""
+"""Responses are private unless a view says otherwise; load balancers'
+health probes are answered before anything can turn them away."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponseBase
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
 
@@ -21,5 +23,23 @@ def private_by_default(
         if not response.has_header("Cache-Control"):
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+    return middleware
+
+
+def health_probes_first(
+    get_response: Callable[[HttpRequest], HttpResponseBase],
+) -> Callable[[HttpRequest], HttpResponseBase]:
+    """``GET /health/`` answered first, whatever the Host header and
+    scheme: a load balancer probes each instance by its IP address over
+    plain HTTP, which host validation (400) and the HTTPS redirect (301)
+    would otherwise refuse. The probe learns only whether the database,
+    broker and scheduler answer."""
+    from mentorship.core.views import health
+
+    def middleware(request: HttpRequest) -> HttpResponseBase:
+        if request.path == reverse("health"):
+            return health(request)
+        return get_response(request)
 
     return middleware

@@ -12,8 +12,10 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import count
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 
 from mentorship.checkins.models import ActionItem, AssessmentOccasion, CheckIn
 from mentorship.checkins.selectors import occasion_of, plan_competencies
@@ -271,6 +273,12 @@ class DemoBuilder:
             by=company.hr,
         )
         program_activate(program=program, by=company.hr)
+        # Opened three weeks before its first day, as a real cohort would be.
+        Program.objects.filter(pk=program.pk).update(
+            opened_at=dt.datetime.combine(
+                starts_on - dt.timedelta(days=21), dt.time(10, 0), tzinfo=dt.UTC
+            )
+        )
 
         others = [p for p in company.experienced if p.pk != company.mentor.pk]
         mentors = [company.mentor, *others[:8]]
@@ -391,7 +399,7 @@ class DemoBuilder:
         self._milestones(
             pairing, history_until, complete_all=fate == "completed", demo=is_demo_pair
         )
-        self._checkins(pairing, history_until)
+        self._checkins(pairing, history_until, recent=is_demo_pair)
         if is_demo_pair:
             # Between the scheduled ones: so the demo mentee's chart has a line.
             taken_on = history_until - dt.timedelta(days=5)
@@ -487,41 +495,64 @@ class DemoBuilder:
             ),
         )
 
-    def _checkins(self, pairing: Pairing, until: dt.date) -> None:
+    def _checkins(self, pairing: Pairing, until: dt.date, *, recent: bool = False) -> None:
+        """A check-in every 11 to 17 days, taking turns; with ``recent``, the
+        last one within the week and the mentee's (the demo pair's, so the demo
+        mentee can still edit it)."""
         assert pairing.starts_on is not None
         day = pairing.starts_on + dt.timedelta(days=self.rng.randint(1, 3))
-        topics = sorted(content.SHARED_NOTES)
         turn = 0
+        last = None
         while day <= until:
-            author = pairing.mentee if turn % 2 == 0 else pairing.mentor
-            topic_slugs = self.rng.sample(topics, self.rng.randint(1, 2))
-            open_items = list(ActionItem.objects.filter(pairing=pairing, done_at__isnull=True))
-            checkin_log(
-                pairing=pairing,
-                by=author,
-                occurred_on=day,
-                duration_minutes=self.rng.choice([30, 45, 45, 60, 60, 90]),
-                kind=self.rng.choice(["meeting", "meeting", "call", "async"]),
-                topics=[self.competencies[s] for s in topic_slugs],
-                shared_notes=self.rng.choice(content.SHARED_NOTES[topic_slugs[0]]),
-                private_note=(
-                    self.rng.choice(content.PRIVATE_NOTES) if self.rng.random() < 0.35 else ""
-                ),
-                confidence_pulse=(
-                    self.rng.randint(2, 5) if author.pk == pairing.mentee_id else None
-                ),
-                action_items=[
-                    ActionItemSpec(
-                        text=self.rng.choice(content.ACTION_ITEMS),
-                        owner=self.rng.choice([pairing.mentee, pairing.mentee, pairing.mentor]),
-                        due_on=day + dt.timedelta(days=self.rng.randint(5, 14)),
-                    )
-                    for _ in range(self.rng.randint(1, 2))
-                ],
-                close_action_items=[item for item in open_items if self.rng.random() < 0.7],
-            )
+            self._checkin(pairing, pairing.mentee if turn % 2 == 0 else pairing.mentor, day)
+            last = day
             turn += 1
             day += dt.timedelta(days=self.rng.randint(11, 17))
+        if recent and (last is None or last < self.today - dt.timedelta(days=6)):
+            self._checkin(pairing, pairing.mentee, until)
+
+    def _checkin(self, pairing: Pairing, author: Person, day: dt.date) -> None:
+        topics = sorted(content.SHARED_NOTES)
+        topic_slugs = self.rng.sample(topics, self.rng.randint(1, 2))
+        open_items = list(ActionItem.objects.filter(pairing=pairing, done_at__isnull=True))
+        checkin = checkin_log(
+            pairing=pairing,
+            by=author,
+            occurred_on=day,
+            duration_minutes=self.rng.choice([30, 45, 45, 60, 60, 90]),
+            kind=self.rng.choice(["meeting", "meeting", "call", "async"]),
+            topics=[self.competencies[s] for s in topic_slugs],
+            shared_notes=self.rng.choice(content.SHARED_NOTES[topic_slugs[0]]),
+            private_note=(
+                self.rng.choice(content.PRIVATE_NOTES) if self.rng.random() < 0.35 else ""
+            ),
+            confidence_pulse=(self.rng.randint(2, 5) if author.pk == pairing.mentee_id else None),
+            action_items=[
+                ActionItemSpec(
+                    text=self.rng.choice(content.ACTION_ITEMS),
+                    owner=self.rng.choice([pairing.mentee, pairing.mentee, pairing.mentor]),
+                    due_on=day + dt.timedelta(days=self.rng.randint(5, 14)),
+                )
+                for _ in range(self.rng.randint(1, 2))
+            ],
+            close_action_items=[item for item in open_items if self.rng.random() < 0.7],
+        )
+        self._logged_on_the_day(checkin, author)
+
+    @staticmethod
+    def _logged_on_the_day(checkin: CheckIn, author: Person) -> None:
+        """A demo check-in was logged the evening of the day it happened, not
+        when the demo was built: its "logged on" line says so, and only the
+        last week's stay open to edits, as they would."""
+        evening = dt.datetime.combine(
+            checkin.occurred_on, dt.time(17, 30), tzinfo=ZoneInfo(author.time_zone)
+        )
+        logged_at = min(evening, timezone.now())
+        CheckIn.objects.filter(pk=checkin.pk).update(created_at=logged_at, updated_at=logged_at)
+        ActionItem.objects.filter(created_in=checkin).update(
+            created_at=logged_at, updated_at=logged_at
+        )
+        ActionItem.objects.filter(done_in=checkin).update(done_at=logged_at)
 
     def build_draft_program(self, company: Company) -> Program:
         starts_on = self.today + dt.timedelta(days=100)

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import (
-    Avg,
     Count,
     DurationField,
     Exists,
@@ -22,6 +21,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
 )
 from django.db.models.functions import Coalesce, TruncWeek
 
@@ -40,7 +40,7 @@ from mentorship.people.models import Department, Person
 from mentorship.programs.models import Enrollment, EnrollmentRole, EnrollmentStatus, Program
 from mentorship.programs.selectors import programs_administered_by
 
-CHART_WEEKS = 12
+CHART_WEEKS = 12  # at least 5: the last 30 days are counted from the same rows
 # The riskiest pairings listed on the dashboard.
 AT_RISK_LISTED = 50
 
@@ -125,6 +125,9 @@ class Confidence:
     day0: float | None
     latest_mentees: int
     latest: float | None
+    # Mentees in cells under the threshold: in no figure, whatever the filters.
+    day0_left_out: int = 0
+    latest_left_out: int = 0
 
 
 @dataclass
@@ -217,61 +220,103 @@ def _completion_figures(health: Health, pairings: PairingQuerySet) -> None:
     ]
 
 
-def _confidence(health: Health, pairings: PairingQuerySet) -> None:
-    ratings = AssessmentRating.objects.filter(assessment__pairing__in=pairings)
-    day0 = {
-        row["competency__name"]: row
-        for row in ratings.filter(assessment__occasion=AssessmentOccasion.DAY_0)
-        .values("competency__name")
-        .annotate(mentees=Count("assessment__mentee", distinct=True), mean=Avg("score"))
-        .order_by()
-    }
+@dataclass
+class _Tally:
+    mentees: int = 0
+    ratings: int = 0
+    total: int = 0
+    left_out: int = 0
+
+
+# The cells every confidence figure is made of: one program's mentees of one
+# department (see _confidence).
+CELL = ("competency__name", "assessment__pairing__program", "assessment__mentee__department")
+
+
+def _confidence(health: Health, viewer: Person, filters: Filters) -> None:
+    """Mean self-ratings, made so that no choice of filters can single out
+    anyone's rating by subtraction.
+
+    The ratings fall into fixed cells: a program × the mentee's department.
+    A cell of fewer than ``minimum_group`` mentees is left out of *every*
+    figure, and the date filters do not apply here: so every figure the
+    filters can produce is a sum over whole cells of at least the threshold,
+    and the most any combination of figures can give away is one such
+    cell's mean. (Dates would cut cells by when each pairing ran, and two
+    ranges a day apart would then differ by one mentee.)"""
+    cohort = _pairings(viewer, Filters(program=filters.program, department=filters.department))
+    ratings = AssessmentRating.objects.filter(assessment__pairing__in=cohort)
     newest = Assessment.objects.filter(pairing=OuterRef("assessment__pairing")).order_by(
         "-taken_on", "-created_at"
     )
-    latest = {
-        row["competency__name"]: row
-        for row in ratings.filter(assessment=Subquery(newest.values("pk")[:1]))
-        .values("competency__name")
-        .annotate(mentees=Count("assessment__mentee", distinct=True), mean=Avg("score"))
-        .order_by()
-    }
     minimum = health.minimum_group
 
-    def shown(row: Any) -> tuple[int, float | None]:
-        if row is None:
-            return 0, None
-        mean = round(row["mean"], 2) if row["mentees"] >= minimum else None
-        return row["mentees"], mean
+    def figures(rows: QuerySet[AssessmentRating]) -> dict[str, tuple[int, float | None, int]]:
+        """competency → (mentees counted, their mean or None, mentees left out)."""
+        cells = (
+            rows.values(*CELL)
+            .annotate(
+                mentees=Count("assessment__mentee", distinct=True),
+                ratings=Count("pk"),
+                total=Sum("score"),
+            )
+            .order_by()
+        )
+        tally: dict[str, _Tally] = {}
+        for cell in cells:
+            counts = tally.setdefault(cell["competency__name"], _Tally())
+            if cell["mentees"] >= minimum:
+                counts.mentees += cell["mentees"]
+                counts.ratings += cell["ratings"]
+                counts.total += cell["total"] or 0
+            else:
+                counts.left_out += cell["mentees"]
+        return {
+            name: (
+                t.mentees,
+                round(t.total / t.ratings, 2) if t.ratings else None,
+                t.left_out,
+            )
+            for name, t in tally.items()
+        }
 
+    day0 = figures(ratings.filter(assessment__occasion=AssessmentOccasion.DAY_0))
+    latest = figures(ratings.filter(assessment=Subquery(newest.values("pk")[:1])))
     for name in sorted(set(day0) | set(latest)):
-        day0_n, day0_mean = shown(day0.get(name))
-        latest_n, latest_mean = shown(latest.get(name))
-        health.confidence.append(Confidence(name, day0_n, day0_mean, latest_n, latest_mean))
+        day0_n, day0_mean, day0_out = day0.get(name, (0, None, 0))
+        latest_n, latest_mean, latest_out = latest.get(name, (0, None, 0))
+        health.confidence.append(
+            Confidence(name, day0_n, day0_mean, latest_n, latest_mean, day0_out, latest_out)
+        )
 
 
 def program_health(viewer: Person, filters: Filters, *, today: dt.date) -> Health:
     health = Health(today=today, minimum_group=settings.SCAFFOLD_MIN_AGGREGATE_GROUP)
     pairings = _pairings(viewer, filters)
     health.statuses = dict(pairings.values_list("status").annotate(n=Count("pk")).order_by())
-    checkins = CheckIn.objects.filter(pairing__in=pairings)
-    health.checkins_30_days = checkins.filter(
-        occurred_on__gt=today - dt.timedelta(days=30), occurred_on__lte=today
-    ).count()
-    weeks = dict(
-        checkins.filter(occurred_on__gt=today - dt.timedelta(weeks=CHART_WEEKS))
+    # The weekly chart and the last 30 days in one pass over the check-ins
+    # (the chart's weeks reach further back than 30 days).
+    last_30_days = Q(occurred_on__gt=today - dt.timedelta(days=30), occurred_on__lte=today)
+    by_week = (
+        CheckIn.objects.filter(
+            pairing__in=pairings, occurred_on__gt=today - dt.timedelta(weeks=CHART_WEEKS)
+        )
         .annotate(week=TruncWeek("occurred_on"))
         .values_list("week")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), recent=Count("pk", filter=last_30_days))
         .order_by()
     )
+    weeks: dict[dt.date, int] = {}
+    for week, n, recent in by_week:
+        weeks[week] = n
+        health.checkins_30_days += recent
     monday = today - dt.timedelta(days=today.weekday())
     health.checkins_per_week = [
         Week(week, weeks.get(week, 0))
         for week in (monday - dt.timedelta(weeks=n) for n in range(CHART_WEEKS - 1, -1, -1))
     ]
     _completion_figures(health, pairings)
-    _confidence(health, pairings)
+    _confidence(health, viewer, filters)
     health.outcomes = dict(
         pairings.closed()
         .exclude(outcome="")

@@ -43,13 +43,23 @@ class MentorLoadSerializer(serializers.Serializer[Any]):
 
 
 class ConfidenceSerializer(serializers.Serializer[Any]):
+    """Means over fixed cells (a program × the mentee's department) of at
+    least `minimum_group` mentees; the date filters do not apply, so no two
+    filter choices differ by fewer than that many mentees."""
+
     competency = serializers.CharField()
-    day0_mentees = serializers.IntegerField()
-    day0 = serializers.FloatField(allow_null=True, help_text="Null for groups under the threshold.")
+    day0_mentees = serializers.IntegerField(help_text="Mentees whose day-0 ratings are averaged.")
+    day0 = serializers.FloatField(
+        allow_null=True, help_text="Null when no cell reaches the threshold."
+    )
     latest_mentees = serializers.IntegerField()
     latest = serializers.FloatField(
-        allow_null=True, help_text="Null for groups under the threshold."
+        allow_null=True, help_text="Null when no cell reaches the threshold."
     )
+    day0_left_out = serializers.IntegerField(
+        help_text="Mentees in cells under the threshold: in no figure, whatever the filters."
+    )
+    latest_left_out = serializers.IntegerField()
 
 
 class WeekSerializer(serializers.Serializer[Any]):

@@ -112,7 +112,7 @@ def notifications_claim_ids(
     claim_id = uuid.uuid4()
     Notification.objects.filter(
         pk__in=ids, status=NotificationStatus.PENDING, send_after__lte=now
-    ).update(status=NotificationStatus.SENDING, claim_id=claim_id, claimed_at=now)
+    ).update(status=NotificationStatus.SENDING, claim_id=claim_id, claimed_at=now, started_at=None)
     claimed = list(
         Notification.objects.filter(pk__in=ids, claim_id=claim_id)
         .order_by("id")

@@ -47,6 +47,10 @@ class Notification(models.Model):
     # Set by each claim; only the task holding the current claim may send.
     claim_id = models.UUIDField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # When a worker took the row up (its send task started): empty while the
+    # task still waits in the queue, so the reconciler can tell a row a
+    # worker dropped (an attempt) from one no worker has touched yet (none).
+    started_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     message_id = models.CharField(max_length=255, blank=True)

@@ -24,6 +24,7 @@ import datetime as dt
 import logging
 import random
 import smtplib
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -118,16 +119,21 @@ def _local_date(moment: dt.datetime, time_zone: str) -> dt.date:
 
 
 def notifications_claim(
-    *, now: dt.datetime | None = None, limit: int = CLAIM_BATCH
+    *,
+    now: dt.datetime | None = None,
+    due_by: dt.datetime | None = None,
+    limit: int = CLAIM_BATCH,
 ) -> tuple[uuid.UUID, list[int]]:
-    """Move up to ``limit`` due pending rows to ``sending`` under a new claim."""
+    """Move up to ``limit`` pending rows due by ``due_by`` (by default, now)
+    to ``sending`` under a new claim, stamped ``now``."""
     now = now or timezone.now()
+    due_by = due_by or now
     claim_id = uuid.uuid4()
     with transaction.atomic():
         # Oldest first, straight off the partial index on send_after (a tie
         # breaker would make PostgreSQL sort every pending row each time).
         due = Notification.objects.filter(
-            status=NotificationStatus.PENDING, send_after__lte=now
+            status=NotificationStatus.PENDING, send_after__lte=due_by
         ).order_by("send_after")
         if connection.features.has_select_for_update_skip_locked:
             # Concurrent claimers take different rows instead of queueing.
@@ -137,7 +143,7 @@ def notifications_claim(
             return claim_id, []
         # status=PENDING again: a row someone else claimed in between stays theirs.
         Notification.objects.filter(pk__in=ids, status=NotificationStatus.PENDING).update(
-            status=NotificationStatus.SENDING, claim_id=claim_id, claimed_at=now
+            status=NotificationStatus.SENDING, claim_id=claim_id, claimed_at=now, started_at=None
         )
     # Read back through the primary key (claim_id has no index, on purpose).
     claimed = list(
@@ -148,12 +154,26 @@ def notifications_claim(
     return claim_id, claimed
 
 
-def notifications_dispatch(*, now: dt.datetime | None = None, max_rows: int = 200_000) -> int:
+def notifications_dispatch(
+    *, now: dt.datetime | None = None, due_by: dt.datetime | None = None
+) -> int:
     """Claim due rows batch by batch and hand them to send tasks once each
-    claim has committed. Returns how many rows were claimed."""
+    claim has committed. Returns how many rows were claimed.
+
+    No more rows are out with the workers at once than
+    ``NOTIFICATIONS_MAX_IN_FLIGHT``: a 09:00 burst of 100,000 is handed over
+    as the workers get through it (the next dispatch, half a minute later,
+    tops it up), so no row waits in the broker's queue long enough to look
+    stranded, and the queue never holds more than the workers can send
+    within the sending timeout."""
+    room = settings.NOTIFICATIONS_MAX_IN_FLIGHT - (
+        Notification.objects.filter(status=NotificationStatus.SENDING).count()
+    )
     total = 0
-    while total < max_rows:
-        claim_id, ids = notifications_claim(now=now)
+    while total < room:
+        claim_id, ids = notifications_claim(
+            now=now, due_by=due_by, limit=min(CLAIM_BATCH, room - total)
+        )
         if not ids:
             break
         batches = [ids[start : start + TASK_BATCH] for start in range(0, len(ids), TASK_BATCH)]
@@ -192,15 +212,20 @@ def retry_delay(attempt: int) -> dt.timedelta:
 
 
 def notifications_send(*, ids: Sequence[int], claim_id: uuid.UUID) -> Counter[str]:
-    """Send the rows of one claim that are still ours. Returns counts by outcome."""
+    """Send the rows of one claim that are still ours. Returns counts by outcome.
+
+    The claim is a lease of ``NOTIFICATIONS_SENDING_TIMEOUT`` from the moment
+    the worker takes the rows up; after that the reconciler may give them to
+    another worker. So no email is started after half the lease: what is left
+    goes back to the queue, uncharged, for the next dispatch, and a slow
+    batch (a slow SMTP server, a loaded host) is never sent twice."""
     outcomes: Counter[str] = Counter()
-    # The claim's clock restarts now: the sending timeout counts from when a
-    # worker took the rows up, so rows that waited in a long queue are never
-    # taken back from a worker that is busy sending them (the task time
-    # limit is shorter than the timeout).
+    stop_starting_at = _clock() + settings.NOTIFICATIONS_SENDING_TIMEOUT.total_seconds() / 2
+    # A worker has the rows now: the sending timeout counts from here, and
+    # from here a row that goes quiet costs an attempt.
     Notification.objects.filter(
         pk__in=ids, status=NotificationStatus.SENDING, claim_id=claim_id
-    ).update(claimed_at=timezone.now())
+    ).update(started_at=timezone.now())
     rows = list(
         Notification.objects.select_related("recipient")
         .filter(pk__in=ids, status=NotificationStatus.SENDING, claim_id=claim_id)
@@ -209,21 +234,29 @@ def notifications_send(*, ids: Sequence[int], claim_id: uuid.UUID) -> Counter[st
     outcomes["skipped"] = len(ids) - len(rows)  # sent already, or reclaimed after a timeout
     if not rows:
         return outcomes
-    opted_out = set(
-        EmailOptOut.objects.filter(
-            person_id__in={row.recipient_id for row in rows}, kind__in={row.kind for row in rows}
-        ).values_list("person_id", "kind")
-    )
+    contexts = _load_contexts(rows)
+    # No longer wanted (the milestone was done meanwhile, the person opted
+    # out): cancelled together, nothing is sent.
+    wanted = [(row, context) for row in rows if (context := contexts[row.pk]) is not None]
+    if len(wanted) < len(rows):
+        outcomes["cancelled"] = Notification.objects.filter(
+            pk__in=[row.pk for row in rows if contexts[row.pk] is None], claim_id=claim_id
+        ).update(status=NotificationStatus.CANCELLED)
+        if not wanted:
+            return outcomes
     mailer = mailers.default
     try:
         mailer.open()
     except (OSError, smtplib.SMTPException) as exc:
-        for row in rows:
+        for row, _ in wanted:
             outcomes[_record_failure(row, claim_id, exc)] += 1
         return outcomes
     try:
-        for row in rows:
-            outcomes[_send_one(row, claim_id, mailer, opted_out)] += 1
+        for index, (row, context) in enumerate(wanted):
+            if _clock() >= stop_starting_at:
+                outcomes["handed back"] = _hand_back([row for row, _ in wanted[index:]], claim_id)
+                break
+            outcomes[_send_one(row, claim_id, mailer, context)] += 1
     finally:
         try:
             mailer.close()
@@ -232,21 +265,52 @@ def notifications_send(*, ids: Sequence[int], claim_id: uuid.UUID) -> Counter[st
     return outcomes
 
 
-def _send_one(
-    row: Notification, claim_id: uuid.UUID, mailer: Any, opted_out: set[tuple[int, str]]
-) -> str:
+# The lease is measured on this clock (a module attribute, so a test can
+# run it fast).
+_clock = time.monotonic
+
+
+def _hand_back(rows: Sequence[Notification], claim_id: uuid.UUID) -> int:
+    """Return unsent rows of a claim to the queue, due as they were and
+    uncharged: no attempt was made."""
+    handed_back = Notification.objects.filter(
+        pk__in=[row.pk for row in rows], status=NotificationStatus.SENDING, claim_id=claim_id
+    ).update(status=NotificationStatus.PENDING, claim_id=None, started_at=None)
+    logger.info(
+        "Sending took half the sending timeout: %d email%s handed back to the queue.",
+        handed_back,
+        "" if handed_back == 1 else "s",
+    )
+    return handed_back
+
+
+def _load_contexts(rows: Sequence[Notification]) -> dict[int, dict[str, Any] | None]:
+    """Each row's email context, or None for one that is no longer wanted
+    (the recipient left or opted out, or the kind says so): one query for
+    the opt-outs and one per kind (``ReminderKind.load``), however many rows."""
+    opted_out = set(
+        EmailOptOut.objects.filter(
+            person_id__in={row.recipient_id for row in rows}, kind__in={row.kind for row in rows}
+        ).values_list("person_id", "kind")
+    )
+    contexts: dict[int, dict[str, Any] | None] = {}
+    by_kind: dict[str, list[Notification]] = {}
+    for row in rows:
+        if not row.recipient.is_active or (row.recipient_id, row.kind) in opted_out:
+            contexts[row.pk] = None
+        else:
+            by_kind.setdefault(row.kind, []).append(row)
+    for name, of_kind in by_kind.items():
+        contexts.update(kind_for(name).load(of_kind))
+    return contexts
+
+
+def _send_one(row: Notification, claim_id: uuid.UUID, mailer: Any, loaded: dict[str, Any]) -> str:
     kind = kind_for(row.kind)
-    if (
-        not row.recipient.is_active
-        or (row.recipient_id, row.kind) in opted_out
-        or not kind.still_wanted(row)
-    ):
-        _finish(row, claim_id, status=NotificationStatus.CANCELLED)
-        return "cancelled"
     # Every date and time in the email is in the recipient's own zone.
     with timezone.override(ZoneInfo(row.recipient.time_zone)):
         context = {
-            **kind.context(row),
+            **loaded,
             "recipient": row.recipient,
             "kind_label": kind.label,
             # Sent as it happens, or held for 09:00: the footer says which.
@@ -332,26 +396,46 @@ def _reopen(mailer: Any) -> None:
 
 
 def notifications_reconcile(*, now: dt.datetime | None = None) -> int:
-    """Rows claimed longer ago than the sending timeout belong to a worker
-    that died or a task the broker lost: put them back in the queue. The
-    attempt counts, so a message that kills workers ends up failed."""
+    """Put rows stuck in ``sending`` for longer than the sending timeout back
+    in the queue. Returns how many went back.
+
+    - Taken up by a worker that then went quiet (``started_at`` set): the
+      worker died mid-batch. The attempt counts, so a message that kills
+      workers ends up failed.
+    - Never taken up (no ``started_at``): no worker has touched it. Its task
+      was lost by the broker, or waits behind every worker being down. It
+      goes back without being charged; if the old task turns up after all,
+      it finds its claim gone and skips the row.
+    """
     now = now or timezone.now()
     cutoff = now - settings.NOTIFICATIONS_SENDING_TIMEOUT
-    stuck = Notification.objects.filter(status=NotificationStatus.SENDING, claimed_at__lt=cutoff)
-    failed = stuck.filter(attempts__gte=settings.NOTIFICATIONS_MAX_ATTEMPTS - 1).update(
+    sending = Notification.objects.filter(status=NotificationStatus.SENDING)
+    dropped = sending.filter(started_at__lt=cutoff)
+    failed = dropped.filter(attempts__gte=settings.NOTIFICATIONS_MAX_ATTEMPTS - 1).update(
         status=NotificationStatus.FAILED,
         claim_id=None,
+        started_at=None,
         attempts=F("attempts") + 1,
         last_error="Gave up: the worker sending it stopped answering too many times.",
     )
-    returned = stuck.update(
-        status=NotificationStatus.PENDING, claim_id=None, attempts=F("attempts") + 1
+    returned = dropped.update(
+        status=NotificationStatus.PENDING,
+        claim_id=None,
+        started_at=None,
+        attempts=F("attempts") + 1,
     )
-    if failed or returned:
+    untouched = sending.filter(started_at__isnull=True, claimed_at__lt=cutoff).update(
+        status=NotificationStatus.PENDING, claim_id=None
+    )
+    if failed or returned or untouched:
         logger.warning(
-            "Reconciled stuck notifications: %s back to pending, %s failed", returned, failed
+            "Reconciled stuck notifications: %s dropped by a worker back to pending, %s failed, "
+            "%s never taken up back to pending",
+            returned,
+            failed,
+            untouched,
         )
-    return returned
+    return returned + untouched
 
 
 # --------------------------------------------------------------------------

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import FloatField, QuerySet, Value
+from django.db.models.functions import Coalesce
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
@@ -119,10 +120,14 @@ class ProposalViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Pairing
 
     serializer_class = PairingSerializer
     filterset_class = ProposalFilter
-    cursor_ordering = ("-match_score", "id")
+    # A mentee's own request has no score: it comes after every scored one.
+    # (A keyset compares values, and a null compares as nothing.)
+    cursor_ordering = ("-rank", "id")
 
     def scoped_queryset(self, viewer: Person) -> QuerySet[Pairing]:
-        return selectors.proposals_visible_to(viewer)
+        return selectors.proposals_visible_to(viewer).annotate(
+            rank=Coalesce("match_score", Value(-1.0), output_field=FloatField())
+        )
 
     def _admin_object(self) -> tuple[Pairing, Person]:
         pairing = self.get_object()

@@ -176,6 +176,8 @@ class Pairing(TimeStampedModel):
             models.Index(fields=["mentor", "program", "status"], name="pairing_mentor_load"),
             # Dashboards and lists: a program's pairings by state.
             models.Index(fields=["program", "status"], name="pairing_program_status"),
+            # GET /api/v1/pairings/ for HR: ORDER BY created_at DESC, id DESC, keyset-paged.
+            models.Index(fields=["-created_at", "-id"], name="pairing_newest"),
         ]
 
     def __str__(self) -> str:
@@ -299,6 +301,9 @@ class Milestone(TimeStampedModel):
                 condition=models.Q(status=MilestoneStatus.OPEN),
                 name="milestone_open_due",
             ),
+            # GET /api/v1/milestones/ for HR: ORDER BY due_on, id, keyset-paged (a due
+            # date shared by a thousand milestones is one range of this index).
+            models.Index(fields=["due_on", "id"], name="milestone_by_due"),
         ]
 
     def __str__(self) -> str:

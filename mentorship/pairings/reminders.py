@@ -22,6 +22,7 @@ from mentorship.notifications.kinds import (
     Due,
     Recipient,
     ReminderKind,
+    SubjectKind,
     content_type_id,
     each_recipient,
     subject_id,
@@ -109,10 +110,15 @@ def pairing_subject_due(
     )
 
 
-def _milestone_context(notification: Notification) -> dict[str, Any]:
-    milestone = Milestone.objects.select_related(
+def live_milestones() -> QuerySet[Milestone]:
+    """Milestones still worth a reminder (open, in an active pairing), with
+    what a reminder about one shows."""
+    return Milestone.objects.select_related(
         "pairing__program", "pairing__mentee", "pairing__mentor", "competency"
-    ).get(pk=subject_id(notification))
+    ).filter(status=MilestoneStatus.OPEN, pairing__status=PairingStatus.ACTIVE)
+
+
+def _milestone_context(milestone: Milestone, notification: Notification) -> dict[str, Any]:
     person_id = notification.recipient_id
     return {
         "milestone": milestone,
@@ -133,15 +139,7 @@ def _milestone_context(notification: Notification) -> dict[str, Any]:
     }
 
 
-def milestone_open_and_live(notification: Notification) -> bool:
-    return Milestone.objects.filter(
-        pk=subject_id(notification),
-        status=MilestoneStatus.OPEN,
-        pairing__status=PairingStatus.ACTIVE,
-    ).exists()
-
-
-class MilestoneDueSoon(ReminderKind):
+class MilestoneDueSoon(SubjectKind):
     name = "milestone_due_soon"
     label = "Milestone coming up"
     description = "A few days before a milestone in your plan is due (the program sets how many)."
@@ -182,14 +180,14 @@ class MilestoneDueSoon(ReminderKind):
                 subject_type_id=subject_type,
             )
 
-    def still_wanted(self, notification: Notification) -> bool:
-        return milestone_open_and_live(notification)
+    def live_subjects(self) -> QuerySet[Milestone]:
+        return live_milestones()
 
-    def context(self, notification: Notification) -> dict[str, Any]:
-        return _milestone_context(notification)
+    def context_for(self, subject: Milestone, notification: Notification) -> dict[str, Any]:
+        return _milestone_context(subject, notification)
 
 
-class MilestoneOverdue(ReminderKind):
+class MilestoneOverdue(SubjectKind):
     name = "milestone_overdue"
     label = "Milestone overdue"
     description = "The day after a milestone was due, then weekly, at most three times."
@@ -225,11 +223,11 @@ class MilestoneOverdue(ReminderKind):
                 subject_type_id=subject_type,
             )
 
-    def still_wanted(self, notification: Notification) -> bool:
-        return milestone_open_and_live(notification)
+    def live_subjects(self) -> QuerySet[Milestone]:
+        return live_milestones()
 
-    def context(self, notification: Notification) -> dict[str, Any]:
-        context = _milestone_context(notification)
+    def context_for(self, subject: Milestone, notification: Notification) -> dict[str, Any]:
+        context = _milestone_context(subject, notification)
         nudge = int(notification.dedup_key.rsplit(":", 1)[1])
         return {**context, "nudge": nudge, "last_nudge": nudge == OVERDUE_NUDGES}
 

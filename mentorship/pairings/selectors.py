@@ -47,9 +47,7 @@ def pairings_visible_to(viewer: Person) -> PairingQuerySet:
         return pairings.annotate(viewer_is_line_manager_only=Value(False))
     administered = access.administers_q(viewer, program="program_id")
     in_pair = access.member_q(viewer)
-    own = Q(status__in=VISIBLE_TO_PARTICIPANTS) & (
-        in_pair | access.line_manager_q(viewer, of="mentee__")
-    )
+    own = Q(status__in=VISIBLE_TO_PARTICIPANTS) & access.own_pairings_q(viewer, with_reports=True)
     # A line manager sees that their report is in a program, the status and
     # the milestone progress: not why the pair was matched, nor why it
     # paused or ended, nor its outcome.
@@ -77,9 +75,10 @@ def with_milestone_progress(
 
 def milestones_visible_to(viewer: Person) -> QuerySet[Milestone]:
     """Milestones of the pairings the viewer can see."""
-    return Milestone.objects.select_related("pairing", "competency").filter(
-        pairing__in=pairings_visible_to(viewer).order_by().values("pk")
-    )
+    milestones = Milestone.objects.select_related("pairing", "competency")
+    if access.roles(viewer).is_hr:
+        return milestones
+    return milestones.filter(pairing__in=pairings_visible_to(viewer).order_by().values("pk"))
 
 
 def upcoming_milestones(

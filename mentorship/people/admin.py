@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mentorship.core.admin_masking import MaskedFieldsAdmin
 from mentorship.people.forms import AdminSignInForm
@@ -97,4 +100,28 @@ class ApiTokenAdmin(MaskedFieldsAdmin):
     exclude = ("digest",)
 
     def has_add_permission(self, request: object) -> bool:
+        return False
+
+
+# django-otp's own admin would let an admin add a device, with its key, for
+# someone else. Here devices are seen, never made or read: people set up
+# their own, and an operator resets a lost one (manage.py two_factor_reset).
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(admin.ModelAdmin[TOTPDevice]):
+    list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
+    list_filter = ("confirmed",)
+    fields = ("user", "name", "confirmed", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False

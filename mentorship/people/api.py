@@ -4,6 +4,7 @@ from typing import Any
 
 import django_filters
 from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, status, viewsets
@@ -15,9 +16,11 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from mentorship import access
+from mentorship.audit.security import Client
 from mentorship.core.api.filters import IdFilter, StrictFilterSet
 from mentorship.core.api.views import ScopedQuerysetMixin
-from mentorship.people import selectors, services, throttling
+from mentorship.people import selectors, services, two_factor
+from mentorship.people.backends import paused
 from mentorship.people.imports import services as import_services
 from mentorship.people.models import ApiToken, Competency, Department, Person, PersonImport
 from mentorship.people.serializers import (
@@ -184,9 +187,7 @@ class SignInThrottle(BaseThrottle):
 
     def allow_request(self, request: Any, view: Any) -> bool:
         email = request.data.get("email", "") if hasattr(request.data, "get") else ""
-        self._wait = throttling.retry_after(
-            email=str(email), client_ip=throttling.client_ip(request.META)
-        )
+        self._wait = paused(request._request, str(email))
         return self._wait is None
 
     def wait(self) -> float | None:
@@ -234,11 +235,34 @@ class TokenView(APIView):
             raise exceptions.ValidationError(
                 {"non_field_errors": ["That email and password do not match an active account."]}
             )
+        client = Client.of(request._request)
+        if two_factor.enabled(person):
+            code = payload.validated_data.get("code") or ""
+            if not code:
+                raise exceptions.ValidationError(
+                    {"code": ["This account signs in with a second factor: send its code."]}
+                )
+            try:
+                two_factor.verify(person=person, code=code, client=client)
+            except DjangoValidationError as exc:
+                raise exceptions.ValidationError(exc.message_dict) from exc
+        elif two_factor.required_for(person):
+            raise exceptions.PermissionDenied(
+                "Set up two-factor sign-in on the web before making API tokens."
+            )
         token, raw = services.api_token_create(
             person=person,
             name=payload.validated_data.get("name") or "API token",
+            expires_in_days=payload.validated_data.get("expires_in_days"),
+            client=client,
         )
-        body = {"token": raw, "id": token.pk, "name": token.name, "created_at": token.created_at}
+        body = {
+            "token": raw,
+            "id": token.pk,
+            "name": token.name,
+            "created_at": token.created_at,
+            "expires_at": token.expires_at,
+        }
         return Response(TokenCreatedSerializer(body).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

@@ -23,9 +23,9 @@ class ApiTokenAuthentication(TokenAuthentication):
             .filter(digest=digest(key), revoked_at__isnull=True)
             .first()
         )
-        if token is None or not token.person.is_active:
-            raise exceptions.AuthenticationFailed("Invalid or revoked token.")
         now = timezone.now()
+        if token is None or token.expired(now) or not token.person.is_active:
+            raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
         # At most one write a minute per token, not one per request.
         if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

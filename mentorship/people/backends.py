@@ -11,7 +11,10 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
+from mentorship.audit.models import SecurityEventKind
+from mentorship.audit.security import Client, security_record
 from mentorship.people import throttling
+from mentorship.people.models import Person
 
 
 class ThrottledModelBackend(ModelBackend):
@@ -27,14 +30,50 @@ class ThrottledModelBackend(ModelBackend):
         **kwargs: Any,
     ) -> Any:
         email = username or kwargs.get("email") or ""
+        client = Client.of(request)
         client_ip = throttling.client_ip(request.META if request is not None else {})
-        if throttling.retry_after(email=email, client_ip=client_ip) is not None:
+        if paused(request, email) is not None:
             # PermissionDenied stops every backend: authenticate() answers None.
             raise PermissionDenied("Too many failed sign-in attempts.")
         person = super().authenticate(request, username=username, password=password, **kwargs)
         if person is None:
             if email:
                 throttling.record_failure(email=email, client_ip=client_ip)
+                _record(SecurityEventKind.SIGN_IN_FAILED, email, client)
         else:
             throttling.record_success(email=email, client_ip=client_ip)
+            # With two-factor sign-in the password is half of it: the code
+            # page records the sign-in (people/two_factor.py).
+            security_record(
+                SecurityEventKind.PASSWORD_ACCEPTED
+                if person.two_factor_since is not None
+                else SecurityEventKind.SIGNED_IN,
+                person=person,
+                client=client,
+            )
         return person
+
+
+def paused(request: HttpRequest | None, email: str) -> int | None:
+    """Seconds before this address may try again from this client, or None.
+    Every door asks here first (the sign-in forms, the token endpoint, the
+    password change), so the first refused attempt of a pause is logged
+    once, whichever door it was."""
+    client = Client.of(request)
+    wait = throttling.retry_after(email=email, client_ip=client.ip)
+    if wait is not None and throttling.first_refusal(email=email, client_ip=client.ip):
+        _record(SecurityEventKind.SIGN_IN_REFUSED, email, client)
+    return wait
+
+
+def _record(kind: SecurityEventKind, email: str, client: Client) -> None:
+    """A failure is logged against the person the address names. An
+    address nobody has is not written down: people type passwords into
+    the address field."""
+    person = Person.objects.filter(email=email.strip().lower()).first()
+    security_record(
+        kind,
+        person=person,
+        client=client,
+        data={} if person is not None else {"unknown_address": True},
+    )

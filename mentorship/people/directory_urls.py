@@ -9,6 +9,8 @@ app_name = "people"
 urlpatterns = [
     path("", views.people_list, name="list"),
     path("new/", views.person_add, name="add"),
+    path("security/", views.security_log, name="security-log"),
     path("<int:person_id>/edit/", views.person_edit, name="edit"),
     path("<int:person_id>/invite/", views.person_invite, name="invite"),
+    path("<int:person_id>/two-factor-off/", views.person_two_factor_off, name="two-factor-off"),
 ]

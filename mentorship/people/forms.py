@@ -8,7 +8,8 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 
 from mentorship.core.timezones import time_zone_choices
-from mentorship.people import rules, throttling
+from mentorship.people import rules
+from mentorship.people.backends import paused
 from mentorship.people.models import Competency, Person
 
 
@@ -34,8 +35,7 @@ class SignInForm(AuthenticationForm):
 
     def clean(self) -> dict[str, Any]:
         email = self.cleaned_data.get("username") or ""
-        client_ip = throttling.client_ip(self.request.META if self.request else {})
-        wait = throttling.retry_after(email=email, client_ip=client_ip)
+        wait = paused(self.request, email)
         if wait is not None:
             raise forms.ValidationError(
                 self.error_messages["throttled"],
@@ -98,6 +98,15 @@ class ProfileForm(forms.Form):
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
         max_length=100, help_text="What the token is for, e.g. “weekly report script”."
+    )
+    expires_in_days = forms.TypedChoiceField(
+        label="Works for",
+        choices=[("30", "30 days"), ("90", "90 days"), ("366", "a year"), ("", "until revoked")],
+        initial="90",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text="A token that ends on its own is one less to forget.",
     )
 
 

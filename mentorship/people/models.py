@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from mentorship.core.timezones import validate_time_zone
 
@@ -101,6 +102,13 @@ class Person(AbstractBaseUser, PermissionsMixin):
     invited_at = models.DateTimeField(
         null=True, blank=True, help_text="When the last invitation to choose a password went out."
     )
+    # Part of what every session of this person is signed with: raising it
+    # ("sign out everywhere else") ends their other sessions, as a new
+    # password does.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    # Set while an authenticator app is confirmed (people/two_factor.py): the
+    # one field the per-request check reads, so it costs no query.
+    two_factor_since = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects: ClassVar[PersonManager] = PersonManager()
 
@@ -124,12 +132,29 @@ class Person(AbstractBaseUser, PermissionsMixin):
                 name="person_mentor_capacity_at_most_20",
             ),
         ]
+        indexes = [
+            # GET /api/v1/people/ for HR: ORDER BY full_name, id, keyset-paged.
+            models.Index(fields=["full_name", "id"], name="person_by_name"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email
 
     def get_full_name(self) -> str:
         return self.full_name
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django signs each session with an HMAC of the password hash; here
+        the session epoch is part of it too. Epoch 0 gives Django's own
+        value, so sessions made before the epoch existed stay valid."""
+        if not self.session_epoch:
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
+        return salted_hmac(
+            "mentorship.people.Person.session_auth_hash",
+            f"{self.password}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
@@ -148,6 +173,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="After this moment the token no longer works."
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -162,6 +190,28 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name or 'unnamed'})"
+
+    def expired(self, now: Any = None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+
+class RecoveryCode(models.Model):
+    """One of the codes that stand in for the authenticator app, once each.
+    Only a keyed digest is stored (HMAC with the site's secret key), so a
+    copy of the database does not hand them out."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "digest"], name="recoverycode_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.person_id}"
 
 
 class ImportStatus(models.TextChoices):

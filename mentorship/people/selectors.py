@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from mentorship import access
 from mentorship.people.models import ApiToken, Competency, Department, Person, PersonImport
@@ -68,7 +69,10 @@ def competencies_list() -> QuerySet[Competency]:
 
 
 def api_tokens_for(person: Person) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(person=person, revoked_at__isnull=True)
+    """A person's tokens that still work: not revoked, not expired."""
+    return ApiToken.objects.filter(person=person, revoked_at__isnull=True).exclude(
+        expires_at__lte=timezone.now()
+    )
 
 
 def person_imports_visible_to(viewer: Person) -> QuerySet[PersonImport]:

@@ -201,6 +201,21 @@ class TokenRequestSerializer(serializers.Serializer[Any]):
         allow_blank=True,
         help_text="A label, e.g. the script's name.",
     )
+    code = StrictCharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        help_text="For an account with two-factor sign-in: the code the authenticator app "
+        "shows, or a recovery code.",
+    )
+    expires_in_days = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=366,
+        help_text="The token stops working this many days from now; "
+        "leave out (or null) for a token that lasts until revoked.",
+    )
 
 
 class TokenCreatedSerializer(serializers.Serializer[Any]):
@@ -210,12 +225,15 @@ class TokenCreatedSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
     created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField(
+        allow_null=True, help_text="When it stops working; null: when revoked."
+    )
 
 
 class ApiTokenSerializer(serializers.ModelSerializer[ApiToken]):
     class Meta:
         model = ApiToken
-        fields = ["id", "name", "prefix", "created_at", "last_used_at"]
+        fields = ["id", "name", "prefix", "created_at", "last_used_at", "expires_at"]
 
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024

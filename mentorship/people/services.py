@@ -11,16 +11,19 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from mentorship import access
+from mentorship.audit.models import SecurityEventKind
+from mentorship.audit.security import Client, security_record
 from mentorship.audit.services import audit_record
 from mentorship.core.secret_tokens import digest, new_secret
 from mentorship.notifications.events import notifications_queue_now
 from mentorship.notifications.kinds import Due
 from mentorship.notifications.links import LinkExpired, LinkInvalid
-from mentorship.people import rules
+from mentorship.people import rules, throttling
 from mentorship.people.checks import (
     CompetencyRef,
     DepartmentRef,
@@ -38,6 +41,7 @@ if TYPE_CHECKING:
     from mentorship.programs.models import Program
 
 TOKEN_PREFIX = "scf_"  # noqa: S105 -- a label, not a secret
+TOKEN_MAX_DAYS = 366
 
 
 # --------------------------------------------------------------------------
@@ -239,15 +243,39 @@ def department_get_or_create(*, name: str) -> Department:
 # API tokens
 
 
-def api_token_create(*, person: Person, name: str = "") -> tuple[ApiToken, str]:
-    """Returns the token row and the raw token, which is never stored."""
+def api_token_create(
+    *,
+    person: Person,
+    name: str = "",
+    expires_in_days: int | None = None,
+    client: Client | None = None,
+) -> tuple[ApiToken, str]:
+    """Returns the token row and the raw token, which is never stored. With
+    ``expires_in_days`` the token stops working that many days from now."""
+    if expires_in_days is not None and not 1 <= expires_in_days <= TOKEN_MAX_DAYS:
+        raise ValidationError(
+            {"expires_in_days": f"A token lasts 1 to {TOKEN_MAX_DAYS} days, or until revoked."}
+        )
     raw = new_secret(TOKEN_PREFIX)
+    expires_at = timezone.now() + dt.timedelta(days=expires_in_days) if expires_in_days else None
     with transaction.atomic():
         token = ApiToken.objects.create(
-            person=person, name=name[:100], prefix=raw[:12], digest=digest(raw)
+            person=person,
+            name=name[:100],
+            prefix=raw[:12],
+            digest=digest(raw),
+            expires_at=expires_at,
         )
         audit_record(actor=person, action="api_token.created", target=token)
+        security_record(
+            SecurityEventKind.TOKEN_CREATED, person=person, client=client, data=_token_data(token)
+        )
     return token, raw
+
+
+def _token_data(token: ApiToken, **more: str) -> dict[str, str]:
+    """How the security log names a token: its prefix, never the token."""
+    return {"token": token.prefix, "name": token.name, **more}
 
 
 def api_token_revoke(*, token: ApiToken, by: Person) -> ApiToken:
@@ -256,6 +284,9 @@ def api_token_revoke(*, token: ApiToken, by: Person) -> ApiToken:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
             audit_record(actor=by, action="api_token.revoked", target=token)
+            security_record(
+                SecurityEventKind.TOKEN_REVOKED, person=token.person, data=_token_data(token)
+            )
     return token
 
 
@@ -271,14 +302,52 @@ def api_tokens_revoke_all(*, person: Person, why: str) -> int:
             token.revoked_at = now
             token.save(update_fields=["revoked_at"])
             audit_record(actor=person, action="api_token.revoked", target=token, data={"why": why})
+            security_record(
+                SecurityEventKind.TOKEN_REVOKED, person=person, data=_token_data(token, why=why)
+            )
     return len(live)
+
+
+# --------------------------------------------------------------------------
+# A person's own account
+
+
+def password_change(*, person: Person, new_password: str, client: Client | None = None) -> None:
+    """A new password, chosen while signed in (the form has checked the
+    current one and the password rules). Every other session ends with the
+    old password; the caller keeps its own (``update_session_auth_hash``)."""
+    with transaction.atomic():
+        person.set_password(new_password)
+        person.save(update_fields=["password"])
+        security_record(SecurityEventKind.PASSWORD_CHANGED, person=person, client=client)
+
+
+def sessions_end_elsewhere(*, person: Person, client: Client | None = None) -> None:
+    """Sign the person out of every session: each was signed with the old
+    epoch. The caller keeps its own (``update_session_auth_hash``)."""
+    with transaction.atomic():
+        Person.objects.filter(pk=person.pk).update(session_epoch=F("session_epoch") + 1)
+        person.refresh_from_db(fields=["session_epoch"])
+        security_record(SecurityEventKind.SIGNED_OUT_ELSEWHERE, person=person, client=client)
+
+
+def password_reset_used(*, person: Person, client: Client | None = None) -> None:
+    """After a reset link set a new password: the pause on signing in ends,
+    and every API token made under the old password is revoked."""
+    throttling.clear(email=person.email)
+    security_record(SecurityEventKind.PASSWORD_RESET, person=person, client=client)
+    api_tokens_revoke_all(person=person, why="password reset")
+
+
+def invitation_accepted(*, person: Person, client: Client | None = None) -> None:
+    security_record(SecurityEventKind.INVITATION_ACCEPTED, person=person, client=client)
 
 
 # --------------------------------------------------------------------------
 # Password reset
 
 
-def password_reset_request(*, email: str) -> None:
+def password_reset_request(*, email: str, client: Client | None = None) -> None:
     """Queue a reset link if the address belongs to an active person. Says
     nothing either way, so the form cannot be used to probe for accounts.
     Someone imported who never chose a password gets one too: it is how an
@@ -290,6 +359,7 @@ def password_reset_request(*, email: str) -> None:
     if person is None:
         return
     with transaction.atomic():
+        security_record(SecurityEventKind.PASSWORD_RESET_REQUESTED, person=person, client=client)
         # Each request is an email of its own: the key names the request.
         notifications_queue_now(
             kind="password_reset",

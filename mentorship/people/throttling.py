@@ -65,6 +65,22 @@ def retry_after(*, email: str, client_ip: str) -> int | None:
     return None
 
 
+def first_refusal(*, email: str, client_ip: str) -> bool:
+    """Whether this is the first refused attempt of the pause, so the
+    security log gets one line per pause rather than one per attempt."""
+    address = f"{_normal(email)}#{_generation(email)}"
+    try:
+        return bool(
+            cache.add(
+                f"login-refused:{_digest(address + '|' + client_ip)}",
+                1,
+                timeout=settings.LOGIN_ATTEMPTS_WINDOW,
+            )
+        )
+    except Exception:
+        return True
+
+
 def _count(key: str, window: int) -> int:
     """Add one to a counter that expires ``window`` seconds after it starts."""
     try:

@@ -1,11 +1,10 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from mentorship.people import views
+from mentorship.people import two_factor_views, views
 
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-out/", views.SignOutView.as_view(), name="logout"),
     path("password-reset/", views.PasswordResetRequestView.as_view(), name="password_reset"),
     path("password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
@@ -20,6 +19,17 @@ urlpatterns = [
     ),
     path("welcome/<str:token>/", views.welcome, name="welcome"),
     path("profile/", views.profile, name="profile"),
+    path("security/", views.account_security, name="account-security"),
+    path("security/sign-out-elsewhere/", views.sign_out_elsewhere, name="sign-out-elsewhere"),
+    path("two-factor/", two_factor_views.settings_page, name="two-factor"),
+    path("two-factor/code/", two_factor_views.verify, name="two-factor-verify"),
+    path(
+        "two-factor/recovery-codes/",
+        two_factor_views.recovery_codes_renew,
+        name="two-factor-recovery-codes",
+    ),
+    path("two-factor/off/", two_factor_views.turn_off, name="two-factor-off"),
+    path("two-factor/new-codes/", two_factor_views.new_codes, name="two-factor-new-codes"),
     path("api-tokens/", views.api_tokens, name="api-tokens"),
     path("api-tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api-token-revoke"),
 ]

@@ -6,10 +6,10 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -20,9 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.generic import FormView
 
 from mentorship import access
+from mentorship.audit import selectors as audit_selectors
+from mentorship.audit.models import SecurityEventKind
+from mentorship.audit.security import Client
 from mentorship.core.forms import attach_service_errors
 from mentorship.notifications.links import LinkError, LinkInvalid
-from mentorship.people import selectors, services, throttling
+from mentorship.people import selectors, services, sessions, throttling, two_factor
+from mentorship.people.backends import paused
 from mentorship.people.forms import (
     ApiTokenForm,
     PasswordResetRequestForm,
@@ -53,7 +57,7 @@ class PasswordResetRequestView(FormView[PasswordResetRequestForm]):
     def form_valid(self, form: PasswordResetRequestForm) -> HttpResponse:
         email = form.cleaned_data["email"]
         if throttling.reset_request_allowed(email=email):
-            services.password_reset_request(email=email)
+            services.password_reset_request(email=email, client=Client.of(self.request))
         return super().form_valid(form)
 
 
@@ -74,8 +78,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         # A new password ends any pause on signing in with it, and every API
         # token made under the old one.
-        throttling.clear(email=form.user.email)
-        services.api_tokens_revoke_all(person=form.user, why="password reset")
+        services.password_reset_used(person=form.user, client=Client.of(self.request))
         return response
 
     def dispatch(self, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -95,6 +98,13 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "people/password_reset_complete.html"
 
 
+class SignOutView(auth_views.LogoutView):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, "You are signed out.")
+        return response
+
+
 @sensitive_post_parameters("new_password1", "new_password2")
 @require_http_methods(["GET", "POST"])
 def welcome(request: HttpRequest, token: str) -> HttpResponse:
@@ -112,6 +122,7 @@ def welcome(request: HttpRequest, token: str) -> HttpResponse:
     form = SetPasswordForm(person, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         form.save()
+        services.invitation_accepted(person=person, client=Client.of(request))
         login(request, person, backend="mentorship.people.backends.ThrottledModelBackend")
         messages.success(
             request,
@@ -139,16 +150,84 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "people/profile.html", {"form": form})
 
 
+ACTIVITY_SHOWN = 20
+
+
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_security(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A person's own account: change the password, sign out everywhere
+    else, and what has happened to the account lately."""
+    person = request.user
+    client = Client.of(request)
+    form = PasswordChangeForm(person, request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        # Guessing the current password from a borrowed session is guessing
+        # a password: the sign-in allowance applies.
+        if paused(request, person.email) is not None:
+            form.add_error(None, "Too many wrong passwords. Try again in a few minutes.")
+        elif form.is_valid():
+            services.password_change(
+                person=person, new_password=form.cleaned_data["new_password1"], client=client
+            )
+            update_session_auth_hash(request, person)
+            messages.success(
+                request, "Your password is changed. Every other session is signed out."
+            )
+            return redirect("account-security")
+        elif "old_password" in form.errors:
+            throttling.record_failure(email=person.email, client_ip=client.ip)
+    return _security_page(request, form)
+
+
+@login_required
+@require_POST
+def sign_out_elsewhere(request: AuthenticatedHttpRequest) -> HttpResponse:
+    services.sessions_end_elsewhere(person=request.user, client=Client.of(request))
+    update_session_auth_hash(request, request.user)
+    messages.success(
+        request,
+        "Every other session is signed out; this one stays. API tokens still work: "
+        "revoke them on the API tokens page.",
+    )
+    return redirect("account-security")
+
+
+def _security_page(request: AuthenticatedHttpRequest, form: PasswordChangeForm) -> HttpResponse:
+    return render(
+        request,
+        "people/account_security.html",
+        {
+            "form": form,
+            "activity": audit_selectors.account_activity(request.user)[:ACTIVITY_SHOWN],
+            "idle": settings.SESSION_IDLE_TIMEOUT
+            and sessions.describe(settings.SESSION_IDLE_TIMEOUT),
+            "max_age": sessions.describe(settings.SESSION_COOKIE_AGE),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+NEW_TOKEN = "api_tokens.new_token"  # noqa: S105 -- a session key, not a secret
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST if request.method == "POST" else None)
-    new_token = None
     if request.method == "POST" and form.is_valid():
-        _, new_token = services.api_token_create(
-            person=request.user, name=form.cleaned_data["name"]
+        _, raw = services.api_token_create(
+            person=request.user,
+            name=form.cleaned_data["name"],
+            expires_in_days=form.cleaned_data["expires_in_days"],
+            client=Client.of(request),
         )
-        form = ApiTokenForm()
+        # Post, redirect, get: a reload shows the page, it does not make a
+        # second token. The token waits in the session for that one page.
+        request.session[NEW_TOKEN] = raw
+        return redirect("api-tokens")
+    new_token = request.session.pop(NEW_TOKEN, None) if request.method == "GET" else None
     return render(
         request,
         "people/api_tokens.html",
@@ -203,6 +282,47 @@ def people_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "people/people_list.html",
         {"people": people[:DIRECTORY_PAGE], "more": len(people) > DIRECTORY_PAGE, "q": q},
+    )
+
+
+SECURITY_LOG_PAGE = 50
+
+
+@login_required
+@require_GET
+def security_log(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """HR's view of the security log: every account's sign-ins, failures,
+    pauses, resets and tokens, newest first, a page at a time."""
+    viewer = _people_admin(request)
+    kind = request.GET.get("kind", "")
+    if kind not in SecurityEventKind.values:
+        kind = ""
+    email = request.GET.get("email", "").strip()[:254]
+    before = request.GET.get("before", "")
+    events = list(
+        audit_selectors.security_events_visible_to(
+            viewer, kind=kind, email=email, before=int(before) if before.isdigit() else None
+        )[: SECURITY_LOG_PAGE + 1]
+    )
+    shown = events[:SECURITY_LOG_PAGE]
+    older = None
+    if len(events) > SECURITY_LOG_PAGE:
+        older = "?" + urlencode(
+            {k: v for k, v in (("kind", kind), ("email", email)) if v}
+            | {"before": str(shown[-1].pk)}
+        )
+    return render(
+        request,
+        "people/security_log.html",
+        {
+            "events": shown,
+            "kinds": SecurityEventKind.choices,
+            "kind": kind,
+            "email": email,
+            "older": older,
+            "newest": "?" + urlencode({k: v for k, v in (("kind", kind), ("email", email)) if v}),
+            "paged": before.isdigit(),
+        },
     )
 
 
@@ -292,4 +412,22 @@ def person_invite(request: AuthenticatedHttpRequest, person_id: int) -> HttpResp
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, f"An invitation is on its way to {person.email}.")
+    return redirect("people:edit", person_id=person.pk)
+
+
+@login_required
+@require_POST
+def person_two_factor_off(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+    """For someone who lost both the phone and the recovery codes: HR turns
+    two-factor sign-in off, and the person sets it up again."""
+    hr = _people_admin(request)
+    person = selectors.person_visible_to(hr, person_id)
+    if person is None:
+        raise Http404
+    two_factor.disable(person=person, by=hr, client=Client.of(request))
+    messages.success(
+        request,
+        f"Two-factor sign-in is off for {person.full_name}. They sign in with their password "
+        "and can set it up again under Password and sign-ins.",
+    )
     return redirect("people:edit", person_id=person.pk)

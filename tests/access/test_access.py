@@ -21,7 +21,7 @@ from mentorship.pairings.services.matching import matching_request
 from mentorship.people.models import Person
 from mentorship.programs.models import Enrollment, Program
 from mentorship.programs.services.enrollments import enrollment_withdraw
-from tests.factories import CheckInFactory, ProgramFactory
+from tests.factories import CheckInFactory, PairingFactory, PersonFactory, ProgramFactory
 from tests.fixtures.personas import Personas
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +141,22 @@ def test_an_admin_rule_changed_in_one_place_changes_every_surface(
         )
     # HR, whom the rule still names, keeps all of it.
     assert client_for(personas.hr).get(f"/programs/{program.pk}/people/").status_code == 200
+
+
+def test_own_pairings_are_the_pair_rule_found_side_by_side(personas: Personas) -> None:
+    """``own_pairings_q`` is ``member_q`` (and, with reports, the line
+    manager's rule on the mentee) spelled so the planner finds each side by
+    its index: the same rows, for everyone."""
+    # A mentor who also manages someone in a pairing of their own.
+    report = PersonFactory.create(manager=personas.mentor)
+    PairingFactory.create(program=personas.program, mentee=report, mentor=personas.other_mentor)
+    for name, person in personas.everyone().items():
+        if person is None:
+            continue
+        own = set(Pairing.objects.filter(access.own_pairings_q(person)))
+        assert own == set(Pairing.objects.filter(access.member_q(person))), name
+        with_reports = set(Pairing.objects.filter(access.own_pairings_q(person, with_reports=True)))
+        rule = access.member_q(person) | access.line_manager_q(person, of="mentee__")
+        assert with_reports == set(Pairing.objects.filter(rule)), name
+    mentors = Pairing.objects.filter(access.own_pairings_q(personas.mentor, with_reports=True))
+    assert mentors.count() == 2

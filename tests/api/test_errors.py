@@ -128,3 +128,10 @@ def test_a_bad_page_size_is_refused_not_ignored(
 
     assert response.status_code == 400
     assert "page_size" in response.json()["error"]["fields"]
+
+
+def test_the_apis_own_address_leads_to_its_documentation(client_for: Any, db: None) -> None:
+    response = client_for(None).get("/api/v1/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/api/docs/"

@@ -58,9 +58,9 @@ def build(today: dt.date) -> str:
             """
             INSERT INTO people_person (password, is_superuser, email, full_name, title,
                 time_zone, is_hr, is_staff, is_active, email_weekdays_only,
-                default_mentor_capacity, date_joined)
+                default_mentor_capacity, date_joined, session_epoch)
             SELECT '!', false, 'insights' || g || '@scaffold.test', 'Insights Person ' || g, '',
-                'Europe/Berlin', false, false, true, false, 2, now()
+                'Europe/Berlin', false, false, true, false, 2, now(), 0
             FROM generate_series(1, %s) g
             """,
             [PEOPLE],
@@ -69,13 +69,14 @@ def build(today: dt.date) -> str:
             """
             INSERT INTO pairings_pairing (created_at, updated_at, program_id, mentee_id,
                 mentor_id, status, source, match_explanation, starts_on, ends_on,
-                activated_at, close_reason, outcome)
-            SELECT now(), now(), %(program)s, m.id, m.id + %(pairings)s,
+                activated_at, close_reason, outcome, ended_for_rematch)
+            SELECT now() - (g %% 400) * interval '1 day' - g * interval '1 second',
+                now(), %(program)s, m.id, m.id + %(pairings)s,
                 CASE WHEN g %% 20 = 0 THEN 'paused' WHEN g %% 10 = 1 THEN 'completed'
                      WHEN g %% 25 = 2 THEN 'ended' ELSE 'active' END,
                 'matching', '[]'::jsonb, %(today)s::date - (g %% 90)::int,
                 %(today)s::date - (g %% 90)::int + 90, now(), '',
-                CASE WHEN g %% 10 = 1 THEN 'still_managing' ELSE '' END
+                CASE WHEN g %% 10 = 1 THEN 'still_managing' ELSE '' END, false
             FROM (SELECT id, row_number() OVER (ORDER BY id) AS g FROM people_person
                   WHERE email LIKE 'insights%%@scaffold.test'
                   ORDER BY id LIMIT %(pairings)s) m
@@ -85,7 +86,8 @@ def build(today: dt.date) -> str:
         cursor.execute(
             """
             INSERT INTO pairings_milestone (created_at, updated_at, pairing_id, position, title,
-                description, competency_id, owner, kind, due_on, status, completed_at, note)
+                description, competency_id, owner, kind, due_on, status, completed_at, note,
+                revision)
             SELECT now(), now(), p.id, g, 'Step ' || g, '',
                 (%(competencies)s::bigint[])[1 + g %% array_length(%(competencies)s::bigint[], 1)],
                 'mentee', CASE WHEN g %% 5 = 0 THEN 'assessment' ELSE 'milestone' END,
@@ -94,7 +96,7 @@ def build(today: dt.date) -> str:
                      ELSE 'open' END,
                 CASE WHEN p.starts_on + g * 4 < %(today)s AND (p.id + g) %% 4 <> 0
                      THEN (p.starts_on + g * 4 + ((p.id + g) %% 5)::int - 2)::timestamptz END,
-                ''
+                '', 0
             FROM pairings_pairing p, generate_series(1, %(per)s) g
             WHERE p.program_id = %(program)s
             """,
@@ -109,7 +111,9 @@ def build(today: dt.date) -> str:
             """
             INSERT INTO checkins_checkin (created_at, updated_at, pairing_id, occurred_on,
                 duration_minutes, kind, logged_by_id, shared_notes, confidence_pulse)
-            SELECT now(), now(), p.id, %(today)s::date - ((g * 7 + p.id) %% 365)::int,
+            SELECT (%(today)s::date - ((g * 7 + p.id) %% 365)::int)::timestamptz
+                    + ((p.id * 37 + g * 11) %% 43200) * interval '1 second',
+                now(), p.id, %(today)s::date - ((g * 7 + p.id) %% 365)::int,
                 30 + g %% 60, 'meeting', p.mentee_id, '', 1 + (g + p.id) %% 5
             FROM pairings_pairing p, generate_series(1, %(per)s) g
             WHERE p.program_id = %(program)s
@@ -136,8 +140,8 @@ def _raw_sql_seconds(statements: list[str]) -> float:
                 cursor.fetchall()
             timings.append((time.perf_counter() - started, sql))
     if os.environ.get("BENCH_PROFILE"):
-        for seconds, sql in sorted(timings, reverse=True)[:4]:
-            print(f"  {seconds:.3f} s  {sql[:300]}")  # noqa: T201
+        for seconds, sql in sorted(timings, reverse=True)[:12]:
+            print(f"  {seconds:.3f} s  {sql[:700]}")  # noqa: T201
     return sum(seconds for seconds, _ in timings)
 
 

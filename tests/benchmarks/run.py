@@ -3,7 +3,8 @@
 Builds a throwaway test database and runs each section (a module here with a
 TITLE, NOTES and ``run(measure)``), timing operations and counting queries.
 The results are printed and written to docs/benchmarks.md.
-``BENCH_ONLY=matching make bench`` runs some sections and leaves the docs be.
+``BENCH_ONLY=matching make bench`` runs some sections and leaves the docs be;
+``BENCH_PLANS=/tmp/plans.md`` writes the lists' query plans there as well.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ from django.test.utils import (  # noqa: E402
 )
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md"
+PLANS_DOC = DOCS.with_name("query-plans.md")
+# What else the machine was doing: figures from a busy machine are slower.
+LOAD_BEFORE = os.getloadavg()[0]
 
 
 def measure(label: str, action: Callable[[], Any]) -> dict[str, Any]:
@@ -45,7 +49,7 @@ def measure(label: str, action: Callable[[], Any]) -> dict[str, Any]:
     return {"label": label, "seconds": seconds, "queries": count, "result": result}
 
 
-SECTIONS = ("reminders", "matching", "people_import", "insights")
+SECTIONS = ("reminders", "email_delivery", "matching", "people_import", "insights", "lists")
 
 
 def main() -> int:
@@ -56,7 +60,7 @@ def main() -> int:
         )
         return 2
     only = [name for name in os.environ.get("BENCH_ONLY", "").split(",") if name]
-    setup_test_environment()
+    setup_test_environment(debug=False)
     databases = setup_databases(verbosity=0, interactive=False)
     sections = []
     try:
@@ -71,6 +75,10 @@ def main() -> int:
             sections.append((module, module.run(measure)))
     finally:
         teardown_databases(databases, verbosity=0)
+    if os.environ.get("BENCH_PLANS"):
+        for module, _ in sections:
+            if getattr(module, "PLANS", None):
+                write_plans(module.PLANS, server, Path(os.environ["BENCH_PLANS"]))
     if only or os.environ.get("BENCH_PROFILE"):
         print("\n(A partial run: docs/benchmarks.md left as it was.)")  # noqa: T201
         return 0
@@ -87,22 +95,41 @@ def write_docs(sections: list[tuple[Any, list[dict[str, Any]]]], pg: str) -> Non
         "wall-clock seconds on the machine named, and the number of SQL queries.",
         "",
         f"Last run: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · PostgreSQL {pg} · "
-        f"Python {platform.python_version()} · {os.cpu_count()} CPUs · Redis broker",
+        f"Python {platform.python_version()} · {os.cpu_count()} CPUs · Redis broker · "
+        f"load average {LOAD_BEFORE:.2f} at the start, {os.getloadavg()[0]:.2f} at the end "
+        "(1 minute)",
     ]
     for module, rows in sections:
-        lines += [
-            "",
-            f"## {module.TITLE}",
-            "",
-            "| operation | seconds | queries | result |",
-            "|---|---:|---:|---|",
-        ]
-        lines += [
-            f"| {r['label']} | {r['seconds']:.2f} | {r['queries']} | {r['result']} |" for r in rows
-        ]
+        lines += ["", f"## {module.TITLE}", ""]
+        if hasattr(module, "table"):
+            lines += module.table(rows)
+        else:
+            lines += ["| operation | seconds | queries | result |", "|---|---:|---:|---|"]
+            lines += [
+                f"| {r['label']} | {r['seconds']:.2f} | {r['queries']} | {r['result']} |"
+                for r in rows
+            ]
         lines += ["", *module.NOTES]
+        if getattr(module, "PLANS", None):
+            write_plans(module.PLANS, pg)
     DOCS.write_text("\n".join(lines) + "\n")
     print(f"\nWritten to {DOCS}")  # noqa: T201
+
+
+def write_plans(plans: list[tuple[str, str]], pg: str, path: Path | None = None) -> None:
+    lines = [
+        "# Query plans of the API's lists at a million check-ins",
+        "",
+        "Written by `make bench` (tests/benchmarks/lists.py): the statement that reads",
+        "each page's rows, as the API sends it, and PostgreSQL's",
+        "`EXPLAIN (ANALYZE, BUFFERS)` of it on the benchmark's data (10,000 people,",
+        "5,000 pairings, 100,000 milestones, 1,000,000 check-ins).",
+        "",
+        f"Last run: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · PostgreSQL {pg}",
+    ]
+    for label, plan in plans:
+        lines += ["", f"## {label}", "", "```", plan, "```"]
+    (path or PLANS_DOC).write_text("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

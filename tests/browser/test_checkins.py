@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from mentorship.checkins.models import CheckIn
 from tests.fixtures.personas import PASSWORD, Personas
@@ -36,12 +37,12 @@ def test_a_checkin_reaches_each_persona_as_far_as_it_may(
     page.get_by_label("Who, for item 1").select_option("mentee")
     page.get_by_role("button", name="Log the check-in").click()
 
-    assert page.get_by_text("Check-in logged.").is_visible()
+    expect(page.get_by_text("Check-in logged.")).to_be_visible()
     entry = page.locator("li.checkin").first
-    assert entry.get_by_text(SHARED).is_visible()
-    assert entry.locator(".private-note").get_by_text(PRIVATE).is_visible()  # the author's own
-    assert entry.get_by_text("Private — only you").is_visible()
-    assert page.locator("#action-items").get_by_text(ITEM).is_visible()
+    expect(entry.get_by_text(SHARED)).to_be_visible()
+    expect(entry.locator(".private-note").get_by_text(PRIVATE)).to_be_visible()  # the author's own
+    expect(entry.get_by_text("Private — only you")).to_be_visible()
+    expect(page.locator("#action-items").get_by_text(ITEM)).to_be_visible()
     checkin = CheckIn.objects.get()
     assert checkin.duration_minutes == 50
 
@@ -49,30 +50,30 @@ def test_a_checkin_reaches_each_persona_as_far_as_it_may(
     sign_in(personas.mentor, PASSWORD)
     page.goto(f"/pairings/{personas.pairing.pk}/")
     entry = page.locator(f"#checkin-{checkin.pk}")
-    assert entry.get_by_text(SHARED).is_visible()
-    assert entry.get_by_text(ITEM).is_visible()
+    expect(entry.get_by_text(SHARED)).to_be_visible()
+    expect(entry.get_by_text(ITEM)).to_be_visible()
     assert PRIVATE not in page.content()
     # The mentor keeps a note of their own on the mentee's check-in.
     entry.get_by_text("Add a private note").click()
     entry.get_by_label("Your private note").fill(MENTOR_PRIVATE)
     entry.get_by_role("button", name="Save private note").click()
-    assert page.get_by_text("Private note saved.").is_visible()
+    expect(page.get_by_text("Private note saved.")).to_be_visible()
     entry = page.locator(f"#checkin-{checkin.pk}")
-    assert entry.locator(".private-note").get_by_text(MENTOR_PRIVATE).is_visible()
+    expect(entry.locator(".private-note").get_by_text(MENTOR_PRIVATE)).to_be_visible()
     assert PRIVATE not in page.content()
     page.get_by_role("button", name="Log a check-in").click()
     carried = page.get_by_role("group", name="Open action items: tick what is done")
-    assert carried.get_by_label(ITEM, exact=False).is_visible()
+    expect(carried.get_by_label(ITEM, exact=False)).to_be_visible()
     assert not carried.get_by_label(ITEM, exact=False).is_checked()
 
     page.context.clear_cookies()
     sign_in(personas.hr, PASSWORD)
     page.goto(f"/pairings/{personas.pairing.pk}/")
     entry = page.locator(f"#checkin-{checkin.pk}")
-    assert entry.locator("time").first.is_visible()  # when it happened
-    assert entry.locator("time").last.is_visible()  # when it was logged
-    assert entry.get_by_text("Conflict resolution").is_visible()
-    assert entry.get_by_text("50 min").is_visible()
+    expect(entry.locator("time").first).to_be_visible()  # when it happened
+    expect(entry.locator("time").last).to_be_visible()  # when it was logged
+    expect(entry.get_by_text("Conflict resolution")).to_be_visible()
+    expect(entry.get_by_text("50 min")).to_be_visible()
     html = page.content()
     for text in (SHARED, PRIVATE, MENTOR_PRIVATE, ITEM):
         assert text not in html

@@ -65,6 +65,8 @@ EVERYONE_SIGNED_IN = {
     "/",
     "/api/docs/",
     "/account/profile/",
+    "/account/security/",
+    "/account/two-factor/",
     "/account/api-tokens/",
     "/mail/",
     "/mail/preferences/",
@@ -99,6 +101,7 @@ EXPECTED = {
     | {
         "/people/",
         "/people/new/",
+        "/people/security/",
         "/people/N/edit/",
         "/people/import/",
         "/people/import/N/",

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from mentorship.people.models import Person
 from tests.fixtures.browser import screenshot
@@ -41,14 +42,14 @@ def test_hr_uploads_sees_progress_then_imports(
 
     # No worker yet: the check waits in the queue and the page says so.
     bar = page.locator("progress#import-progress-bar")
-    assert bar.is_visible()
-    assert page.get_by_text(f"Checking row 0 of {ROWS}").is_visible()
+    expect(bar).to_be_visible()
+    expect(page.get_by_text(f"Checking row 0 of {ROWS}")).to_be_visible()
 
     celery_worker_factory()
     # The page polls and reloads itself with the result of the dry run.
     page.get_by_role("heading", name="What this file would do").wait_for(timeout=60_000)
     summary = page.locator("#import-summary")
-    assert summary.get_by_text(f"{ROWS} new people").is_visible()
+    expect(summary.get_by_text(f"{ROWS} new people")).to_be_visible()
     assert Person.objects.filter(email__endswith="@acme.test").count() == 0
     screenshot(page, "people-import-dry-run", full_page=False)
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from mentorship.demo.content import DEMO_PASSWORD, HR_EMAIL
 from mentorship.insights.exports import DATASETS
@@ -28,8 +30,10 @@ def test_hr_reads_the_demo_programs_health(page: Any, sign_in: Any) -> None:
     page.get_by_label("Program").select_option(label=program.name)
     page.get_by_role("button", name="Show").click()
 
+    expect(page).to_have_url(re.compile(rf"program={program.pk}"))
+    page.wait_for_load_state("load")  # the stylesheets, which size the chart
     weekly = page.locator("#checkins-chart ~ figure svg")
-    assert weekly.locator("rect").count() == 12
+    expect(weekly.locator("rect")).to_have_count(12)
     heights = [
         float(h)
         for h in weekly.locator("rect").evaluate_all("rs => rs.map(r => r.getAttribute('height'))")
@@ -46,7 +50,7 @@ def test_hr_reads_the_demo_programs_health(page: Any, sign_in: Any) -> None:
     reasons = first.locator(".risk-reasons").inner_text()
     assert reasons
     first.get_by_role("link").first.click()
-    assert page.get_by_role("heading", level=1).is_visible()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert "/pairings/" in page.url
 
     page.goto(f"/programs/{program.pk}/exports/")

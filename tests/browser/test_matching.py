@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from mentorship.pairings.models import Pairing, PairingStatus
 from mentorship.programs.models import EnrollmentRole
@@ -40,16 +41,17 @@ def test_hr_runs_matching_reviews_the_reasons_and_approves(
     heading.wait_for(timeout=30_000)
     page.locator("#matching-progress").wait_for(state="detached", timeout=30_000)
     table = page.locator("#proposal-table")
-    assert table.get_by_text("Shares 1 of 1 focus areas: Coaching and feedback").first.is_visible()
+    reason = table.get_by_text("Shares 1 of 1 focus areas: Coaching and feedback")
+    expect(reason.first).to_be_visible()
 
     screenshot(page, "matching-proposals")
 
     table.locator("tr", has_text="Ana Newcomer").get_by_role("link", name="Review").click()
-    assert page.get_by_role("heading", name="Other mentors who could take Ana").is_visible()
+    expect(page.get_by_role("heading", name="Other mentors who could take Ana")).to_be_visible()
     page.get_by_role("button", name="Approve").click()
 
-    assert page.get_by_text("their plan and welcome email are on their way").is_visible()
-    assert page.get_by_role("heading", name="Waiting for approval (1)").is_visible()
+    expect(page.get_by_text("their plan and welcome email are on their way")).to_be_visible()
+    expect(page.get_by_role("heading", name="Waiting for approval (1)")).to_be_visible()
     ana = Pairing.objects.get(mentee__full_name="Ana Newcomer")
     assert ana.status == PairingStatus.ACTIVE
     assert ana.milestones.count() == 4

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from mentorship.audit.models import AuditEvent
 from mentorship.people.models import Person
@@ -41,7 +42,7 @@ def test_hr_adds_a_person_from_a_program_and_edits_them(
     page.get_by_role("button", name="Add this person").click()
 
     # Back on the program's page, the address ready to enroll them.
-    assert page.get_by_text("Nia New is added; an invitation is on its way").is_visible()
+    expect(page.get_by_text("Nia New is added; an invitation is on its way")).to_be_visible()
     nia = Person.objects.get(email="nia.new@acme.test")
     assert nia.manager == personas.line_manager
     assert nia.time_zone == "Asia/Tokyo"
@@ -52,19 +53,21 @@ def test_hr_adds_a_person_from_a_program_and_edits_them(
     enroll.get_by_role("button", name="Enroll").click()
     assert Enrollment.objects.filter(program=personas.program, person=nia).exists()
     # Waiting without focus areas: the page says matching has little to go on.
-    assert page.get_by_text(
-        "1 mentee has no focus areas: matching can only use department, time zone and "
-        "experience for them."
-    ).is_visible()
+    expect(
+        page.get_by_text(
+            "1 mentee has no focus areas: matching can only use department, time zone and "
+            "experience for them."
+        )
+    ).to_be_visible()
 
     page.get_by_role("link", name="Edit Nia New").click()
     page.get_by_label("Title").fill("Engineering Manager")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Nia New is saved.").is_visible()
+    expect(page.get_by_text("Nia New is saved.")).to_be_visible()
     nia.refresh_from_db()
     assert nia.title == "Engineering Manager"
 
     # HR's navigation leads to everyone.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
-    assert page.get_by_role("link", name="Edit Nia New").is_visible()
+    expect(page.get_by_role("link", name="Edit Nia New")).to_be_visible()
     screenshot(page, "people-directory")

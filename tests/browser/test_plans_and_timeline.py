@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from mentorship.pairings.models import MilestoneStatus
 from mentorship.plans.models import OnboardingPlan
@@ -20,17 +21,18 @@ def test_a_mentee_marks_an_overdue_milestone_done_from_the_timeline(
     page.get_by_role("link", name="Open your plan").click()
 
     overdue = page.locator("section.timeline-overdue")
-    assert overdue.get_by_role("heading", name="Overdue").is_visible()
+    expect(overdue.get_by_role("heading", name="Overdue")).to_be_visible()
     item = overdue.locator("li", has_text="First 1:1s")
-    color = item.locator("time").evaluate("el => getComputedStyle(el).color")
-    assert color == "rgb(179, 38, 30)"  # overdue red
+    # to_have_css retries: the stylesheet may still be on its way when the
+    # heading is already laid out.
+    expect(item.locator("time")).to_have_css("color", "rgb(179, 38, 30)")  # overdue red
 
     item.get_by_label("Note on “First 1:1s” (optional)").fill("Held all five")
     item.get_by_role("button", name="Mark done").click()
 
-    assert page.get_by_text("“First 1:1s” is done.").is_visible()
+    expect(page.get_by_text("“First 1:1s” is done.")).to_be_visible()
     done = page.locator("section.timeline-closed li", has_text="First 1:1s")
-    assert done.get_by_text("Held all five").is_visible()
+    expect(done.get_by_text("Held all five")).to_be_visible()
     milestone = personas.pairing.milestones.get(title="First 1:1s")
     assert (milestone.status, milestone.note) == (MilestoneStatus.DONE, "Held all five")
 
@@ -55,9 +57,9 @@ def test_hr_builds_a_plan_and_previews_its_dates(
     second.get_by_label("Days after").fill("7")
     page.get_by_role("button", name="Save the plan").click()
 
-    assert page.get_by_text("The plan “Team leads, first month” is saved.").is_visible()
+    expect(page.get_by_text("The plan “Team leads, first month” is saved.")).to_be_visible()
     page.get_by_label("Pairing starts on").fill("2027-01-04")
     page.get_by_role("button", name="Show the dates").click()
-    assert page.get_by_text("Mon 11 Jan 2027").is_visible()
+    expect(page.get_by_text("Mon 11 Jan 2027")).to_be_visible()
     plan = OnboardingPlan.objects.get(name="Team leads, first month")
     assert list(plan.steps.values_list("title", flat=True)) == ["Kickoff", "First 1:1s"]

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from mentorship.core.timezones import today_for
 from mentorship.demo.content import DEMO_PASSWORD, HR_EMAIL
@@ -90,7 +91,7 @@ def test_hr_builds_a_program_from_nothing_and_opens_it(
     second.get_by_label("Competency").select_option(label="Coaching and feedback")
     second.get_by_label("Days after").fill("7")
     page.get_by_role("button", name="Save the plan").click()
-    assert page.get_by_text("is saved").is_visible()
+    expect(page.get_by_text("is saved")).to_be_visible()
 
     # The program, a draft on that plan.
     menu(page, "Programs")
@@ -100,8 +101,8 @@ def test_hr_builds_a_program_from_nothing_and_opens_it(
     page.get_by_label("Ends on").fill((today + dt.timedelta(days=120)).isoformat())
     page.get_by_label("Onboarding plan").select_option(label="New managers, first quarter (v1)")
     page.get_by_role("button", name="Create the program").click()
-    assert page.get_by_text("is saved as a draft").is_visible()
-    assert page.get_by_role("heading", name="Getting it ready").is_visible()
+    expect(page.get_by_text("is saved as a draft")).to_be_visible()
+    expect(page.get_by_role("heading", name="Getting it ready")).to_be_visible()
     program = Program.objects.get(name="Spring cohort")
     assert program.status == ProgramStatus.DRAFT
 
@@ -130,20 +131,20 @@ def test_hr_builds_a_program_from_nothing_and_opens_it(
     enroll.get_by_label("Mentee").check()
     enroll.get_by_label("Stakeholder management").check()
     enroll.get_by_role("button", name="Enroll").click()
-    assert page.get_by_text("Eve Lindqvist is enrolled as a mentee.").is_visible()
+    expect(page.get_by_text("Eve Lindqvist is enrolled as a mentee.")).to_be_visible()
 
     # Matching, and approvals that wait for the program to open.
     page.get_by_role("button", name="Matching", exact=True).click()
-    assert page.get_by_text("is still a draft").is_visible()
+    expect(page.get_by_text("is still a draft")).to_be_visible()
     page.get_by_role("button", name="Run matching").click()
     page.get_by_role("heading", name="Waiting for approval (3)").wait_for(timeout=60_000)
     # The run is over (the page no longer polls to reload itself mid-click).
     page.locator("#matching-progress").wait_for(state="detached", timeout=60_000)
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Approve all").click()
-    assert page.get_by_text(
-        "3 pairings approved. They start when you open the program"
-    ).is_visible()
+    expect(
+        page.get_by_text("3 pairings approved. They start when you open the program")
+    ).to_be_visible()
     # Nobody is told before it opens (an invitation to sign in is all Ada has).
     assert not [m for m in to(smtp_server, "ada@acme.test") if "mentor" in m["Subject"]]
 
@@ -151,7 +152,7 @@ def test_hr_builds_a_program_from_nothing_and_opens_it(
     page.goto(f"/programs/{program.pk}/")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Open the program").click()
-    assert page.get_by_text("is open. 3 approved pairings started").is_visible()
+    expect(page.get_by_text("is open. 3 approved pairings started")).to_be_visible()
     assert set(Pairing.objects.filter(program=program).values_list("status", flat=True)) == {
         PairingStatus.ACTIVE
     }
@@ -170,15 +171,15 @@ def test_hr_builds_a_program_from_nothing_and_opens_it(
         person.save()
     page.context.clear_cookies()
     sign_in(Person.objects.get(email="ada@acme.test"), PASSWORD)
-    assert page.get_by_role("heading", name="What to do next").is_visible()
-    assert page.get_by_text("no check-in yet").is_visible()
+    expect(page.get_by_role("heading", name="What to do next")).to_be_visible()
+    expect(page.get_by_text("no check-in yet")).to_be_visible()
     page.get_by_role("button", name=re.compile("^Log a check-in with")).first.click()
-    assert page.get_by_role("heading", name="Log a check-in").is_visible()
+    expect(page.get_by_role("heading", name="Log a check-in")).to_be_visible()
 
     page.context.clear_cookies()
     sign_in(ada_pairing.mentor, PASSWORD)
-    assert page.get_by_role("heading", name="What to do next").is_visible()
-    assert page.get_by_role("button", name="Log a check-in with Ada Park").is_visible()
+    expect(page.get_by_role("heading", name="What to do next")).to_be_visible()
+    expect(page.get_by_role("button", name="Log a check-in with Ada Park")).to_be_visible()
 
 
 @pytest.mark.viewport(1280, 900)
@@ -188,20 +189,20 @@ def test_the_program_pages_over_the_demo_company(page: Any, sign_in: Any, demo: 
     in the README, with UPDATE_SCREENSHOTS=1)."""
     sign_in(Person.objects.get(email=HR_EMAIL), DEMO_PASSWORD)
     menu(page, "Programs")
-    assert page.get_by_role("heading", name="Programs").is_visible()
+    expect(page.get_by_role("heading", name="Programs")).to_be_visible()
     screenshot(page, "programs-list")
 
     draft = Program.objects.filter(status=ProgramStatus.DRAFT).first()
     assert draft is not None
     page.get_by_role("link", name=draft.name).click()
-    assert page.get_by_role("heading", name="Getting it ready").is_visible()
+    expect(page.get_by_role("heading", name="Getting it ready")).to_be_visible()
     screenshot(page, "program-draft")
 
     running = Program.objects.filter(status=ProgramStatus.ACTIVE).first()
     assert running is not None
     page.goto(f"/programs/{running.pk}/edit/")
-    assert page.get_by_role("heading", name=f"Settings of “{running.name}”").is_visible()
+    expect(page.get_by_role("heading", name=f"Settings of “{running.name}”")).to_be_visible()
     screenshot(page, "program-settings")
     page.goto(f"/programs/{running.pk}/close/")
-    assert page.get_by_text("live pairings are completed").is_visible()
+    expect(page.get_by_text("live pairings are completed")).to_be_visible()
     screenshot(page, "program-close")

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from mentorship.pairings.models import Pairing, PairingStatus
 from mentorship.people.models import Person
@@ -65,7 +66,8 @@ def test_import_enroll_match_swap_approve_and_welcome(
     enroll.get_by_label("Mentee").check()
     enroll.get_by_label("Conflict resolution").check()
     enroll.get_by_role("button", name="Enroll").click()
-    assert page.get_by_text(f"{personas.outsider.full_name} is enrolled as a mentee.").is_visible()
+    enrolled = f"{personas.outsider.full_name} is enrolled as a mentee."
+    expect(page.get_by_text(enrolled)).to_be_visible()
 
     # Matching: three waiting mentees, room for three (one slot each for the
     # two personas' mentors, two for Cleo).
@@ -80,7 +82,7 @@ def test_import_enroll_match_swap_approve_and_welcome(
     before = row.locator("td").nth(1).inner_text()
     row.get_by_role("link", name="Review").click()
     page.get_by_role("button", name="Propose").first.click()
-    assert page.get_by_text("is now proposed for Ada Park").is_visible()
+    expect(page.get_by_text("is now proposed for Ada Park")).to_be_visible()
     ada = Pairing.objects.get(mentee__email="ada@acme.test", status=PairingStatus.PROPOSED)
     assert ada.mentor.full_name not in before
 
@@ -97,11 +99,11 @@ def test_import_enroll_match_swap_approve_and_welcome(
     assert questions == [
         "Approve all 3 proposed pairings? Each mentor and mentee is told by email."
     ]
-    assert page.get_by_role("heading", name="Waiting for approval (3)").is_visible()
+    expect(page.get_by_role("heading", name="Waiting for approval (3)")).to_be_visible()
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Approve all").click()
-    assert page.get_by_text("3 pairings approved").is_visible()
-    assert page.get_by_role("heading", name="Waiting for approval (0)").is_visible()
+    expect(page.get_by_text("3 pairings approved")).to_be_visible()
+    expect(page.get_by_role("heading", name="Waiting for approval (0)")).to_be_visible()
 
     # The welcome goes out with the next sweep (here at once, not at 09:00).
     call_command("reminders", "--send-now")
@@ -124,8 +126,8 @@ def test_import_enroll_match_swap_approve_and_welcome(
     ada_person.save()
     page.context.clear_cookies()
     sign_in(ada_person, PASSWORD)
-    assert page.get_by_text(f"{ada.mentor.full_name} is your mentor").is_visible()
+    expect(page.get_by_text(f"{ada.mentor.full_name} is your mentor")).to_be_visible()
     page.get_by_role("link", name="Open your plan").click()
-    assert page.get_by_role("heading", name="Due this week").is_visible()
-    assert page.locator("li", has_text="Kickoff").first.is_visible()
-    assert page.locator("li", has_text="Day-30 self-assessment").first.is_visible()
+    expect(page.get_by_role("heading", name="Due this week")).to_be_visible()
+    expect(page.locator("li", has_text="Kickoff").first).to_be_visible()
+    expect(page.locator("li", has_text="Day-30 self-assessment").first).to_be_visible()

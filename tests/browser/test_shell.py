@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from mentorship.demo.content import DEMO_PASSWORD
 from mentorship.people.models import Person
@@ -22,9 +23,9 @@ def test_a_mentee_signs_in_and_sees_their_mentor_and_plan(
 ) -> None:
     sign_in(personas.mentee, PASSWORD)
 
-    assert page.get_by_role("heading", name="Hello, Mira").is_visible()
-    assert page.get_by_text("is your mentor in").is_visible()
-    assert page.get_by_role("heading", name="Coming up").is_visible()
+    expect(page.get_by_role("heading", name="Hello, Mira")).to_be_visible()
+    expect(page.get_by_text("is your mentor in")).to_be_visible()
+    expect(page.get_by_role("heading", name="Coming up")).to_be_visible()
     progress = page.get_by_label(re.compile("Plan progress"))
     assert progress.get_attribute("max") == "4"
 
@@ -56,7 +57,7 @@ def test_signing_in_and_skipping_to_content_work_from_the_keyboard(
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
-    assert page.get_by_role("heading", name="People you mentor").is_visible()
+    expect(page.get_by_role("heading", name="People you mentor")).to_be_visible()
 
 
 def test_each_demo_login_reaches_its_own_view(page: Any, sign_in: Any, demo: None) -> None:
@@ -72,7 +73,7 @@ def test_each_demo_login_reaches_its_own_view(page: Any, sign_in: Any, demo: Non
         screenshot(page, f"home-{email.split('@')[0]}")
         if email == "mentee@example.com":
             page.get_by_role("link", name="Open your plan").click()
-            assert page.get_by_role("heading", name="Overdue (1)").is_visible()
+            expect(page.get_by_role("heading", name="Overdue (1)")).to_be_visible()
             screenshot(page, "pairing-timeline")
         page.locator("nav summary:visible").click()  # the account menu
         page.get_by_role("button", name="Sign out").click()
@@ -86,7 +87,7 @@ def test_the_api_docs_load_from_this_server_alone(
     page.goto("/api/docs/")
 
     page.get_by_text("Scaffold API").first.wait_for()
-    assert page.get_by_text("/api/v1/programs/").first.is_visible()
+    expect(page.get_by_text("/api/v1/programs/").first).to_be_visible()
     screenshot(page, "api-docs")
     # An open operation is checked too (at the end of the test): its
     # parameters, their inputs and the code samples.
@@ -117,7 +118,7 @@ def test_a_reset_email_is_in_the_outbox_without_its_link_which_works_from_the_te
     page.goto("/account/password-reset/")
     page.get_by_label("Email").fill(personas.mentee.email)
     page.get_by_role("button", name="Send the link").click()
-    assert page.get_by_role("heading", name="Check your email").is_visible()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
 
     page.get_by_role("link", name="Dev outbox").click()
     page.get_by_role("link", name="Reset your Scaffold password").click()
@@ -135,4 +136,4 @@ def test_a_reset_email_is_in_the_outbox_without_its_link_which_works_from_the_te
     page.get_by_label(re.compile(r"^New password:?$")).fill("a fresh passphrase 9")
     page.get_by_label("New password confirmation").fill("a fresh passphrase 9")
     page.get_by_role("button", name="Set the password").click()
-    assert page.get_by_role("heading", name="Password changed").is_visible()
+    expect(page.get_by_role("heading", name="Password changed")).to_be_visible()

@@ -404,15 +404,19 @@ def test_group_figures_reach_hr_only_over_the_threshold(
     assert summary["competencies"] == [
         {
             "competency": coaching.name,
-            "mentees": 1,
+            "mentees": 0,
             "first": None,
             "latest": None,
             "suppressed": True,
+            "left_out": 1,
         }
     ]
 
     for score in (3, 4):
-        pairing = PairingFactory.create(program=personas.program, mentee=PersonFactory.create())
+        pairing = PairingFactory.create(
+            program=personas.program,
+            mentee=PersonFactory.create(department=personas.mentee.department),
+        )
         assessment_record(
             pairing=pairing, by=pairing.mentee, occasion="ad_hoc", ratings={coaching: score}
         )
@@ -429,7 +433,67 @@ def test_group_figures_reach_hr_only_over_the_threshold(
             "first": 3.0,
             "latest": 4.0,
             "suppressed": False,
+            "left_out": 0,
         }
     ]
     for persona in ("mentor", "mentee", "line_manager", "outsider"):
         assert client_for(getattr(personas, persona)).get(url).status_code == 404
+
+
+def test_each_checkin_carries_the_items_added_and_ticked_off_in_it_for_the_pair_only(
+    personas: Personas, client_for: Any
+) -> None:
+    """The pairing page (items prefetched with the check-ins) and the API
+    (items read once the page is known) tell the pair the same: which items
+    each check-in added and which it ticked off. Nobody else gets any."""
+    from mentorship.checkins import selectors, services
+
+    today = today_for(personas.mentee)
+    first = services.checkin_log(
+        pairing=personas.pairing,
+        by=personas.mentee,
+        occurred_on=today - dt.timedelta(days=3),
+        duration_minutes=30,
+        action_items=[
+            services.ActionItemSpec(text="Draft the team charter", owner=personas.mentee),
+            services.ActionItemSpec(text="Book the skip-level", owner=personas.mentor),
+        ],
+    )
+    charter = ActionItem.objects.get(text="Draft the team charter")
+    second = services.checkin_log(
+        pairing=personas.pairing,
+        by=personas.mentor,
+        occurred_on=today,
+        duration_minutes=30,
+        close_action_items=[charter],
+    )
+    expected = {
+        first.pk: (["Draft the team charter", "Book the skip-level"], []),
+        second.pk: ([], ["Draft the team charter"]),
+    }
+    for person in (personas.mentee, personas.mentor):
+        on_page = {
+            c.pk: (
+                [i.text for i in getattr(c, "readable_action_items")],  # noqa: B009
+                [i.text for i in getattr(c, "readable_closed_items")],  # noqa: B009
+            )
+            for c in selectors.checkins_visible_to(person)
+        }
+        assert on_page == expected
+        rows = client_for(person).get("/api/v1/check-ins/").json()["results"]
+        in_api = {
+            row["id"]: (
+                [i["text"] for i in row["action_items"]],
+                [i["text"] for i in row["closed_action_items"]],
+            )
+            for row in rows
+        }
+        assert in_api == expected
+    for person in (personas.hr, personas.program_admin):
+        for checkin in selectors.checkins_visible_to(person):
+            assert getattr(checkin, "readable_action_items") == []  # noqa: B009
+            assert getattr(checkin, "readable_closed_items") == []  # noqa: B009
+        rows = client_for(person).get("/api/v1/check-ins/").json()["results"]
+        assert {row["id"] for row in rows} == set(expected)
+        assert all(row["action_items"] is None for row in rows)
+        assert all(row["closed_action_items"] is None for row in rows)

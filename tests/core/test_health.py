@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
@@ -59,3 +60,35 @@ def test_it_calls_the_scheduler_unknown_before_any_heartbeat(client: Client) -> 
         "status": "unknown",
         "last_heartbeat": None,
     }
+
+
+@pytest.mark.django_db
+def test_a_load_balancer_probing_by_ip_over_http_gets_the_report(
+    client: Client, settings: Any
+) -> None:
+    """As in production: only the site's own host allowed, HTTPS enforced.
+    The probe comes by IP address over plain HTTP all the same."""
+    settings.ALLOWED_HOSTS = ["scaffold.example.com"]
+    settings.SECURE_SSL_REDIRECT = True
+
+    response = client.get("/health/", HTTP_HOST="10.0.3.17:8000")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+    # Everything else still refuses a host it does not know.
+    assert client.get("/accounts/login/", HTTP_HOST="10.0.3.17:8000").status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_failing_probe_logs_no_error_per_request(
+    client: Client, settings: Any, tmp_path: Any, caplog: Any
+) -> None:
+    settings.REDIS_URL = f"unix://{tmp_path}/nothing-listens-here.sock"
+
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        for _ in range(3):
+            assert client.get("/health/").status_code == 503
+        assert client.get("/no-such-page/").status_code == 404
+
+    logged = [record.getMessage() for record in caplog.records if record.name == "django.request"]
+    assert logged == ["Not Found: /no-such-page/"]

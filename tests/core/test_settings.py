@@ -97,6 +97,7 @@ def test_production_settings_load_when_complete() -> None:
     ("missing", "message"),
     [
         ("SECRET_KEY", "SECRET_KEY must be set"),
+        ("DATABASE_URL", "DATABASE_URL must be set in production"),
         ("ALLOWED_HOSTS", "ALLOWED_HOSTS must be set in production"),
         ("SITE_URL", "SITE_URL must be set in production"),
         ("REDIS_URL", "REDIS_URL must be set in production"),
@@ -120,6 +121,48 @@ def test_a_short_production_secret_is_refused() -> None:
     result = load_settings({**PRODUCTION, "SECRET_KEY": "too-short-a-secret"})
     assert result.returncode != 0
     assert "at least 50 characters" in result.stderr
+
+
+def test_the_sending_timeout_leaves_room_for_the_email_in_progress() -> None:
+    """A worker starts no email after half the timeout; the one in progress
+    may take the SMTP timeout, so the timeout must hold two of them."""
+    short = load_settings({"NOTIFICATIONS_SENDING_TIMEOUT": "30", "EMAIL_TIMEOUT": "20"})
+    assert short.returncode != 0
+    assert "NOTIFICATIONS_SENDING_TIMEOUT must be at least twice EMAIL_TIMEOUT" in short.stderr
+    assert (
+        load_settings({"NOTIFICATIONS_SENDING_TIMEOUT": "4", "EMAIL_TIMEOUT": "2"}).returncode == 0
+    )
+
+
+def beat_schedule_file(env: dict[str, str]) -> str:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import config.settings as s; print(s.CELERY_BEAT_SCHEDULE_FILENAME)",
+        ],
+        cwd=BASE_DIR,
+        env={**clean_environ(), **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_beats_schedule_file_lives_outside_the_code_in_production(tmp_path: Path) -> None:
+    """Under systemd (StateDirectory=) it goes where systemd says; its folder
+    is made if missing, so beat starts on a fresh checkout."""
+    state = tmp_path / "state" / "scaffold"
+    path = beat_schedule_file({**PRODUCTION, "STATE_DIRECTORY": str(state)})
+    assert path == str(state / "celerybeat-schedule")
+    assert state.is_dir()
+    assert not path.startswith(str(BASE_DIR))
+    chosen = tmp_path / "elsewhere" / "beat-schedule"
+    assert beat_schedule_file({**PRODUCTION, "CELERY_BEAT_SCHEDULE_FILE": str(chosen)}) == str(
+        chosen
+    )
+    assert chosen.parent.is_dir()
 
 
 def test_the_published_development_key_signs_nothing_outside_debug() -> None:

@@ -28,6 +28,17 @@ from tests.helpers import ChartsAndTables, queries_for
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _midday(time_machine: Any) -> None:
+    """Noon UTC of the day the run is on, before the personas are built: the
+    personas' dates count from UTC's today and the dashboard's from HR's
+    (Berlin), and at noon UTC every persona's zone is on the same date.
+    Late in the UTC evening Berlin is a day ahead, and every count of days
+    would be one off."""
+    now = timezone.now()
+    time_machine.move_to(now.replace(hour=12, minute=0, second=0, microsecond=0), tick=False)
+
+
 def build_world(p: Personas) -> dict[str, Any]:
     """Three live pairings (A: the personas' own; B: the other; C: forty days
     old and silent), one completed and one ended early."""
@@ -163,7 +174,8 @@ def test_confidence_shows_only_for_big_enough_groups(personas: Personas, setting
 
     settings.SCAFFOLD_MIN_AGGREGATE_GROUP = 3
     row = next(r for r in health_of(personas).confidence if r.competency == coaching.name)
-    assert (row.day0_mentees, row.day0, row.latest) == (2, None, None)
+    # Under the threshold the two are left out of every figure, and said to be.
+    assert (row.day0_mentees, row.day0, row.latest, row.day0_left_out) == (0, None, None, 2)
 
 
 def test_every_chart_names_its_axes_and_has_its_figures_in_a_table(
@@ -302,3 +314,29 @@ def test_the_dashboard_runs_the_same_queries_for_1_and_200_pairings(personas: Pe
     large = queries_for(page)
     assert small == large, f"{small} queries for 1 pairing, {large} for 200"
     assert small <= 20, small
+
+
+def test_the_last_30_days_and_the_weekly_chart_count_their_own_windows(
+    personas: Personas,
+) -> None:
+    """One pass over the check-ins feeds both: one logged 40 days ago is in
+    the chart (twelve weeks) but not in the last 30 days."""
+    today = today_for(personas.hr)
+    pairing = PairingFactory.create(
+        program=personas.program, starts_on=today - dt.timedelta(days=60)
+    )
+    for days_ago in (40, 25, 0):
+        checkin_log(
+            pairing=pairing,
+            by=pairing.mentee,
+            occurred_on=today - dt.timedelta(days=days_ago),
+            duration_minutes=30,
+        )
+
+    health = health_of(personas)
+
+    assert health.checkins_30_days == 2
+    assert sum(week.checkins for week in health.checkins_per_week) == 3
+    weeks = {week.week: week.checkins for week in health.checkins_per_week}
+    forty_days_ago = today - dt.timedelta(days=40)
+    assert weeks[forty_days_ago - dt.timedelta(days=forty_days_ago.weekday())] >= 1

@@ -51,7 +51,7 @@ def test_due_milestones_become_emails_whose_done_link_works(
     queued = list(Notification.objects.all())
     assert {n.recipient_id for n in queued} == {mentee.pk, mentor.pk}
     # Each goes out at 09:00 in its recipient's zone; claim as a worker would then.
-    notifications_dispatch(now=max(n.send_after for n in queued))
+    notifications_dispatch(due_by=max(n.send_after for n in queued))
 
     messages = wait_for(lambda: len(smtp_server.messages) == 2 and smtp_server.messages)
     by_recipient = {m["To"]: m for m in messages}
@@ -86,7 +86,7 @@ def test_a_new_pairing_welcomes_both_with_the_kickoff(
         pairing=pairing_propose(program=program, mentee=mentee, mentor=mentor, by=None), by=None
     )
     notifications_sweep()
-    notifications_dispatch(now=max(n.send_after for n in Notification.objects.all()))
+    notifications_dispatch(due_by=max(n.send_after for n in Notification.objects.all()))
 
     def welcomes() -> list[Any]:
         found = [m for m in smtp_server.messages if "mentor" in m["Subject"].lower()]

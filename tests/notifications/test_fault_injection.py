@@ -23,7 +23,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.utils import timezone
 
 from mentorship.notifications.models import Notification, NotificationStatus
@@ -43,12 +43,6 @@ pytestmark = [
 ]
 
 PAIRINGS = 110  # two recipients each: 220 reminders
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("Row locks and concurrent claims are tested on PostgreSQL.")
 
 
 def sweep_in_thread(now: dt.datetime) -> threading.Thread:
@@ -89,7 +83,10 @@ def test_every_reminder_arrives_exactly_once_despite_faults(
     expected = Notification.objects.count()
     assert expected == 2 * PAIRINGS
 
-    worker_env = {**smtp_server.env(), "NOTIFICATIONS_RETRY_BASE": "1"}
+    worker_env = {
+        **smtp_server.env(sending_timeout=settings.NOTIFICATIONS_SENDING_TIMEOUT),
+        "NOTIFICATIONS_RETRY_BASE": "1",
+    }
     worker = celery_worker_factory(extra_env=worker_env, concurrency=2)
     smtp_server.handler.refuse_every(9)  # about one delivery attempt in nine fails
     send_at = Notification.objects.order_by("-send_after").values_list("send_after", flat=True)[0]
@@ -100,7 +97,7 @@ def test_every_reminder_arrives_exactly_once_despite_faults(
     def pump() -> None:
         """What beat does every half minute: reconcile, then dispatch."""
         notifications_reconcile()
-        notifications_dispatch(now=send_at + dt.timedelta(hours=2))
+        notifications_dispatch(due_by=send_at + dt.timedelta(hours=2))
 
     kills = 0
     pump()

@@ -27,7 +27,7 @@ pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)
 def test_reminders_lost_with_the_broker_are_sent_once_after_it_returns(
     celery_worker_factory: Any, smtp_server: Any, settings: Any
 ) -> None:
-    settings.NOTIFICATIONS_SENDING_TIMEOUT = dt.timedelta(seconds=2)
+    settings.NOTIFICATIONS_SENDING_TIMEOUT = dt.timedelta(seconds=4)
     program = ProgramFactory.create(reminder_lead_days=3)
     for index in range(15):
         pairing = PairingFactory.create(
@@ -49,7 +49,9 @@ def test_reminders_lost_with_the_broker_are_sent_once_after_it_returns(
         pytest.skip("Runs only against the embedded Redis, which this test may restart.")
     assert Notification.objects.filter(status=NotificationStatus.SENDING).count() == expected
 
-    celery_worker_factory(extra_env=smtp_server.env())
+    celery_worker_factory(
+        extra_env=smtp_server.env(sending_timeout=settings.NOTIFICATIONS_SENDING_TIMEOUT)
+    )
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline and Notification.objects.exclude(status="sent").exists():
         time.sleep(2.5)

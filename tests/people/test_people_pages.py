@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from mentorship.audit.models import AuditEvent
+from mentorship.core.timezones import today_for
 from mentorship.people.models import Person
 from tests.factories import PersonFactory, competency
 from tests.fixtures.personas import Personas
@@ -55,7 +55,7 @@ def test_the_people_pages_are_hrs_alone(personas: Personas, persona: str) -> Non
 
 
 def test_the_form_shows_every_problem_at_its_field(personas: Personas) -> None:
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    tomorrow = today_for(personas.hr) + dt.timedelta(days=1)  # in HR's zone, where the form is
     response = client_as(personas.hr).post(
         "/people/new/",
         form(

@@ -68,7 +68,9 @@ def test_signing_out_takes_a_post(client: Client, personas: Personas) -> None:
     client.force_login(personas.mentee)
 
     assert client.get("/account/sign-out/").status_code == 405
-    assert client.post("/account/sign-out/").status_code == 302
+    response = client.post("/account/sign-out/", follow=True)
+    assert response.redirect_chain[0][1] == 302
+    assert "You are signed out." in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 

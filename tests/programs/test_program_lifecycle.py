@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from mentorship.audit.models import AuditEvent
+from mentorship.core.timezones import today_for
 from mentorship.notifications.models import Notification, NotificationStatus
 from mentorship.pairings.models import MatchingRun, Pairing, PairingSource, PairingStatus
 from mentorship.pairings.services.matching import (
@@ -212,10 +213,13 @@ def test_an_open_program_refuses_a_first_day_in_the_past(personas: Personas) -> 
     matching_execute(run=run)
     proposal = Pairing.objects.get(mentee=newcomer, status=PairingStatus.PROPOSED)
 
+    # "Today" is the approver's: late in the UTC evening it is already
+    # tomorrow in Berlin, where HR is.
+    hr_today = today_for(personas.hr)
     with pytest.raises(ValidationError, match="cannot be in the past"):
-        pairing_approve(pairing=proposal, by=personas.hr, starts_on=today() - dt.timedelta(days=3))
+        pairing_approve(pairing=proposal, by=personas.hr, starts_on=hr_today - dt.timedelta(days=3))
     started = pairing_approve(pairing=proposal, by=personas.hr)
-    assert (started.status, started.starts_on) == (PairingStatus.ACTIVE, today())
+    assert (started.status, started.starts_on) == (PairingStatus.ACTIVE, hr_today)
 
 
 def test_opening_needs_a_plan_and_dates_still_ahead(personas: Personas) -> None:

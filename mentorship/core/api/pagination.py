@@ -1,75 +1,170 @@
+"""Keyset pagination that always ends.
+
+Each list names its order in ``cursor_ordering``, ending with a unique field
+(the id), so the order is total. A cursor holds the ordering values of the
+row at a page's edge, and the next page is the rows strictly after them:
+
+    (a, b, id) after (x, y, z)  ⇔  a > x  or  (a = x and b > y)
+                                   or (a = x and b = y and id > z)
+
+with ``<`` for the fields ordered descending. Every row is visited exactly
+once however many share a value (DRF's own cursor walks ties with an offset
+it caps at 1,000, after which it repeats the same page for ever), and a page
+costs an index range scan wherever an index matches the order, whatever
+the depth.
+"""
+
 from __future__ import annotations
 
 import base64
+import datetime as dt
+import json
 from typing import Any
-from urllib import parse
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import F, Model, Q, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 
 class StandardCursorPagination(CursorPagination):
-    """Keyset pagination: stable under inserts and no COUNT(*) per page.
-
-    A view names its order in ``cursor_ordering``. The first field is the
-    cursor's position: it must never be null, and should be unique or nearly
-    so (ties are walked with an offset).
-    """
-
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
-    ordering = ("-id",)
+    ordering: tuple[str, ...] = ("-id",)
 
     def get_ordering(self, request: Any, queryset: Any, view: Any) -> tuple[str, ...]:
-        return tuple(getattr(view, "cursor_ordering", self.ordering))
+        ordering = tuple(getattr(view, "cursor_ordering", self.ordering))
+        if ordering[-1].lstrip("-") not in ("id", "pk"):
+            # Without a unique last field, rows sharing every value would have
+            # no order between them, and a page edge among them no meaning.
+            ordering = (*ordering, "-id" if ordering[-1].startswith("-") else "id")
+        return ordering
 
-    def decode_cursor(self, request: Any) -> Any:
-        """Only a cursor this API wrote: strict base64 of printable ASCII
-        holding nothing but ``o``, ``r`` and ``p``. Anything else names no
-        page (404), never the first page or a server error."""
+    # -- reading a page -----------------------------------------------------
+
+    def paginate_queryset(  # type: ignore[override]
+        self, queryset: QuerySet[Any], request: Request, view: Any = None
+    ) -> list[Any]:
+        self.request = request
+        self.page_size = self.get_page_size(request)
+        self.base_url = request.build_absolute_uri()
+        self.ordering = self.get_ordering(request, queryset, view)
+        self._fields = [name.lstrip("-") for name in self.ordering]
+        self._descending = [name.startswith("-") for name in self.ordering]
+        cursor = self._read_cursor(request, queryset)
+        backwards = cursor is not None and cursor[1]
+        order = [
+            f"{'-' if desc != backwards else ''}{name}"
+            for name, desc in zip(self._fields, self._descending, strict=True)
+        ]
+        rows = queryset.order_by(*order)
+        if cursor is not None:
+            rows = rows.filter(self._after(cursor[0], backwards=backwards))
+        fetched = list(rows[: self.page_size + 1])
+        more = len(fetched) > self.page_size
+        page = fetched[: self.page_size]
+        if backwards:
+            page.reverse()
+        self.page = page
+        # Forwards: a next page if more rows came; a previous one unless this
+        # is the first. Backwards, the other way round.
+        has_next = more if not backwards else bool(page)
+        has_previous = (cursor is not None and bool(page)) if not backwards else more
+        self._next = self._link(page[-1], backwards=False) if has_next and page else None
+        self._previous = self._link(page[0], backwards=True) if has_previous and page else None
+        if cursor is not None and not page and not backwards:
+            # Past the end (the rows after it went away): back to the start.
+            self._previous = remove_query_param(str(self.base_url), self.cursor_query_param)
+        return page
+
+    def _after(self, values: list[Any], *, backwards: bool) -> Q:
+        """Rows strictly after ``values`` in the order (before, backwards).
+
+        When every field runs the same way, as in every list here, that is a
+        row comparison, ``(created_at, id) < (x, y)``: PostgreSQL reads it as
+        one bound of an index range scan on ``(created_at, id)``, so a page
+        deep in a million rows costs what the first does. Mixed directions
+        fall back to the spelled-out OR, led by the first field's bound,
+        which is still an index condition."""
+        if len(set(self._descending)) == 1:
+            greater = self._descending[0] == backwards
+            columns = Tuple(*(F(name) for name in self._fields))
+            compare = TupleGreaterThan if greater else TupleLessThan
+            return Q(compare(columns, list(values)))
+        condition = Q(pk__in=[])
+        equal = Q()
+        for name, desc, value in zip(self._fields, self._descending, values, strict=True):
+            greater = desc == backwards  # ascending forwards, or descending backwards
+            condition |= equal & Q(**{f"{name}__{'gt' if greater else 'lt'}": value})
+            equal &= Q(**{name: value})
+        first, first_greater = self._fields[0], self._descending[0] == backwards
+        return Q(**{f"{first}__{'gte' if first_greater else 'lte'}": values[0]}) & condition
+
+    # -- cursors ------------------------------------------------------------
+
+    def _link(self, row: Model, *, backwards: bool) -> str:
+        values = [_plain(getattr(row, name)) for name in self._fields]
+        body: dict[str, Any] = {"v": values}
+        if backwards:
+            body["r"] = 1
+        text = json.dumps(body, separators=(",", ":"), ensure_ascii=True)
+        encoded = base64.urlsafe_b64encode(text.encode("ascii")).decode("ascii")
+        return replace_query_param(str(self.base_url), self.cursor_query_param, encoded)
+
+    def _read_cursor(
+        self, request: Request, queryset: QuerySet[Any]
+    ) -> tuple[list[Any], bool] | None:
+        """Only a cursor this API wrote: base64 of ``{"v": [the ordering's
+        values], "r": 1?}`` whose values are values of the ordering's fields.
+        Anything else names no page (404), never the first page or a server
+        error."""
         encoded = request.query_params.get(self.cursor_query_param)
         if encoded is None:
             return None
-        if not encoded:
-            raise self._bad_cursor()  # ?cursor= is no cursor, not the first page
         try:
-            text = base64.b64decode(encoded.encode("ascii"), validate=True).decode("ascii")
+            text = base64.urlsafe_b64decode(encoded.encode("ascii")).decode("ascii")
+            if base64.urlsafe_b64encode(text.encode("ascii")).decode("ascii") != encoded:
+                raise ValueError("not the canonical encoding")
+            body = json.loads(text)
         except (ValueError, UnicodeError):
             raise self._bad_cursor() from None
-        try:
-            tokens = parse.parse_qs(text, keep_blank_values=True, strict_parsing=True)
-        except ValueError:
-            raise self._bad_cursor() from None
         if (
-            not text.isprintable()
-            or not set(tokens) <= {"o", "r", "p"}
-            or any(len(values) != 1 for values in tokens.values())
+            not isinstance(body, dict)
+            or not set(body) <= {"v", "r"}
+            or body.get("r", 1) != 1
+            or not isinstance(body.get("v"), list)
+            or len(body["v"]) != len(self._fields)
         ):
             raise self._bad_cursor()
-        try:
-            return super().decode_cursor(request)
-        except NotFound:
-            raise self._bad_cursor() from None
+        values = []
+        for name, raw in zip(self._fields, body["v"], strict=True):
+            if not isinstance(raw, str | int | float) or isinstance(raw, bool):
+                raise self._bad_cursor()
+            values.append(self._value(queryset, name, raw))
+        return values, "r" in body
 
-    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
-        # The position must be a value of the ordering's field: "abc" for an
-        # id or a date would fail in the database.
-        ordering = self.get_ordering(request, queryset, view)
-        cursor = self.decode_cursor(request)
-        if cursor is not None and cursor.position is not None:
-            try:
-                field = queryset.model._meta.get_field(ordering[0].lstrip("-"))
-            except FieldDoesNotExist:
-                field = None
-            if field is not None:
-                try:
-                    field.to_python(cursor.position)
-                except DjangoValidationError:
-                    raise self._bad_cursor() from None
-        return super().paginate_queryset(queryset, request, view)
+    def _value(self, queryset: QuerySet[Any], name: str, raw: Any) -> Any:
+        """The cursor's value as the ordering's field (or annotation) reads
+        it; anything it cannot read is no cursor of ours."""
+        try:
+            field: Any = queryset.model._meta.get_field("id" if name == "pk" else name)
+        except FieldDoesNotExist:
+            annotation = queryset.query.annotations.get(name)
+            if annotation is None:
+                raise self._bad_cursor() from None
+            field = annotation.output_field
+        try:
+            value = field.to_python(raw)
+        except (AttributeError, DjangoValidationError, TypeError, ValueError):
+            raise self._bad_cursor() from None
+        if value is None or (isinstance(value, dt.datetime) and value.tzinfo is None):
+            raise self._bad_cursor()
+        return value
 
     def _bad_cursor(self) -> NotFound:
         # 404, as for any page that does not exist: a cursor is a page's
@@ -80,11 +175,17 @@ class StandardCursorPagination(CursorPagination):
             "or start again from the first page."
         )
 
+    def get_next_link(self) -> str | None:
+        return self._next
+
+    def get_previous_link(self) -> str | None:
+        return self._previous
+
     def get_page_size(self, request: Any) -> int:
         # A bad page size is an error the client can fix, not a silent default.
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
-            return self.page_size
+            return type(self).page_size
         try:
             size = int(raw)
         except ValueError:
@@ -107,6 +208,15 @@ class StandardCursorPagination(CursorPagination):
                     "type": "integer",
                     "minimum": 1,
                     "maximum": self.max_page_size,
-                    "default": self.page_size,
+                    "default": type(self).page_size,
                 }
         return parameters
+
+
+def _plain(value: Any) -> Any:
+    """A row's ordering value as the cursor's JSON holds it."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, int | float | str):
+        return value
+    return str(value)

@@ -29,12 +29,24 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Rows the sweep adds come after every row there is now.
+        last_before = Notification.objects.order_by("-pk").values_list("pk", flat=True).first()
         found = services.notifications_sweep()
-        self.stdout.write("Due now, by kind: " + ", ".join(f"{k} {n}" for k, n in found.items()))
-        now = timezone.now()
-        if options["send_now"]:
-            now += dt.timedelta(days=365)
-        claimed = services.notifications_dispatch(now=now)
+        self.stdout.write(
+            "Found due, by kind (some may be queued already, turned off by their "
+            "recipient, or too late to help): " + ", ".join(f"{k} {n}" for k, n in found.items())
+        )
+        queued = Counter(
+            Notification.objects.filter(pk__gt=last_before or 0).values_list("kind", flat=True)
+        )
+        self.stdout.write(
+            "Queued just now: "
+            + (", ".join(f"{k} {n}" for k, n in sorted(queued.items())) or "nothing new")
+        )
+        # --send-now: everything queued counts as due, but the claims carry
+        # the real time, so the reconciler still sees a lost one in minutes.
+        due_by = timezone.now() + dt.timedelta(days=365) if options["send_now"] else None
+        claimed = services.notifications_dispatch(due_by=due_by)
         self.stdout.write(f"Handed {claimed} to the workers.")
         waiting = Counter(
             Notification.objects.filter(status=NotificationStatus.PENDING).values_list(
