@@ -491,6 +491,7 @@ SCHEDULER_STALE_AFTER = timedelta(minutes=5)
 SCAFFOLD_REMINDER_KINDS = [
     "mentorship.people.emails.Invitation",
     "mentorship.people.emails.PasswordReset",
+    "mentorship.people.emails.AccountChanged",
     "mentorship.pairings.reminders.PairingWelcome",
     "mentorship.pairings.reminders.MilestoneDueSoon",
     "mentorship.pairings.reminders.MilestoneOverdue",

@@ -1,7 +1,8 @@
 """The account emails — an invitation to choose a password, a link to reset
-it — as kinds of the email engine. They go through the outbox like every
-reminder (a ``Notification`` row: logged, retried with backoff, in the email
-log), but they are sent at once and nobody can turn them off.
+it, word of a change to how one signs in — as kinds of the email engine.
+They go through the outbox like every reminder (a ``Notification`` row:
+logged, retried with backoff, in the email log), but they are sent at once
+and nobody can turn them off.
 
 Their links are secrets, so nothing keeps them: a row names the person and
 nothing else, and the link is made when the email is rendered, from the
@@ -16,12 +17,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from mentorship.notifications.kinds import ReminderKind
+from mentorship.audit.models import SecurityEvent, SecurityEventKind
+from mentorship.notifications.kinds import ReminderKind, SubjectKind
 from mentorship.notifications.models import Notification
 from mentorship.people.services import invitable, invitation_token
 
@@ -80,4 +83,73 @@ class PasswordReset(ReminderKind):
             "reset_url": settings.SITE_URL + path,
             "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
             "valid_until": timezone.now() + dt.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT),
+        }
+
+
+# What each change is called in the email: its subject, and what it means.
+_CHANGES: dict[str, tuple[str, str]] = {
+    SecurityEventKind.PASSWORD_CHANGED: (
+        "Your Scaffold password was changed",
+        "Your password was changed by someone signed in to your account.",
+    ),
+    SecurityEventKind.PASSWORD_RESET: (
+        "Your Scaffold password was reset",
+        "Your password was reset with a link emailed to you. Every API token made "
+        "under the old password has stopped working.",
+    ),
+    SecurityEventKind.TWO_FACTOR_ENABLED: (
+        "Two-factor sign-in is on for your Scaffold account",
+        "Two-factor sign-in was turned on: signing in now asks for a code from an "
+        "authenticator app as well as your password.",
+    ),
+    SecurityEventKind.TWO_FACTOR_DISABLED: (
+        "Two-factor sign-in is off for your Scaffold account",
+        "Two-factor sign-in was turned off: signing in now asks for your password only.",
+    ),
+    SecurityEventKind.RECOVERY_CODES_RENEWED: (
+        "New recovery codes for your Scaffold account",
+        "New recovery codes were made for your two-factor sign-in; the old ones no longer work.",
+    ),
+    SecurityEventKind.TOKEN_CREATED: (
+        "A new API token for your Scaffold account",
+        "A new API token was made. Whoever holds it can read and change what you can "
+        "through the API until it expires or is revoked.",
+    ),
+}
+
+
+class AccountChanged(SubjectKind):
+    """A change to how the person signs in (``services.account_change_record``),
+    told at once. It says what changed, when and from where, and what to do
+    if it was not them; it carries no link that signs anyone in."""
+
+    name = "account_changed"
+    label = "A change to how you sign in"
+    description = (
+        "Sent the moment your password, two-factor sign-in or API tokens change, so that "
+        "a change you did not make does not go unnoticed."
+    )
+    template = "account_changed"
+    optional = False
+    immediate = True
+
+    def live_subjects(self) -> models.QuerySet[SecurityEvent]:
+        return SecurityEvent.objects.filter(kind__in=list(_CHANGES))
+
+    def context_for(self, subject: SecurityEvent, notification: Notification) -> dict[str, Any]:
+        headline, what = _CHANGES[subject.kind]
+        by = subject.data.get("by", "")
+        return {
+            "person": notification.recipient,
+            "headline": headline,
+            "what": what,
+            # An operator turned it off for someone who lost their phone.
+            "by": by if by and by != notification.recipient.email else "",
+            "token_name": subject.data.get("name", "") if subject.data.get("token") else "",
+            "token_prefix": subject.data.get("token", ""),
+            "at": subject.at,
+            "client_ip": subject.client_ip,
+            "via": subject.get_via_display() if subject.via else "",
+            "reset_url": settings.SITE_URL + reverse("password_reset"),
+            "security_url": settings.SITE_URL + reverse("account-security"),
         }

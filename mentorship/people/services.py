@@ -16,12 +16,12 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from mentorship import access
-from mentorship.audit.models import SecurityEventKind
+from mentorship.audit.models import SecurityEvent, SecurityEventKind
 from mentorship.audit.security import Client, security_record
 from mentorship.audit.services import audit_record
 from mentorship.core.secret_tokens import digest, new_secret
 from mentorship.notifications.events import notifications_queue_now
-from mentorship.notifications.kinds import Due
+from mentorship.notifications.kinds import Due, content_type_id
 from mentorship.notifications.links import LinkExpired, LinkInvalid
 from mentorship.people import rules, throttling
 from mentorship.people.checks import (
@@ -267,7 +267,7 @@ def api_token_create(
             expires_at=expires_at,
         )
         audit_record(actor=person, action="api_token.created", target=token)
-        security_record(
+        account_change_record(
             SecurityEventKind.TOKEN_CREATED, person=person, client=client, data=_token_data(token)
         )
     return token, raw
@@ -319,7 +319,7 @@ def password_change(*, person: Person, new_password: str, client: Client | None 
     with transaction.atomic():
         person.set_password(new_password)
         person.save(update_fields=["password"])
-        security_record(SecurityEventKind.PASSWORD_CHANGED, person=person, client=client)
+        account_change_record(SecurityEventKind.PASSWORD_CHANGED, person=person, client=client)
 
 
 def sessions_end_elsewhere(*, person: Person, client: Client | None = None) -> None:
@@ -335,8 +335,9 @@ def password_reset_used(*, person: Person, client: Client | None = None) -> None
     """After a reset link set a new password: the pause on signing in ends,
     and every API token made under the old password is revoked."""
     throttling.clear(email=person.email)
-    security_record(SecurityEventKind.PASSWORD_RESET, person=person, client=client)
-    api_tokens_revoke_all(person=person, why="password reset")
+    with transaction.atomic():
+        account_change_record(SecurityEventKind.PASSWORD_RESET, person=person, client=client)
+        api_tokens_revoke_all(person=person, why="password reset")
 
 
 def invitation_accepted(*, person: Person, client: Client | None = None) -> None:
@@ -367,7 +368,12 @@ def password_reset_request(*, email: str, client: Client | None = None) -> None:
         )
 
 
-def _account_email(person: Person, dedup_key: str, program_id: int | None = None) -> Due:
+def _account_email(
+    person: Person,
+    dedup_key: str,
+    program_id: int | None = None,
+    subject: models.Model | None = None,
+) -> Due:
     return Due(
         recipient_id=person.pk,
         dedup_key=dedup_key,
@@ -375,7 +381,46 @@ def _account_email(person: Person, dedup_key: str, program_id: int | None = None
         time_zone=person.time_zone,
         weekdays_only=False,
         program_id=program_id,
+        subject_type_id=content_type_id(type(subject)) if subject is not None else None,
+        subject_id=subject.pk if subject is not None else None,
     )
+
+
+# --------------------------------------------------------------------------
+# Changes to how someone signs in are told to them by email the moment they
+# happen (ASVS 5.0, V6.3.7): a change they did not make is how a taken-over
+# account shows itself, and the email reaches them even when the attacker
+# holds the session.
+
+TOLD_BY_EMAIL = frozenset(
+    {
+        SecurityEventKind.PASSWORD_CHANGED,
+        SecurityEventKind.PASSWORD_RESET,
+        SecurityEventKind.TWO_FACTOR_ENABLED,
+        SecurityEventKind.TWO_FACTOR_DISABLED,
+        SecurityEventKind.RECOVERY_CODES_RENEWED,
+        SecurityEventKind.TOKEN_CREATED,
+    }
+)
+
+
+def account_change_record(
+    kind: SecurityEventKind,
+    *,
+    person: Person,
+    client: Client | None = None,
+    data: dict[str, Any] | None = None,
+) -> SecurityEvent:
+    """Record a change to how the person signs in and queue the email that
+    tells them, in the caller's transaction: both happen or neither."""
+    if kind not in TOLD_BY_EMAIL:
+        raise ValueError(f"{kind} is not a change to how someone signs in.")
+    event = security_record(kind, person=person, client=client, data=data)
+    notifications_queue_now(
+        kind="account_changed",
+        dues=[_account_email(person, f"account_changed:{event.pk}", subject=event)],
+    )
+    return event
 
 
 # --------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from mentorship.audit.models import SecurityEventKind
 from mentorship.audit.security import Client, security_record
 from mentorship.core.api.errors import json_error
-from mentorship.people import throttling
+from mentorship.people import services, throttling
 from mentorship.people.models import Person, RecoveryCode
 
 RECOVERY_CODES = 10
@@ -104,14 +104,18 @@ def enable(
         person.two_factor_since = timezone.now()
         person.save(update_fields=["two_factor_since"])
         codes = _new_recovery_codes(person)
-        security_record(SecurityEventKind.TWO_FACTOR_ENABLED, person=person, client=client)
+        services.account_change_record(
+            SecurityEventKind.TWO_FACTOR_ENABLED, person=person, client=client
+        )
     return codes
 
 
 def recovery_codes_renew(*, person: Person, client: Client | None = None) -> list[str]:
     with transaction.atomic():
         codes = _new_recovery_codes(person)
-        security_record(SecurityEventKind.RECOVERY_CODES_RENEWED, person=person, client=client)
+        services.account_change_record(
+            SecurityEventKind.RECOVERY_CODES_RENEWED, person=person, client=client
+        )
     return codes
 
 
@@ -125,7 +129,7 @@ def disable(*, person: Person, by: Person | None = None, client: Client | None =
         RecoveryCode.objects.filter(person=person).delete()
         person.two_factor_since = None
         person.save(update_fields=["two_factor_since"])
-        security_record(
+        services.account_change_record(
             SecurityEventKind.TWO_FACTOR_DISABLED,
             person=person,
             client=client,

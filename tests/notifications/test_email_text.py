@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.utils import timezone
 
+from mentorship.audit.models import SecurityEvent, SecurityEventKind
 from mentorship.checkins.models import ActionItem
 from mentorship.notifications.kinds import registry
 from mentorship.notifications.models import Notification, NotificationStatus
@@ -67,6 +68,12 @@ def every_kind_of_email(*, recipient: Any, partner: Any, when: dt.datetime) -> d
         owner=recipient,
         due_on=today - dt.timedelta(days=1),
     )
+    event = SecurityEvent.objects.create(
+        kind=SecurityEventKind.TOKEN_CREATED,
+        person=recipient,
+        client_ip="127.0.0.1",
+        data={"token": "sc_abcd1234", "name": f"Script {TRICKY}"},
+    )
     about = {
         "milestone_due_soon": (milestone, f"milestone_due_soon:{milestone.pk}:{recipient.pk}"),
         "milestone_overdue": (overdue, f"milestone_overdue:{overdue.pk}:{recipient.pk}:1"),
@@ -81,6 +88,7 @@ def every_kind_of_email(*, recipient: Any, partner: Any, when: dt.datetime) -> d
         "weekly_digest": (program, f"weekly_digest:{program.pk}:{recipient.pk}:{today}"),
         "invitation": (None, f"invitation:{recipient.pk}:test"),
         "password_reset": (None, f"password_reset:{recipient.pk}:test"),
+        "account_changed": (event, f"account_changed:{event.pk}"),
     }
     unknown = set(registry()) - set(about)
     assert not unknown, f"Add the new kinds to every_kind_of_email: {sorted(unknown)}"
@@ -95,7 +103,7 @@ def every_kind_of_email(*, recipient: Any, partner: Any, when: dt.datetime) -> d
             recipient=recipient,
             dedup_key=key,
             send_after=when,
-            program=program if subject is not None else None,
+            program=program if subject is not None and subject != event else None,
             pairing=pairing if isinstance(subject, Milestone | Pairing | ActionItem) else None,
             subject_type=ContentType.objects.get_for_model(subject) if subject else None,
             subject_id=subject.pk if subject else None,
