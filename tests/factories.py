@@ -5,11 +5,13 @@ does; these factories are for bulk and edge cases."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import factory
 from django.utils import timezone
 
 from mentorship.checkins.models import CheckIn, CheckInKind
+from mentorship.checkins.summaries import summaries_checkin_saved
 from mentorship.pairings.models import Milestone, Pairing, PairingStatus
 from mentorship.people.competencies import competencies_install
 from mentorship.people.models import Competency, Department, Person
@@ -134,3 +136,10 @@ class CheckInFactory(factory.django.DjangoModelFactory[CheckIn]):
     duration_minutes = 45
     kind = CheckInKind.MEETING
     logged_by = factory.LazyAttribute(lambda o: o.pairing.mentee)
+
+    @classmethod
+    def _create(cls, model_class: type[CheckIn], *args: Any, **kwargs: Any) -> CheckIn:
+        # As checkin_log does: the dashboard's summaries count it too.
+        checkin = super()._create(model_class, *args, **kwargs)
+        summaries_checkin_saved(checkin)
+        return checkin

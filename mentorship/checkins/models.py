@@ -194,3 +194,48 @@ class Reflection(TimeStampedModel):
 
     def __str__(self) -> str:
         return "Private reflection"
+
+
+# --------------------------------------------------------------------------
+# Summaries the dashboard reads instead of the check-ins themselves
+# (checkins/summaries.py keeps them; the check-in services call it in the
+# transaction that writes, and ``summaries_rebuild`` recomputes them from
+# scratch). Neither holds anything a person wrote.
+
+
+class PairingActivity(models.Model):
+    """One row per pairing that has a check-in: what the at-risk score reads
+    (the last check-in, the last two confidence pulses) without reading a
+    pairing's check-ins."""
+
+    pairing = models.OneToOneField(
+        "pairings.Pairing", on_delete=models.CASCADE, primary_key=True, related_name="activity"
+    )
+    checkins = models.PositiveIntegerField(default=0)
+    last_checkin_on = models.DateField(null=True, blank=True)
+    # The mentee's two newest pulses (by day, then by when logged). Read only
+    # to say "confidence falling": the values never reach HR.
+    latest_pulse = models.PositiveSmallIntegerField(null=True, blank=True)
+    previous_pulse = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Activity of pairing {self.pairing_id}"
+
+
+class CheckInDay(models.Model):
+    """How many check-ins a program's pairings held on one day: the weekly
+    chart and the last 30 days read a program's days, not its check-ins."""
+
+    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    checkins = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # Also the index the dashboard reads: WHERE program_id IN (…)
+            # AND day > today - 84 days.
+            models.UniqueConstraint(fields=["program", "day"], name="checkin_day_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.checkins} check-ins on {self.day}"

@@ -26,6 +26,7 @@ from mentorship.checkins.models import (
     Reflection,
 )
 from mentorship.checkins.selectors import EDIT_WINDOW, plan_competencies, scheduled_assessments
+from mentorship.checkins.summaries import summaries_checkin_saved
 from mentorship.core.text_limits import text_too_long
 from mentorship.core.timezones import today_for
 from mentorship.pairings.models import MilestoneStatus, Pairing
@@ -151,6 +152,7 @@ def checkin_log(
         for item in items:
             item.created_in = checkin
         ActionItem.objects.bulk_create(items)
+        summaries_checkin_saved(checkin)
         closed = ActionItem.objects.filter(
             pk__in=[item.pk for item in closing], done_at__isnull=True
         ).update(done_at=timezone.now(), done_in=checkin)
@@ -217,10 +219,12 @@ def checkin_edit(
             "confidence_pulse": confidence_pulse,
         }
         changed = [name for name, value in changes.items() if getattr(locked, name) != value]
+        was = (pairing.program_id, locked.occurred_on)
         for name in changed:
             setattr(locked, name, changes[name])
         locked.full_clean()
         locked.save(update_fields=[*changed, "updated_at"])
+        summaries_checkin_saved(locked, was=was, pulse_changed="confidence_pulse" in changed)
         if {c.pk for c in topics} != before_topics:
             locked.topics.set(topics)
             changed.append("topics")

@@ -20,6 +20,7 @@ from django.utils import timezone
 from mentorship.checkins.models import ActionItem, AssessmentOccasion, CheckIn
 from mentorship.checkins.selectors import occasion_of, plan_competencies
 from mentorship.checkins.services import ActionItemSpec, assessment_record, checkin_log
+from mentorship.checkins.summaries import summaries_rebuild
 from mentorship.demo import content
 from mentorship.pairings import matching
 from mentorship.pairings import selectors as pairing_selectors
@@ -587,6 +588,9 @@ def build_demo(*, today: dt.date) -> Summary:
         company = builder.build_company()
         builder.build_active_program(company)
         builder.build_draft_program(company)
+        # The check-ins were backdated to the evening they happened after
+        # they were logged: the summaries follow their final rows.
+        summaries_rebuild()
     return Summary(
         people=Person.objects.count(),
         departments=Department.objects.count(),

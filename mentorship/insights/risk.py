@@ -8,15 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import (
-    Exists,
-    IntegerField,
-    OuterRef,
-    Subquery,
-)
+from django.db.models import Exists, F, OuterRef
 from django.db.models.functions import Coalesce
 
-from mentorship.checkins.models import CheckIn
 from mentorship.core.queries import subquery_count
 from mentorship.notifications.models import Notification, NotificationStatus
 from mentorship.pairings.models import (
@@ -85,29 +79,20 @@ def risk_score(pairing: Signals, today: dt.date) -> tuple[int, list[str]]:
 def risk_signals(pairings: PairingQuerySet, *, today: dt.date) -> list[Signals]:
     """What the at-risk score is made of, for every live pairing: one query,
     one row each, no model objects."""
-    pulses = CheckIn.objects.filter(
-        pairing=OuterRef("pk"), confidence_pulse__isnull=False
-    ).order_by("-occurred_on", "-created_at")
     live = (
         pairings.live()
         .annotate(
-            last_checkin=Subquery(
-                CheckIn.objects.filter(pairing=OuterRef("pk"))
-                .order_by("-occurred_on")
-                .values("occurred_on")[:1]
-            ),
+            # From the pairing's summary row (checkins/summaries.py), not
+            # its check-ins: one row per pairing shown.
+            last_checkin=F("activity__last_checkin_on"),
             overdue_milestones=subquery_count(
                 Milestone.objects.filter(
                     pairing=OuterRef("pk"), status=MilestoneStatus.OPEN, due_on__lt=today
                 ),
                 "pairing",
             ),
-            latest_pulse=Subquery(
-                pulses.values("confidence_pulse")[:1], output_field=IntegerField()
-            ),
-            previous_pulse=Subquery(
-                pulses.values("confidence_pulse")[1:2], output_field=IntegerField()
-            ),
+            latest_pulse=F("activity__latest_pulse"),
+            previous_pulse=F("activity__previous_pulse"),
             pause_requested=Exists(
                 PairingChangeRequest.objects.filter(
                     pairing=OuterRef("pk"),

@@ -25,7 +25,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncWeek
 
-from mentorship.checkins.models import Assessment, AssessmentOccasion, AssessmentRating, CheckIn
+from mentorship.checkins.models import (
+    Assessment,
+    AssessmentOccasion,
+    AssessmentRating,
+    CheckIn,
+    CheckInDay,
+)
 from mentorship.core.queries import subquery_count
 from mentorship.insights.risk import AT_RISK_FROM, risk_score, risk_signals
 from mentorship.pairings.models import (
@@ -290,26 +296,56 @@ def _confidence(health: Health, viewer: Person, filters: Filters) -> None:
         )
 
 
+def _checkins_by_week(
+    viewer: Person, filters: Filters, pairings: PairingQuerySet, today: dt.date
+) -> tuple[dict[dt.date, int], int]:
+    """Check-ins per week over the chart's weeks (by Monday), and how many
+    in the last 30 days, in one pass (the chart reaches further back).
+
+    A whole program, or all of the viewer's programs, is read from the
+    per-program daily counts (``CheckInDay``): at most 84 rows a program,
+    however many check-ins. A department or a date range picks pairings
+    the daily counts cannot tell apart, so those views count the chosen
+    pairings' check-ins themselves."""
+    start = today - dt.timedelta(weeks=CHART_WEEKS)
+    month_ago = today - dt.timedelta(days=30)
+    rows: QuerySet[Any, tuple[dt.date, int, int]]
+    if filters.department is None and filters.since is None and filters.until is None:
+        programs = programs_for_insights(viewer)
+        if filters.program is not None:
+            programs = programs.filter(pk=filters.program.pk)
+        recent = Q(day__gt=month_ago, day__lte=today)
+        rows = (
+            CheckInDay.objects.filter(program__in=programs.values("pk"), day__gt=start)
+            .annotate(week=TruncWeek("day"))
+            .values_list("week")
+            .annotate(
+                n=Coalesce(Sum("checkins"), 0), recent=Coalesce(Sum("checkins", filter=recent), 0)
+            )
+            .order_by()
+        )
+    else:
+        recent = Q(occurred_on__gt=month_ago, occurred_on__lte=today)
+        rows = (
+            CheckIn.objects.filter(pairing__in=pairings, occurred_on__gt=start)
+            .annotate(week=TruncWeek("occurred_on"))
+            .values_list("week")
+            .annotate(n=Count("pk"), recent=Count("pk", filter=recent))
+            .order_by()
+        )
+    weeks: dict[dt.date, int] = {}
+    in_30_days = 0
+    for week, n, in_recent in rows:
+        weeks[week] = n
+        in_30_days += in_recent
+    return weeks, in_30_days
+
+
 def program_health(viewer: Person, filters: Filters, *, today: dt.date) -> Health:
     health = Health(today=today, minimum_group=settings.SCAFFOLD_MIN_AGGREGATE_GROUP)
     pairings = _pairings(viewer, filters)
     health.statuses = dict(pairings.values_list("status").annotate(n=Count("pk")).order_by())
-    # The weekly chart and the last 30 days in one pass over the check-ins
-    # (the chart's weeks reach further back than 30 days).
-    last_30_days = Q(occurred_on__gt=today - dt.timedelta(days=30), occurred_on__lte=today)
-    by_week = (
-        CheckIn.objects.filter(
-            pairing__in=pairings, occurred_on__gt=today - dt.timedelta(weeks=CHART_WEEKS)
-        )
-        .annotate(week=TruncWeek("occurred_on"))
-        .values_list("week")
-        .annotate(n=Count("pk"), recent=Count("pk", filter=last_30_days))
-        .order_by()
-    )
-    weeks: dict[dt.date, int] = {}
-    for week, n, recent in by_week:
-        weeks[week] = n
-        health.checkins_30_days += recent
+    weeks, health.checkins_30_days = _checkins_by_week(viewer, filters, pairings, today)
     monday = today - dt.timedelta(days=today.weekday())
     health.checkins_per_week = [
         Week(week, weeks.get(week, 0))
