@@ -1,3 +1,5 @@
+import sys
+
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
@@ -10,6 +12,7 @@ from mentorship.checkins import api as checkins_api
 from mentorship.core import views as core_views
 from mentorship.core.api.docs import ApiDocsView
 from mentorship.core.api.errors import json_error, json_not_found, json_server_error
+from mentorship.core.views import DatabaseUnreachable, database_unavailable
 from mentorship.feeds import api as feeds_api
 from mentorship.home import views as home_views
 from mentorship.insights import api as insights_api
@@ -116,6 +119,10 @@ def handler404(request: HttpRequest, exception: Exception | None = None) -> Http
 
 
 def handler500(request: HttpRequest) -> HttpResponse:
+    # Called while the exception is being handled: a database that cannot
+    # be reached is an outage to wait out (503, Retry-After), not a bug.
+    if isinstance(sys.exc_info()[1], DatabaseUnreachable):
+        return database_unavailable(request)
     # defaults.server_error renders 500.html without the request: no
     # database, no session, no signed-in person is needed to show it.
     if _is_api(request):
