@@ -16,11 +16,12 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; \
 	done)
 
-.PHONY: help install dev test test-postgres lint format typecheck migrations-check deploy-check bench clean
+.PHONY: help install install-prod dev test test-postgres lint format typecheck migrations-check deploy-check bench clean
 
 help:
 	@echo "make dev    install, migrate, load demo data, run web + worker + beat (+ embedded Redis)"
 	@echo "make test   run the test suite (SQLite + embedded Redis unless DATABASE_URL/REDIS_URL are set)"
+	@echo "make install-prod   runtime dependencies only (VENV=… to choose where)"
 	@echo "make lint | typecheck | migrations-check | deploy-check | bench"
 
 $(VENV)/.installed: pyproject.toml uv.lock
@@ -31,6 +32,15 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	@touch $@
 
 install: $(VENV)/.installed
+
+# Production: the runtime dependencies only, from the same lock (no test,
+# lint or development tools). `make install-prod VENV=/srv/scaffold/venv`.
+install-prod:
+	@if [ -z "$(PYTHON)" ]; then echo "Scaffold needs Python 3.12 or newer (python3.12 or python3.13 on PATH)." >&2; exit 1; fi
+	@test -x $(PY) || { echo "Creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	@$(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(VENV)/bin/uv sync --frozen --no-dev --python $(PY)
+	@rm -f $(VENV)/.installed
 
 dev: install
 	@mkdir -p var
