@@ -105,16 +105,21 @@ def bar_chart(
     fmt: str = "{:g}",
     color: str = BLUE,
     describe: str = "{}",
+    counts: bool = False,
 ) -> BarChart | None:
     """One bar per point, on a value axis from 0 to ``top`` (else a round
     number at or above the largest value). ``describe`` turns a bar's label
-    into words for the summary ("the week of {}"). None when there is
+    into words for the summary ("the week of {}"). ``counts``: the values
+    are whole numbers, so the axis steps by 1 at least (no "0.5" gridline,
+    and an all-zero chart reads 0 to 1, not 0 to 0). None when there is
     nothing to draw."""
     if not points:
         return None
     largest = max(value for _, value in points)
     if top is None:
         step = nice_step(largest or 1)
+        if counts:
+            step = max(step, 1)
         ceiling = step * max(math.ceil(largest / step), 1)
     else:
         ceiling, step = top, nice_step(top)

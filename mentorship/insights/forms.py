@@ -19,10 +19,16 @@ class InsightsFilterForm(forms.Form):
         help_text="The mentee's department.",
     )
     since = forms.DateField(
-        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Pairings still running on or after this day.",
     )
     until = forms.DateField(
-        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="To",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Pairings that started on or before this day.",
     )
 
     def __init__(self, *args: Any, programs: Any, **kwargs: Any) -> None:

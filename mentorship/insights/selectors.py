@@ -367,22 +367,28 @@ def program_health(viewer: Person, filters: Filters, *, today: dt.date) -> Healt
     enrollments = Enrollment.objects.filter(
         program__in=programs.values("pk"), status=EnrollmentStatus.ACTIVE
     )
+    mentees = enrollments.filter(role=EnrollmentRole.MENTEE)
+    mentors = enrollments.filter(role=EnrollmentRole.MENTOR)
     if filters.department is not None:
-        enrollments = enrollments.filter(person__department=filters.department)
-    health.unmatched_mentees = (
-        enrollments.filter(role=EnrollmentRole.MENTEE)
-        .exclude(
+        # The filter is the mentee's department: its mentees, and the mentors
+        # of its mentees (wherever the mentors themselves work).
+        mentees = mentees.filter(person__department=filters.department)
+        mentors = mentors.filter(
             Exists(
-                Pairing.objects.paired().filter(
-                    program=OuterRef("program"), mentee=OuterRef("person")
+                Pairing.objects.live().filter(
+                    program=OuterRef("program"),
+                    mentor=OuterRef("person"),
+                    mentee__department=filters.department,
                 )
             )
         )
-        .count()
-    )
+    health.unmatched_mentees = mentees.exclude(
+        Exists(
+            Pairing.objects.paired().filter(program=OuterRef("program"), mentee=OuterRef("person"))
+        )
+    ).count()
     loads = (
-        enrollments.filter(role=EnrollmentRole.MENTOR)
-        .annotate(
+        mentors.annotate(
             live=subquery_count(
                 Pairing.objects.live().filter(
                     program=OuterRef("program"), mentor=OuterRef("person")

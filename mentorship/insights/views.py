@@ -56,6 +56,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
                 y_title="Check-ins",
                 fmt="{:.0f}",
                 describe="the week of {}",
+                counts=True,
             ),
             "by_day": bar_chart(
                 [

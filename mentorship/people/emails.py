@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from mentorship.audit.models import SecurityEvent, SecurityEventKind
+from mentorship.audit.models import SecurityEvent, SecurityEventKind, SecurityEventVia
 from mentorship.notifications.kinds import ReminderKind, SubjectKind
 from mentorship.notifications.models import Notification
 from mentorship.people.services import invitable, invitation_token
@@ -86,35 +86,61 @@ class PasswordReset(ReminderKind):
         }
 
 
-# What each change is called in the email: its subject, and what it means.
-_CHANGES: dict[str, tuple[str, str]] = {
+# What each change is called in the email: its subject, what it means, and
+# what to do if it was not the person (each change has its own remedy).
+_CHOOSE_ANEW = (
+    "choose a new password now with the link below: that signs everyone else out "
+    "and stops every API token made under the old one"
+)
+_CHANGES: dict[str, tuple[str, str, str]] = {
     SecurityEventKind.PASSWORD_CHANGED: (
         "Your Scaffold password was changed",
         "Your password was changed by someone signed in to your account.",
+        f"someone else has your password: {_CHOOSE_ANEW}. Then tell your HR team.",
     ),
     SecurityEventKind.PASSWORD_RESET: (
         "Your Scaffold password was reset",
         "Your password was reset with a link emailed to you. Every API token made "
         "under the old password has stopped working.",
+        "someone can read your email. Secure your email account first, then "
+        f"{_CHOOSE_ANEW}, and tell your HR team at once.",
     ),
     SecurityEventKind.TWO_FACTOR_ENABLED: (
         "Two-factor sign-in is on for your Scaffold account",
         "Two-factor sign-in was turned on: signing in now asks for a code from an "
         "authenticator app as well as your password.",
+        "someone else has your password and has tied your account to their own app. "
+        "Ask your HR team to turn two-factor sign-in off for you (People → your name), "
+        f"then {_CHOOSE_ANEW}.",
     ),
     SecurityEventKind.TWO_FACTOR_DISABLED: (
         "Two-factor sign-in is off for your Scaffold account",
         "Two-factor sign-in was turned off: signing in now asks for your password only.",
+        f"someone else is signed in as you: {_CHOOSE_ANEW}, turn two-factor sign-in "
+        "back on, and tell your HR team.",
     ),
     SecurityEventKind.RECOVERY_CODES_RENEWED: (
         "New recovery codes for your Scaffold account",
         "New recovery codes were made for your two-factor sign-in; the old ones no longer work.",
+        f"someone else is signed in as you and holds the new codes: {_CHOOSE_ANEW}, "
+        "then ask your HR team to turn two-factor sign-in off for you so you can set it "
+        "up again.",
     ),
     SecurityEventKind.TOKEN_CREATED: (
         "A new API token for your Scaffold account",
         "A new API token was made. Whoever holds it can read and change what you can "
         "through the API until it expires or is revoked.",
+        "someone else is signed in as you: revoke the token on your API tokens page "
+        f"(below), {_CHOOSE_ANEW}, and tell your HR team.",
     ),
+}
+
+# How each way in reads in a sentence: "From 10.0.0.7, on the website."
+_VIA: dict[str, str] = {
+    SecurityEventVia.SITE: "on the website",
+    SecurityEventVia.ADMIN: "in the Django admin",
+    SecurityEventVia.API: "through the API",
+    SecurityEventVia.EMAIL_LINK: "through a link emailed to you",
 }
 
 
@@ -137,7 +163,7 @@ class AccountChanged(SubjectKind):
         return SecurityEvent.objects.filter(kind__in=list(_CHANGES))
 
     def context_for(self, subject: SecurityEvent, notification: Notification) -> dict[str, Any]:
-        headline, what = _CHANGES[subject.kind]
+        headline, what, advice = _CHANGES[subject.kind]
         by = subject.data.get("by", "")
         return {
             "person": notification.recipient,
@@ -147,9 +173,15 @@ class AccountChanged(SubjectKind):
             "by": by if by and by != notification.recipient.email else "",
             "token_name": subject.data.get("name", "") if subject.data.get("token") else "",
             "token_prefix": subject.data.get("token", ""),
+            "if_not_you": advice,
             "at": subject.at,
+            "time_zone": notification.recipient.time_zone,
             "client_ip": subject.client_ip,
-            "via": subject.get_via_display() if subject.via else "",
+            "via": _VIA.get(subject.via, ""),
+            "browser": subject.user_agent[:100],
             "reset_url": settings.SITE_URL + reverse("password_reset"),
             "security_url": settings.SITE_URL + reverse("account-security"),
+            "tokens_url": settings.SITE_URL + reverse("api-tokens")
+            if subject.kind == SecurityEventKind.TOKEN_CREATED
+            else "",
         }

@@ -128,3 +128,13 @@ def test_two_series_never_share_a_colour() -> None:
             top=5,
             ticks=[0, 5],
         )
+
+
+def test_counts_step_by_whole_numbers_even_when_all_are_zero() -> None:
+    quiet = bar_chart([("a", 0), ("b", 0)], x_title="x", y_title="y", fmt="{:.0f}", counts=True)
+    few = bar_chart([("a", 1), ("b", 2)], x_title="x", y_title="y", fmt="{:.0f}", counts=True)
+
+    assert quiet is not None
+    assert few is not None
+    assert [tick.label for tick in quiet.ticks] == ["0", "1"]
+    assert [tick.label for tick in few.ticks] == ["0", "1", "2"]

@@ -246,6 +246,29 @@ def test_filters_narrow_the_figures(personas: Personas) -> None:
     assert future.statuses == {}
 
 
+def test_mentor_load_by_department_lists_the_mentors_of_its_mentees(
+    personas: Personas,
+) -> None:
+    """The department filter is the mentee's: its view lists the mentors of
+    that department's mentees, wherever those mentors work themselves."""
+    mentees_department = personas.mentee.department
+    assert mentees_department is not None
+    mentors_department = PersonFactory.create().department
+    for mentor in (personas.mentor, personas.other_mentor):
+        mentor.department = mentors_department
+        mentor.save()
+
+    of_mentees = health_of(personas, department=mentees_department)
+    of_mentors = health_of(personas, department=mentors_department)
+
+    assert {m.mentor for m in of_mentees.mentor_load} == {
+        personas.mentor.full_name,
+        personas.other_mentor.full_name,
+    }
+    assert of_mentors.mentor_load == []
+    assert of_mentors.statuses == {}
+
+
 PERSONAS = ["hr", "program_admin", "mentor", "mentee", "line_manager", "outsider"]
 
 

@@ -74,8 +74,9 @@ def test_a_password_change_is_told_at_once_in_the_persons_own_time(
     body = emails[0].body
     event = SecurityEvent.objects.get(kind=K.PASSWORD_CHANGED, person=personas.mentee)
     local = event.at.astimezone(ZoneInfo(personas.mentee.time_zone))
-    assert f"{local:%H:%M}, your time" in body
-    assert "From: the address 127.0.0.9 (Site)." in body
+    assert f"{local:%H:%M}, your time ({personas.mentee.time_zone})." in body
+    assert "From: IP address 127.0.0.9, on the website." in body
+    assert "someone else has your password: choose a new password now" in body
     # What to do if it was not them: the ordinary reset page, which signs
     # nobody in by itself.
     assert re.search(r"http://\S+/account/password-reset/\n", body)
@@ -100,6 +101,7 @@ def test_a_new_api_token_is_named_by_its_prefix_never_by_value(
 
     prefix, raw = made
     assert [m.subject for m in emails] == ["A new API token for your Scaffold account"]
+    assert re.search(r"Your API tokens: http://\S+/account/api-tokens/\n", emails[0].body)
     assert f"“Reporting script”, starting {prefix}…" in emails[0].body
     assert raw not in emails[0].body
     assert raw not in emails[0].alternatives[0][0]
@@ -121,6 +123,9 @@ def test_two_factor_on_new_codes_and_off_by_an_operator_each_send_one(
     assert [m.subject for m in renewed] == ["New recovery codes for your Scaffold account"]
     assert [m.subject for m in off] == ["Two-factor sign-in is off for your Scaffold account"]
     assert f"It was done for you by {personas.hr.email}." in off[0].body
+    # Each change says its own remedy: a stranger's authenticator is removed
+    # by HR, not by a new password.
+    assert "Ask your HR team to turn two-factor sign-in off for you" in on[0].body
     # The recovery codes themselves are shown once, on the page; never mailed.
     assert not re.search(r"\b[2-9a-z]{5}-[2-9a-z]{5}\b", renewed[0].body)
 
@@ -152,7 +157,8 @@ def test_a_password_reset_is_followed_by_word_that_it_happened(
 
     assert [m.subject for m in done] == ["Your Scaffold password was reset"]
     assert "Every API token made under the old password has stopped working." in done[0].body
-    assert "From: the address 127.0.0.1 (Site)." in done[0].body
+    assert "From: IP address 127.0.0.1, on the website." in done[0].body
+    assert "someone can read your email" in done[0].body
 
 
 def test_signing_in_and_revoking_a_token_send_nothing(personas: Personas, sent: Any) -> None:
