@@ -190,36 +190,43 @@ def _milestone_counts(today: dt.date) -> dict[str, Count]:
 
 
 def _completion_figures(health: Health, pairings: PairingQuerySet) -> None:
-    milestones = Milestone.objects.filter(pairing__in=pairings)
-    rows: list[dict[str, Any]] = [
-        dict(row)
-        for row in milestones.values("competency__name")
-        .annotate(**_milestone_counts(health.today))
-        .order_by("competency__name")
-    ]
-    health.completion_by_competency = [
-        _completion(row["competency__name"] or "No competency", row) for row in rows
-    ]
-    totals = {
-        key: sum(row[key] for row in rows)
-        for key in ("on_time", "late", "open", "overdue", "skipped")
-    }
-    health.completion = _completion("All", totals)
-    # Completion over the 90 days: by how many days into the pairing a
-    # milestone is due, in 15-day steps.
+    """Completion per competency, overall, and over the 90 days (by how many
+    days into the pairing a milestone is due, in 15-day steps): one pass
+    over the milestones, grouped by competency and day offset (a plan has a
+    few dozen of each), summed both ways here."""
+    due = Q(due_on__lt=health.today)
     offset = ExpressionWrapper(F("due_on") - F("pairing__starts_on"), output_field=DurationField())
-    by_offset = (
-        milestones.filter(due_on__lt=health.today)
-        .values(offset_days=offset)
-        .annotate(total=Count("pk"), done=Count("pk", filter=Q(status=MilestoneStatus.DONE)))
+    rows = (
+        Milestone.objects.filter(pairing__in=pairings)
+        .values("competency__name", offset_days=offset)
+        .annotate(
+            **_milestone_counts(health.today),
+            due=Count("pk", filter=due),
+            due_done=Count("pk", filter=due & Q(status=MilestoneStatus.DONE)),
+        )
         .order_by()
     )
+    keys = ("on_time", "late", "open", "overdue", "skipped")
+    by_competency: dict[str | None, dict[str, int]] = {}
     buckets: dict[int, list[int]] = {}
-    for row in by_offset:
-        days = row["offset_days"].days if row["offset_days"] is not None else 0
-        bucket = buckets.setdefault(max(days, 0) // 15 * 15, [0, 0])
-        bucket[0] += row["done"]
-        bucket[1] += row["total"]
+    for values in rows:
+        row: dict[str, Any] = dict(values)
+        counts = by_competency.setdefault(row["competency__name"], dict.fromkeys(keys, 0))
+        for key in keys:
+            counts[key] += row[key]
+        if row["due"]:
+            days = row["offset_days"].days if row["offset_days"] is not None else 0
+            bucket = buckets.setdefault(max(days, 0) // 15 * 15, [0, 0])
+            bucket[0] += row["due_done"]
+            bucket[1] += row["due"]
+    # By name; milestones with no competency last.
+    names = sorted(by_competency, key=lambda name: (name is None, name or ""))
+    health.completion_by_competency = [
+        _completion(name or "No competency", by_competency[name]) for name in names
+    ]
+    health.completion = _completion(
+        "All", {key: sum(counts[key] for counts in by_competency.values()) for key in keys}
+    )
     health.completion_by_day = [
         DaySpan(start, round(done / total, 3) if total else 0.0, total)
         for start, (done, total) in sorted(buckets.items())
