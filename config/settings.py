@@ -99,6 +99,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # /health/ for load balancers, before host validation and the HTTPS redirect.
     "mentorship.core.middleware.health_probes_first",
+    # Every log line of the request, and the tasks it queues, carry its id.
+    "mentorship.core.request_id.request_id_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "mentorship.core.middleware.private_by_default",
@@ -539,21 +541,30 @@ TRUSTED_PROXY_COUNT = env.number("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
 # Logging
 
 LOG_LEVEL = env.choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
+# Production logs one JSON object per line (``mentorship.core.logging.JsonFormatter``);
+# development, readable lines. Both carry the request id.
+LOG_FORMAT = env.choice("LOG_FORMAT", "json" if PRODUCTION else "plain", ("json", "plain"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "mentorship.core.logging.JsonFormatter"},
     },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-    },
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "filters": {
+        "request_id": {"()": "mentorship.core.request_id.RequestIdFilter"},
         # A load balancer probing every few seconds while the database is
         # down would otherwise log one error per probe.
         "not_health_probes": {"()": "mentorship.core.logging.NotHealthProbes"},
     },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "django.request": {"filters": ["not_health_probes"]},

@@ -92,6 +92,8 @@ def _publish_deliveries(batches: list[list[int]]) -> None:
         with app.producer_or_acquire() as producer:
             for ids in batches:
                 notification_tasks.deliver_notifications.apply_async((ids,), producer=producer)
+        handed = sum(len(ids) for ids in batches)
+        logger.info("Handed %d email%s to the workers.", handed, "" if handed == 1 else "s")
     except (KombuOperationalError, OSError) as exc:
         waiting = sum(len(ids) for ids in batches)
         logger.warning(
@@ -128,4 +130,8 @@ def notifications_deliver(*, ids: Sequence[int]) -> Counter[str]:
         return Counter(skipped=len(ids))
     outcomes = engine.notifications_send(ids=claimed, claim_id=claim_id)
     outcomes["skipped"] += len(ids) - len(claimed)
+    logger.info(
+        "Emails sent as they happen: %s.",
+        ", ".join(f"{n} {what}" for what, n in outcomes.items() if n) or "none",
+    )
     return outcomes
