@@ -541,6 +541,13 @@ TRUSTED_PROXY_COUNT = env.number("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
 # Logging
 
 LOG_LEVEL = env.choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
+# Error tracking (mentorship/core/error_tracking.py): off unless a DSN is set.
+SENTRY_DSN = env.text("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from mentorship.core.error_tracking import error_tracking_start
+
+    error_tracking_start(SENTRY_DSN, environment=SCAFFOLD_ENV)
+
 # Production logs one JSON object per line (``mentorship.core.logging.JsonFormatter``);
 # development, readable lines. Both carry the request id.
 LOG_FORMAT = env.choice("LOG_FORMAT", "json" if PRODUCTION else "plain", ("json", "plain"))
