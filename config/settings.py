@@ -541,6 +541,9 @@ TRUSTED_PROXY_COUNT = env.number("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
 # Logging
 
 LOG_LEVEL = env.choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
+# /metrics for Prometheus (mentorship/core/metrics.py): off unless a token is set.
+METRICS_TOKEN = env.text("METRICS_TOKEN", "")
+
 # Error tracking (mentorship/core/error_tracking.py): off unless a DSN is set.
 SENTRY_DSN = env.text("SENTRY_DSN", "")
 if SENTRY_DSN:

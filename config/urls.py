@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from mentorship.checkins import api as checkins_api
+from mentorship.core import metrics as core_metrics
 from mentorship.core import views as core_views
 from mentorship.core.api.docs import ApiDocsView
 from mentorship.core.api.errors import json_error, json_not_found, json_server_error
@@ -74,6 +75,7 @@ api_v1 = [
 urlpatterns = [
     path("", home_views.home, name="home"),
     path("health/", core_views.health, name="health"),
+    path("metrics", core_metrics.metrics, name="metrics"),
     path("account/", include("mentorship.people.urls")),
     path("people/import/", include("mentorship.people.imports.urls")),
     path("people/", include("mentorship.people.directory_urls")),
