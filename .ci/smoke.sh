@@ -15,12 +15,19 @@ cd "$(dirname "$0")/.."
 T=$(mktemp -d)
 chmod 755 "$T"
 PIDS=()
+# Each background process leads a process group of its own (setsid): it
+# gets TERM and up to 20 s to stop its children (a worker finishes its
+# email), then the whole group gets KILL.
+stop_group() {
+  local pid=$1
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
+  kill -KILL -- "-$pid" 2>/dev/null || true
+}
 cleanup() {
   local status=$?
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   [ -f "$T/nginx.pid" ] && kill -QUIT "$(cat "$T/nginx.pid")" 2>/dev/null || true
-  sleep 2
-  for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do stop_group "$pid"; done
   if [ $status -ne 0 ]; then
     echo "--- processes (honcho) ---"; tail -n 60 "$T/procs.log" 2>/dev/null || true
     echo "--- nginx errors ---"; tail -n 20 "$T/nginx-error.log" 2>/dev/null || true
@@ -83,11 +90,11 @@ from mentorship.people.models import Person
 Person.objects.create_user("smoke@example.com", "smoke test passphrase 2026", full_name="Smoke Tester", is_hr=True)'
 
 echo "== a real SMTP server on 127.0.0.1:$SMTP_PORT"
-.venv/bin/python -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Debugging > "$T/smtp.log" 2>&1 &
+setsid .venv/bin/python -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Debugging > "$T/smtp.log" 2>&1 &
 PIDS+=($!)
 
 echo "== web, two workers and beat from config/deploy/Procfile"
-.venv/bin/honcho -f config/deploy/Procfile -d . start > "$T/procs.log" 2>&1 &
+setsid .venv/bin/honcho -f config/deploy/Procfile -d . start > "$T/procs.log" 2>&1 &
 PIDS+=($!)
 
 echo "== nginx with a self-signed certificate on 127.0.0.1:$TLS_PORT"
