@@ -3,9 +3,15 @@
 
 from __future__ import annotations
 
+import email.charset
+import email.policy
 from collections.abc import Sequence
 from dataclasses import dataclass
-from email.utils import make_msgid
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import formatdate, make_msgid
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -46,11 +52,67 @@ def new_message_id(idstring: str | None = None) -> str:
     return make_msgid(idstring=idstring, domain=site_domain())
 
 
+# Bodies in UTF-8, quoted-printable: readable in the raw message, and safe
+# over any SMTP server (no 8BITMIME needed).
+_UTF8_QP = email.charset.Charset("utf-8")
+_UTF8_QP.body_encoding = email.charset.QP
+
+
 class Email(EmailMultiAlternatives):
     """An email that knows which of its strings are secrets (a link that
-    signs its reader in), so a backend that keeps a copy can leave them out."""
+    signs its reader in), so a backend that keeps a copy can leave them out.
+
+    It also builds its MIME message the quick way when it can. Django builds
+    every message with the standard library's modern ``EmailMessage``, which
+    parses and refolds each header through the header registry: 1.7 ms of
+    CPU per reminder, a third of what a worker spends on one (docs/benchmarks.md).
+    Our emails are always the same simple shape, a text part and an HTML part
+    from our own templates to one address, so for them the legacy MIME classes
+    produce the same message in about 0.6 ms. Anything else (an attachment,
+    an address or header outside ASCII, a line break in a header) takes
+    Django's way, which handles every case and refuses header injection."""
 
     secrets: tuple[str, ...] = ()
+
+    def message(self, *, policy: email.policy.Policy = email.policy.default) -> Message:
+        if not self._simple():
+            return super().message(policy=policy)
+        legacy = email.policy.compat32.clone(linesep=policy.linesep)
+        parts = [MIMEText(_line_ended(self.body), "plain", _UTF8_QP, policy=legacy)] + [
+            MIMEText(_line_ended(str(content)), "html", _UTF8_QP, policy=legacy)
+            for content, _ in self.alternatives
+        ]
+        if len(parts) == 1:
+            message: Message = parts[0]
+        else:
+            message = MIMEMultipart("alternative", _subparts=parts, policy=legacy)
+        subject = str(self.subject)
+        message["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")
+        message["From"] = str(self.from_email)
+        message["To"] = ", ".join(self.to)
+        if self.cc:
+            message["Cc"] = ", ".join(self.cc)
+        if self.reply_to:
+            message["Reply-To"] = ", ".join(self.reply_to)
+        if "date" not in {name.lower() for name in self.extra_headers}:
+            message["Date"] = formatdate(localtime=settings.EMAIL_USE_LOCALTIME)
+        if "message-id" not in {name.lower() for name in self.extra_headers}:
+            message["Message-ID"] = new_message_id()
+        for name, value in self.extra_headers.items():
+            message[name] = str(value)
+        return message
+
+    def _simple(self) -> bool:
+        """Whether the quick way builds exactly what Django would."""
+        if self.attachments or any(kind != "text/html" for _, kind in self.alternatives):
+            return False
+        if {name.lower() for name in self.extra_headers} & {"from", "to", "cc", "reply-to"}:
+            return False  # Django's own rules for an address header given twice
+        headers = [str(self.from_email), *self.to, *self.cc, *self.reply_to]
+        headers += [f"{name}{value}" for name, value in self.extra_headers.items()]
+        if not all(value.isascii() for value in headers):
+            return False  # an address to IDNA-encode, a name to RFC 2047-encode
+        return not any("\r" in value or "\n" in value for value in [*headers, str(self.subject)])
 
     def without_secrets(self, text: str) -> str:
         for secret in self.secrets:
@@ -58,6 +120,11 @@ class Email(EmailMultiAlternatives):
             text = text.replace(secret, SECRET_PLACEHOLDER)
             text = text.replace(str(escape(secret)), SECRET_PLACEHOLDER)
         return text
+
+
+def _line_ended(text: str) -> str:
+    """A part ends with a line break, as Django's own parts do."""
+    return text if text.endswith("\n") else text + "\n"
 
 
 SECRET_PLACEHOLDER = "[link delivered to the recipient only]"  # noqa: S105 -- replaces one
