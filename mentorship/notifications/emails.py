@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
+from email.mime.nonmultipart import MIMENonMultipart
 from email.utils import formatdate, make_msgid
 from typing import Any
 from urllib.parse import urlsplit
@@ -74,20 +74,25 @@ class Email(EmailMultiAlternatives):
 
     secrets: tuple[str, ...] = ()
 
-    def message(self, *, policy: email.policy.Policy = email.policy.default) -> Message:
+    # A legacy Message where Django returns the modern EmailMessage: Django's
+    # backends (SMTP, console, file, locmem) only serialise or validate it,
+    # which both do alike; nothing here asks it for the modern API.
+    def message(  # type: ignore[override]
+        self, *, policy: email.policy.Policy | None = email.policy.default
+    ) -> Message:
         if not self._simple():
             return super().message(policy=policy)
-        legacy = email.policy.compat32.clone(linesep=policy.linesep)
-        parts = [MIMEText(_line_ended(self.body), "plain", _UTF8_QP, policy=legacy)] + [
-            MIMEText(_line_ended(str(content)), "html", _UTF8_QP, policy=legacy)
-            for content, _ in self.alternatives
+        legacy = email.policy.compat32.clone(linesep=(policy or email.policy.default).linesep)
+        parts = [_text_part(str(self.body), "plain", legacy)] + [
+            _text_part(str(content), "html", legacy) for content, _ in self.alternatives
         ]
         if len(parts) == 1:
             message: Message = parts[0]
         else:
             message = MIMEMultipart("alternative", _subparts=parts, policy=legacy)
         subject = str(self.subject)
-        message["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")
+        # The legacy classes take a Header (RFC 2047 encoding) where typeshed says str.
+        message["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")  # type: ignore[assignment]
         message["From"] = str(self.from_email)
         message["To"] = ", ".join(self.to)
         if self.cc:
@@ -122,9 +127,12 @@ class Email(EmailMultiAlternatives):
         return text
 
 
-def _line_ended(text: str) -> str:
-    """A part ends with a line break, as Django's own parts do."""
-    return text if text.endswith("\n") else text + "\n"
+def _text_part(text: str, subtype: str, policy: email.policy.Policy) -> MIMENonMultipart:
+    """A UTF-8, quoted-printable text part that ends with a line break, as
+    Django's own parts do."""
+    part = MIMENonMultipart("text", subtype, policy=policy)
+    part.set_payload(text if text.endswith("\n") else text + "\n", _UTF8_QP)
+    return part
 
 
 SECRET_PLACEHOLDER = "[link delivered to the recipient only]"  # noqa: S105 -- replaces one
