@@ -179,6 +179,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.number("DATABASE_CONN_MAX_AGE", 60, minimum=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # PostgreSQL's JIT compiler pays off on long analytical queries, not on a
+    # web app's: it added 21 ms to the dashboard's at-risk statement (planned
+    # above jit_above_cost) and saved nothing (docs/benchmarks.md). Off for
+    # our connections; DATABASE_JIT=true restores the server's setting.
+    # Behind PgBouncer, which refuses this startup parameter unless told to
+    # ignore it, set DATABASE_JIT=true and `ALTER DATABASE … SET jit = off`.
+    if not env.flag("DATABASE_JIT", default=False):
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -304,6 +304,16 @@ class Milestone(TimeStampedModel):
             # GET /api/v1/milestones/ for HR: ORDER BY due_on, id, keyset-paged (a due
             # date shared by a thousand milestones is one range of this index).
             models.Index(fields=["due_on", "id"], name="milestone_by_due"),
+            # The at-risk list (insights/risk.py): for each live pairing,
+            # COUNT(*) WHERE pairing_id = ? AND status = 'open' AND due_on < today.
+            # An index-only probe of the pairing's few open milestones; through
+            # the plain pairing_id index it read all 20 rows of each pairing
+            # from the heap (86,000 blocks for a 5,000-pairing program).
+            models.Index(
+                fields=["pairing", "due_on"],
+                condition=models.Q(status=MilestoneStatus.OPEN),
+                name="milestone_open_by_pairing",
+            ),
         ]
 
     def __str__(self) -> str:
