@@ -13,6 +13,7 @@ from django.utils import timezone
 from mentorship.checkins.models import CheckIn, CheckInKind
 from mentorship.checkins.summaries import summaries_checkin_saved
 from mentorship.pairings.models import Milestone, Pairing, PairingStatus
+from mentorship.pairings.summaries import tally_milestones_added
 from mentorship.people.competencies import competencies_install
 from mentorship.people.models import Competency, Department, Person
 from mentorship.plans.models import OnboardingPlan, PlanStep, StepKind, StepOwner
@@ -125,6 +126,13 @@ class MilestoneFactory(factory.django.DjangoModelFactory[Milestone]):
     owner = StepOwner.MENTEE
     kind = StepKind.MILESTONE
     due_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=3))
+
+    @classmethod
+    def _create(cls, model_class: type[Milestone], *args: Any, **kwargs: Any) -> Milestone:
+        # As milestones_instantiate does: the dashboard's tallies count it too.
+        milestone = super()._create(model_class, *args, **kwargs)
+        tally_milestones_added(milestone.pairing, [milestone])
+        return milestone
 
 
 class CheckInFactory(factory.django.DjangoModelFactory[CheckIn]):

@@ -42,6 +42,7 @@ from mentorship.pairings.services.lifecycle import (
 )
 from mentorship.pairings.services.matching import matching_execute
 from mentorship.pairings.services.milestones import milestone_complete, milestone_skip
+from mentorship.pairings.summaries import tallies_rebuild
 from mentorship.people.competencies import competencies_install
 from mentorship.people.models import Competency, Department, Person
 from mentorship.people.services import department_get_or_create, person_create
@@ -591,6 +592,7 @@ def build_demo(*, today: dt.date) -> Summary:
         # The check-ins were backdated to the evening they happened after
         # they were logged: the summaries follow their final rows.
         summaries_rebuild()
+        tallies_rebuild()
     return Summary(
         people=Person.objects.count(),
         departments=Department.objects.count(),

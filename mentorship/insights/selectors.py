@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +24,7 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models.functions import Coalesce, TruncDate, TruncWeek
 
 from mentorship.checkins.models import (
     Assessment,
@@ -38,11 +39,13 @@ from mentorship.pairings.models import (
     LIVE_PAIRING_STATUSES,
     Milestone,
     MilestoneStatus,
+    MilestoneTally,
     Pairing,
     PairingOutcome,
     PairingQuerySet,
+    TallyState,
 )
-from mentorship.people.models import Department, Person
+from mentorship.people.models import Competency, Department, Person
 from mentorship.programs.models import Enrollment, EnrollmentRole, EnrollmentStatus, Program
 from mentorship.programs.selectors import programs_administered_by
 
@@ -178,34 +181,23 @@ def _completion(label: str, row: dict[str, Any]) -> Completion:
     )
 
 
-def _milestone_counts(today: dt.date) -> dict[str, Count]:
-    done = Q(status=MilestoneStatus.DONE)
-    return {
-        "on_time": Count("pk", filter=done & Q(completed_at__date__lte=F("due_on"))),
-        "late": Count("pk", filter=done & Q(completed_at__date__gt=F("due_on"))),
-        "open": Count("pk", filter=Q(status=MilestoneStatus.OPEN, due_on__gte=today)),
-        "overdue": Count("pk", filter=Q(status=MilestoneStatus.OPEN, due_on__lt=today)),
-        "skipped": Count("pk", filter=Q(status=MilestoneStatus.SKIPPED)),
-    }
-
-
-def _completion_figures(health: Health, pairings: PairingQuerySet) -> None:
+def _completion_figures(
+    health: Health, viewer: Person, filters: Filters, pairings: PairingQuerySet
+) -> None:
     """Completion per competency, overall, and over the 90 days (by how many
-    days into the pairing a milestone is due, in 15-day steps): one pass
-    over the milestones, grouped by competency and day offset (a plan has a
-    few dozen of each), summed both ways here."""
-    due = Q(due_on__lt=health.today)
-    offset = ExpressionWrapper(F("due_on") - F("pairing__starts_on"), output_field=DurationField())
-    rows = (
-        Milestone.objects.filter(pairing__in=pairings)
-        .values("competency__name", offset_days=offset)
-        .annotate(
-            **_milestone_counts(health.today),
-            due=Count("pk", filter=due),
-            due_done=Count("pk", filter=due & Q(status=MilestoneStatus.DONE)),
-        )
-        .order_by()
-    )
+    days into the pairing a milestone is due, in 15-day steps): one pass,
+    grouped by competency and day offset (a plan has a few dozen of each),
+    summed both ways here.
+
+    A whole program, or all of the viewer's programs, is read from the
+    milestone tallies (``MilestoneTally``, pairings/summaries.py): a tenth of
+    the rows. A department or a date range picks pairings the tallies cannot
+    tell apart, so those views aggregate the chosen pairings' milestones."""
+    rows: Iterable[dict[str, Any]]
+    if filters.department is None and filters.since is None and filters.until is None:
+        rows = _completion_from_tallies(viewer, filters, health.today)
+    else:
+        rows = _completion_from_milestones(pairings, health.today)
     keys = ("on_time", "late", "open", "overdue", "skipped")
     by_competency: dict[str | None, dict[str, int]] = {}
     buckets: dict[int, list[int]] = {}
@@ -215,8 +207,7 @@ def _completion_figures(health: Health, pairings: PairingQuerySet) -> None:
         for key in keys:
             counts[key] += row[key]
         if row["due"]:
-            days = row["offset_days"].days if row["offset_days"] is not None else 0
-            bucket = buckets.setdefault(max(days, 0) // 15 * 15, [0, 0])
+            bucket = buckets.setdefault(max(row["offset_days"], 0) // 15 * 15, [0, 0])
             bucket[0] += row["due_done"]
             bucket[1] += row["due"]
     # By name; milestones with no competency last.
@@ -231,6 +222,69 @@ def _completion_figures(health: Health, pairings: PairingQuerySet) -> None:
         DaySpan(start, round(done / total, 3) if total else 0.0, total)
         for start, (done, total) in sorted(buckets.items())
     ]
+
+
+def _completion_from_milestones(
+    pairings: PairingQuerySet, today: dt.date
+) -> Iterable[dict[str, Any]]:
+    due = Q(due_on__lt=today)
+    done = Q(status=MilestoneStatus.DONE)
+    # Closed on the day it was due or before, that day in UTC (as the tallies count it).
+    closed_on = TruncDate("completed_at", tzinfo=dt.UTC)
+    offset = ExpressionWrapper(F("due_on") - F("pairing__starts_on"), output_field=DurationField())
+    for row in (
+        Milestone.objects.filter(pairing__in=pairings)
+        .annotate(closed_on=closed_on)
+        .values("competency__name", offset=offset)
+        .annotate(
+            on_time=Count("pk", filter=done & Q(closed_on__lte=F("due_on"))),
+            late=Count("pk", filter=done & Q(closed_on__gt=F("due_on"))),
+            open=Count("pk", filter=Q(status=MilestoneStatus.OPEN, due_on__gte=today)),
+            overdue=Count("pk", filter=Q(status=MilestoneStatus.OPEN) & due),
+            skipped=Count("pk", filter=Q(status=MilestoneStatus.SKIPPED)),
+            due=Count("pk", filter=due),
+            due_done=Count("pk", filter=due & done),
+        )
+        .order_by()
+    ):
+        values: dict[str, Any] = dict(row)
+        offset_value = values.pop("offset")
+        yield {**values, "offset_days": offset_value.days if offset_value is not None else 0}
+
+
+def _completion_from_tallies(
+    viewer: Person, filters: Filters, today: dt.date
+) -> Iterable[dict[str, Any]]:
+    programs = programs_for_insights(viewer)
+    if filters.program is not None:
+        programs = programs.filter(pk=filters.program.pk)
+    due = Q(due_on__lt=today)
+
+    def total(condition: Q) -> Coalesce:
+        return Coalesce(Sum("milestones", filter=condition), 0)
+
+    rows = list(
+        MilestoneTally.objects.filter(program__in=programs.values("pk"))
+        .values("competency_key", "offset_days")
+        .annotate(
+            on_time=total(Q(state=TallyState.ON_TIME)),
+            late=total(Q(state=TallyState.LATE)),
+            open=total(Q(state=TallyState.OPEN, due_on__gte=today)),
+            overdue=total(Q(state=TallyState.OPEN) & due),
+            skipped=total(Q(state=TallyState.SKIPPED)),
+            due=total(due),
+            due_done=total(due & Q(state__in=(TallyState.ON_TIME, TallyState.LATE))),
+        )
+        .order_by()
+    )
+    names = dict(
+        Competency.objects.filter(pk__in={row["competency_key"] for row in rows}).values_list(
+            "pk", "name"
+        )
+    )
+    for row in rows:
+        values: dict[str, Any] = dict(row)
+        yield {**values, "competency__name": names.get(values.pop("competency_key"))}
 
 
 @dataclass
@@ -358,7 +412,7 @@ def program_health(viewer: Person, filters: Filters, *, today: dt.date) -> Healt
         Week(week, weeks.get(week, 0))
         for week in (monday - dt.timedelta(weeks=n) for n in range(CHART_WEEKS - 1, -1, -1))
     ]
-    _completion_figures(health, pairings)
+    _completion_figures(health, viewer, filters, pairings)
     _confidence(health, viewer, filters)
     health.outcomes = dict(
         pairings.closed()

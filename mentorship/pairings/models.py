@@ -320,6 +320,53 @@ class Milestone(TimeStampedModel):
         return self.title
 
 
+class TallyState(models.TextChoices):
+    """Where a milestone stands for the completion figures. On time or late
+    is decided by the day it was closed, in UTC, against its due date."""
+
+    OPEN = "open", "Open"
+    ON_TIME = "on_time", "Done on time"
+    LATE = "late", "Done late"
+    SKIPPED = "skipped", "Skipped"
+
+
+class MilestoneTally(models.Model):
+    """How many milestones of a program's pairings share a competency, a day
+    into the pairing, a due date and a state: the dashboard's completion
+    figures read a program's tallies (about a tenth as many rows as its
+    milestones, and not growing with pairings that start on the same day)
+    instead of its milestones. Kept by the services that write milestones
+    (pairings/summaries.py); only milestones of pairings that started count,
+    and only those have milestones."""
+
+    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="+")
+    # The competency's id, 0 for none: a key column, so never NULL (two
+    # NULLs would not collide in the unique constraint below).
+    competency_key = models.PositiveBigIntegerField()
+    # due_on - the pairing's starts_on: the "over the 90 days" chart.
+    offset_days = models.IntegerField()
+    due_on = models.DateField()
+    state = models.CharField(max_length=8, choices=TallyState.choices)
+    # Not a PositiveIntegerField: a tally gone wrong (fixed by
+    # `manage.py summaries_rebuild`) must never stop someone closing a milestone.
+    milestones = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # Also the index the dashboard reads: WHERE program_id IN (…).
+            models.UniqueConstraint(
+                fields=["program", "competency_key", "offset_days", "due_on", "state"],
+                name="milestone_tally_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=TallyState.values), name="milestone_tally_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.milestones} {self.state} due {self.due_on}"
+
+
 class Feedback(TimeStampedModel):
     """End-of-pairing ratings from each side."""
 

@@ -20,6 +20,7 @@ from mentorship.pairings.models import (
     MilestoneStatus,
     Pairing,
 )
+from mentorship.pairings.summaries import tally_milestone_moved, tally_milestones_added, tally_state
 from mentorship.people.models import Person
 from mentorship.plans.models import PlanStep
 from mentorship.plans.schedule import step_due_on
@@ -32,7 +33,10 @@ def milestones_instantiate(*, pairing: Pairing) -> list[Milestone]:
     if plan_id is None or pairing.starts_on is None:
         return []
     promoted_on = pairing.mentee.became_manager_on
-    steps = PlanStep.objects.filter(plan_id=plan_id).order_by("position")
+    # The caller holds the pairing's lock (pairing_activate), so no one
+    # copies the plan beside us: what is not here yet is ours to add.
+    copied = pairing.milestones.filter(plan_step__isnull=False).values("plan_step_id")
+    steps = PlanStep.objects.filter(plan_id=plan_id).exclude(pk__in=copied).order_by("position")
     rows = [
         Milestone(
             pairing=pairing,
@@ -47,8 +51,8 @@ def milestones_instantiate(*, pairing: Pairing) -> list[Milestone]:
         )
         for step in steps
     ]
-    # The (pairing, plan_step) constraint turns a second run into no-ops.
-    Milestone.objects.bulk_create(rows, ignore_conflicts=True)
+    Milestone.objects.bulk_create(rows)
+    tally_milestones_added(pairing, rows)
     return list(pairing.milestones.order_by("due_on", "position"))
 
 
@@ -73,6 +77,7 @@ def _milestone_close(
             raise ValidationError(
                 {"status": f"This milestone is already {locked.get_status_display().lower()}."}
             )
+        was = tally_state(locked.status, locked.completed_at, locked.due_on)
         locked.status = status
         locked.completed_at = when or timezone.now()
         locked.completed_by = by
@@ -88,6 +93,7 @@ def _milestone_close(
                 "updated_at",
             ]
         )
+        tally_milestone_moved(locked, was=was)
         audit_record(
             actor=by,
             action=f"milestone.{'completed' if status == MilestoneStatus.DONE else 'skipped'}",
@@ -120,6 +126,7 @@ def milestone_reopen(*, milestone: Milestone, by: Person | None) -> Milestone:
         if locked.status == MilestoneStatus.OPEN:
             raise ValidationError({"status": "This milestone is already open."})
         before = locked.status
+        was = tally_state(locked.status, locked.completed_at, locked.due_on)
         locked.status = MilestoneStatus.OPEN
         locked.completed_at = None
         locked.completed_by = None
@@ -127,6 +134,7 @@ def milestone_reopen(*, milestone: Milestone, by: Person | None) -> Milestone:
         locked.save(
             update_fields=["status", "completed_at", "completed_by", "revision", "updated_at"]
         )
+        tally_milestone_moved(locked, was=was)
         audit_record(
             actor=by,
             action="milestone.reopened",
