@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "mentorship.core.middleware.health_probes_first",
     # Every log line of the request, and the tasks it queues, carry its id.
     "mentorship.core.request_id.request_id_middleware",
+    # An action the task queue would not take: 503 and Retry-After, not 500.
+    "mentorship.core.middleware.TaskQueueOutage",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "mentorship.core.middleware.private_by_default",

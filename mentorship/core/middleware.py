@@ -1,5 +1,6 @@
 """Responses are private unless a view says otherwise; load balancers'
-health probes are answered before anything can turn them away."""
+health probes are answered before anything can turn them away; an action
+the task queue would not take answers 503, not 500."""
 
 from __future__ import annotations
 
@@ -43,3 +44,26 @@ def health_probes_first(
         return get_response(request)
 
     return middleware
+
+
+class TaskQueueOutage:
+    """An action whose task the broker would not take (``TaskQueueUnavailable``,
+    raised once its transaction has committed) answers 503 with Retry-After,
+    on a page or in the API's error shape: an outage to wait out, not a bug.
+    As middleware rather than in handler500, so it holds with DEBUG on too."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_exception(
+        self, request: HttpRequest, exception: Exception
+    ) -> HttpResponseBase | None:
+        from mentorship.core.tasks import TaskQueueUnavailable
+        from mentorship.core.views import task_queue_unavailable
+
+        if isinstance(exception, TaskQueueUnavailable):
+            return task_queue_unavailable(request)
+        return None

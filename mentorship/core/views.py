@@ -24,6 +24,23 @@ DatabaseUnreachable = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
 
 
+def task_queue_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After: an action whose work the task queue would not
+    take (core/tasks.py). What it wrote is kept and marked not started."""
+    message = (
+        "Scaffold could not start this: its task queue is not answering just now. "
+        "Nothing was started; try again in a minute."
+    )
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        response = json_error(request, 503, "unavailable", message)
+    else:
+        page = loader.get_template("503.html").render({"cause": "task_queue"})
+        response = HttpResponse(page, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def database_unavailable(request: HttpRequest) -> HttpResponse:
     """503 with Retry-After: the styled page, rendered without the request
     (no session or signed-in person can be read without the database), or

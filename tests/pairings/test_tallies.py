@@ -113,7 +113,8 @@ def test_the_dashboard_reads_from_tallies_what_the_milestones_say(
     personas: Personas, seed: int
 ) -> None:
     shuffle_milestones(personas, random.Random(seed), steps=25)
-    today = personas.pairing.starts_on + dt.timedelta(days=20)  # type: ignore[operator]
+    assert personas.pairing.starts_on is not None
+    today = personas.pairing.starts_on + dt.timedelta(days=20)
     whole = program_health(personas.hr, Filters(program=personas.program), today=today)
     # A date range covering every pairing: the same pairings, counted from
     # their milestones instead of the tallies.

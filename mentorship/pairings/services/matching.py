@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -78,8 +79,20 @@ def matching_request(*, program: Program, by: Person) -> MatchingRun:
             ) from None
         audit_record(actor=by, action="matching.requested", target=run, program=program)
 
-        enqueue_after_commit(pairing_tasks.run_matching, run.pk)
+        enqueue_after_commit(
+            pairing_tasks.run_matching, run.pk, on_refused=partial(_run_not_started, run.pk)
+        )
     return run
+
+
+def _run_not_started(run_id: int) -> None:
+    """The broker would not take the run: it is over before it began, so
+    it holds no program's place and a new run can start at once."""
+    MatchingRun.objects.filter(pk=run_id, status=MatchingRunStatus.QUEUED).update(
+        status=MatchingRunStatus.FAILED,
+        finished_at=timezone.now(),
+        error="It could not be started: the task queue did not answer. Start a new run.",
+    )
 
 
 def _stage(run: MatchingRun, stage: str) -> None:

@@ -3,6 +3,7 @@ each on a worker, over the pure checks of ``reader``."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -133,8 +134,20 @@ def person_import_start(
             data={"rows": rows},
         )
 
-        enqueue_after_commit(people_tasks.check_person_import, person_import.pk)
+        enqueue_after_commit(
+            people_tasks.check_person_import,
+            person_import.pk,
+            on_refused=partial(_check_not_started, person_import.pk),
+        )
     return person_import
+
+
+def _check_not_started(person_import_id: int) -> None:
+    PersonImport.objects.filter(pk=person_import_id, status=ImportStatus.CHECKING).update(
+        status=ImportStatus.FAILED,
+        failure="The check could not be started: the task queue did not answer. "
+        "Upload the file again in a minute.",
+    )
 
 
 def _plan(person_import: PersonImport, *, report_progress: bool) -> reader.ImportPlan:
@@ -205,7 +218,17 @@ def person_import_commit_request(
                 }
             )
 
-        enqueue_after_commit(people_tasks.commit_person_import, person_import.pk)
+        enqueue_after_commit(
+            people_tasks.commit_person_import,
+            person_import.pk,
+            # Nothing was written: back to checked, to import again.
+            on_refused=partial(
+                PersonImport.objects.filter(
+                    pk=person_import.pk, status=ImportStatus.IMPORTING
+                ).update,
+                status=ImportStatus.CHECKED,
+            ),
+        )
     person_import.refresh_from_db()
     return person_import
 
