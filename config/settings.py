@@ -109,6 +109,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Whether the session named someone, before resolving them can end it.
+    "mentorship.people.sessions.note_who_the_session_was_for",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Whether this session has passed its second factor (request.user.is_verified()).
     "django_otp.middleware.OTPMiddleware",

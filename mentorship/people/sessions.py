@@ -11,7 +11,10 @@ not one a request.
 
 A person signed out by either limit meets the sign-in page with a message
 saying why; what they were submitting is not kept, which is why the idle
-limit is hours, not minutes.
+limit is hours, not minutes. So does one whose session Django's own check
+ended (the session was signed with a password or sign-in epoch that has
+changed since: a new password, "sign out everywhere else", two-step
+verification turned off, here or on another device).
 """
 
 from __future__ import annotations
@@ -22,12 +25,16 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpRequest, HttpResponseBase
 
 SIGNED_IN_AT = "scaffold.signed_in_at"
 SEEN_AT = "scaffold.seen_at"
 SEEN_EVERY = 60  # seconds between refreshes of the last-seen stamp
+ENDED_ELSEWHERE = (
+    "You were signed out because how you sign in changed (a new password, "
+    "or every other session ended), here or on another device. Sign in again."
+)
 
 
 def stamp(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
@@ -61,12 +68,32 @@ def expired(session: Any, now: int) -> str | None:
     return None
 
 
+HAD_SOMEONE = "_scaffold_session_had_someone"
+
+
+def note_who_the_session_was_for(
+    get_response: Callable[[HttpRequest], HttpResponseBase],
+) -> Callable[[HttpRequest], HttpResponseBase]:
+    """Before AuthenticationMiddleware: whether the session names someone.
+    If it no longer verifies, resolving request.user flushes it, and this
+    note is all SessionTimeoutMiddleware has left to say why."""
+
+    def middleware(request: HttpRequest) -> HttpResponseBase:
+        setattr(request, HAD_SOMEONE, SESSION_KEY in request.session)
+        return get_response(request)
+
+    return middleware
+
+
 class SessionTimeoutMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        had_someone = getattr(request, HAD_SOMEONE, False)
         user = getattr(request, "user", None)
+        if had_someone and user is not None and not user.is_authenticated:
+            messages.info(request, ENDED_ELSEWHERE)
         if user is not None and user.is_authenticated:
             now = int(time.time())
             session = request.session

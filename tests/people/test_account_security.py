@@ -61,6 +61,12 @@ def test_a_new_password_keeps_this_session_and_ends_every_other(personas: Person
     personas.mentee.refresh_from_db()
     assert personas.mentee.check_password(NEW)
     assert is_signed_in(here)
+    # The other device meets the sign-in page, told why, once.
+    response = elsewhere.get("/account/profile/", follow=True)
+    assert response.redirect_chain[0][0].startswith("/account/sign-in/")
+    assert "You were signed out because how you sign in changed" in response.content.decode()
+    again = elsewhere.get("/account/sign-in/").content.decode()
+    assert "You were signed out because" not in again
     assert not is_signed_in(elsewhere)
     assert SecurityEvent.objects.filter(
         person=personas.mentee, kind=SecurityEventKind.PASSWORD_CHANGED
