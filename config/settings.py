@@ -444,6 +444,11 @@ CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Task events on, so Flower, celery-exporter or `celery events` can watch
+# tasks as they are sent, start, succeed and fail. With nobody listening,
+# Redis drops them (a pub/sub message per event; a send task carries 50 emails).
+CELERY_WORKER_SEND_TASK_EVENTS = True
+CELERY_TASK_SEND_SENT_EVENT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ALWAYS_EAGER = False
 # Beat's record of when each job last ran (losing it is harmless: every job

@@ -130,3 +130,36 @@ def test_an_import_checked_and_written_by_the_worker_invites_its_new_people(
     )
     assert Person.objects.get(email="rui@scaffold.test").check_password("rui passphrase 1")
     assert PersonImport.objects.get().summary["invited"] == 2
+
+
+def test_workers_send_task_events_a_monitor_can_watch(celery_worker: Any) -> None:
+    """What Flower or `celery events` sees: the task sent, started and
+    succeeded, read off the broker by an event receiver like theirs."""
+    import threading
+
+    from config.celery_app import app
+
+    seen: list[str] = []
+    listening = threading.Event()
+
+    def listen() -> None:
+        with app.connection_for_read() as connection:
+            receiver = app.events.Receiver(connection, handlers={})
+
+            def on_event(event: dict[str, Any]) -> None:
+                listening.set()  # the worker's heartbeats arrive every 2 s
+                if event["type"].startswith("task-"):
+                    seen.append(event["type"])
+                if "task-succeeded" in seen:
+                    receiver.should_stop = True
+
+            receiver.handlers = {"*": on_event}
+            receiver.capture(limit=None, timeout=30, wakeup=False)
+
+    thread = threading.Thread(target=listen, daemon=True)
+    thread.start()
+    assert listening.wait(timeout=30), "no worker heartbeat event: events are off"
+    record_scheduler_heartbeat.delay()
+    thread.join(timeout=40)
+
+    assert {"task-sent", "task-started", "task-succeeded"} <= set(seen), seen
