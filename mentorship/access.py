@@ -92,6 +92,15 @@ def _takes_part(person_ref: Any, role: str) -> Exists:
     )
 
 
+def is_hr(person: Any) -> bool:
+    """HR (or a superuser, who acts as HR): read off the person's own row,
+    no query. The lists ask only this, on every request; ``roles`` answers
+    the rest with one query."""
+    return bool(
+        getattr(person, "is_authenticated", False) and (person.is_hr or person.is_superuser)
+    )
+
+
 def roles(person: Any) -> Roles:
     """The roles a person holds. One query, then kept on the person object
     for the rest of the request. Anonymous: none."""
@@ -137,7 +146,7 @@ def manages_people(person: Person | Any) -> bool:
     progress and whom matching keeps away from them, and they may be in
     programs other admins run. Program admins enroll people and change what
     belongs to their program (focus areas, capacity), not the person."""
-    return roles(person).is_hr
+    return is_hr(person)
 
 
 # --------------------------------------------------------------------------

@@ -89,7 +89,7 @@ def checkins_visible_to(viewer: Person, *, pair_items: bool = True) -> QuerySet[
     """
     in_pair = access.sees_shared_part_q(viewer)
     checkins = CheckIn.objects.all()
-    if not access.roles(viewer).is_hr:
+    if not access.is_hr(viewer):
         # HR's list is the whole table in the index's order; anyone else's
         # starts from their few pairings (a semi-join, by index).
         checkins = checkins.filter(pairing__in=checkin_pairings_for(viewer).values("pk"))

@@ -43,7 +43,7 @@ def pairings_visible_to(viewer: Person) -> PairingQuerySet:
     pairings = Pairing.objects.select_related(
         "program", "mentee", "mentor", "mentee__department", "mentor__department"
     )
-    if access.roles(viewer).is_hr:
+    if access.is_hr(viewer):
         return pairings.annotate(viewer_is_line_manager_only=Value(False))
     administered = access.administers_q(viewer, program="program_id")
     in_pair = access.member_q(viewer)
@@ -76,7 +76,7 @@ def with_milestone_progress(
 def milestones_visible_to(viewer: Person) -> QuerySet[Milestone]:
     """Milestones of the pairings the viewer can see."""
     milestones = Milestone.objects.select_related("pairing", "competency")
-    if access.roles(viewer).is_hr:
+    if access.is_hr(viewer):
         return milestones
     return milestones.filter(pairing__in=pairings_visible_to(viewer).order_by().values("pk"))
 

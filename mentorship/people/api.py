@@ -332,7 +332,7 @@ class PersonImportViewSet(
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         person = person_of(request)
-        if not access.roles(person).is_hr:
+        if not access.is_hr(person):
             raise exceptions.PermissionDenied("Only HR can import people.")
         payload = PersonImportInputSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)

@@ -77,6 +77,6 @@ def api_tokens_for(person: Person) -> QuerySet[ApiToken]:
 
 def person_imports_visible_to(viewer: Person) -> QuerySet[PersonImport]:
     """People imports: HR's business (they create people company-wide)."""
-    if not access.roles(viewer).is_hr:
+    if not access.is_hr(viewer):
         return PersonImport.objects.none()
     return PersonImport.objects.select_related("uploaded_by", "program").defer("content")

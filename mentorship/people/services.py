@@ -521,7 +521,7 @@ def person_invite(*, person: Person, by: Person) -> None:
         .order_by("pk")
         .first()
     )
-    if not (their_program or access.roles(by).is_hr):
+    if not (their_program or access.is_hr(by)):
         raise PermissionDenied("Only HR and the admins of their program invite someone.")
     if not invitable(person):
         raise ValidationError(

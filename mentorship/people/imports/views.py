@@ -23,7 +23,7 @@ from mentorship.people.signed_in import AuthenticatedHttpRequest
 
 
 def _hr(request: AuthenticatedHttpRequest) -> Person:
-    if not access.roles(request.user).is_hr:
+    if not access.is_hr(request.user):
         raise Http404
     return request.user
 

@@ -125,7 +125,7 @@ def program_create(
     )
     _check(program)
     admins = list(admins)
-    if by is not None and not access.roles(by).is_hr and by not in admins:
+    if by is not None and not access.is_hr(by) and by not in admins:
         admins.append(by)
     with transaction.atomic():
         program.save()
@@ -166,7 +166,7 @@ def program_update(
         if admins is not None:
             chosen = {person.pk: person for person in admins}
             before = set(locked.admins.values_list("pk", flat=True))
-            if not access.roles(by).is_hr and by.pk not in chosen:
+            if not access.is_hr(by) and by.pk not in chosen:
                 raise ValidationError(
                     {"admins": "You cannot take yourself off; ask HR or another admin."}
                 )
