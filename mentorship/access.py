@@ -124,13 +124,11 @@ def roles(person: Any) -> Roles:
                 )
             ),
         )
-        .values("is_hr", "is_superuser", "administers", "mentors", "mentored", "manages_mentee")
+        .values("administers", "mentors", "mentored", "manages_mentee")
         .first()
     )
     found = Roles(
-        # A superuser operates the admin and acts as HR; privacy rules hold
-        # for them all the same.
-        is_hr=bool(row and (row["is_hr"] or row["is_superuser"])),
+        is_hr=is_hr(person),
         administers_programs=bool(row and row["administers"]),
         is_mentor=bool(row and row["mentors"]),
         is_mentee=bool(row and row["mentored"]),
@@ -158,10 +156,9 @@ def administers_q(person: Person, *, program: str = "pk") -> Q:
     """Filter: rows whose program the person runs. ``program`` is the path
     to the program's id: ``"pk"`` on programs, ``"program_id"`` on pairings
     and enrollments, ``"pairing__program_id"`` on check-ins."""
-    held = roles(person)
-    if held.is_hr:
+    if is_hr(person):
         return EVERYTHING
-    if not held.administers_programs:
+    if not runs_a_program(person):
         # Most people run no program: saying so in the SQL (by leaving the
         # alternative out) lets the planner find the viewer's own rows by
         # index instead of testing every row of the table for an admin.
@@ -171,6 +168,23 @@ def administers_q(person: Person, *, program: str = "pk") -> Q:
             Program.admins.through.objects.filter(program_id=OuterRef(program), person_id=person.pk)
         )
     )
+
+
+def runs_a_program(person: Any) -> bool:
+    """Is the person named an admin of any program? Known from ``roles``
+    when that was asked already; else one indexed look-up, kept on the
+    person for the rest of the request (the lists ask it on every request,
+    and need none of the other roles)."""
+    if not getattr(person, "is_authenticated", False):
+        return False
+    held: Roles | None = getattr(person, "_scaffold_roles", None)
+    if held is not None:
+        return held.administers_programs
+    known: bool | None = getattr(person, "_scaffold_runs_a_program", None)
+    if known is None:
+        known = Program.admins.through.objects.filter(person_id=person.pk).exists()
+        person._scaffold_runs_a_program = known
+    return known
 
 
 def administers(person: Person, program: Program | int) -> bool:

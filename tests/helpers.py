@@ -1,12 +1,48 @@
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
+
+
+def two_writers_at_once(first: Callable[[], Any], second: Callable[[], Any]) -> None:
+    """Run ``first`` and ``second`` each in its own transaction on its own
+    connection, the second starting while the first has written and not yet
+    committed (it holds its transaction open a second): whatever the second
+    must wait for, it waits for. Raises what either raised."""
+    first_wrote = threading.Event()
+    errors: list[BaseException] = []
+
+    def write(action: Callable[[], Any], hold: bool) -> None:
+        try:
+            with transaction.atomic():
+                action()
+                if hold:
+                    first_wrote.set()
+                    time.sleep(1.0)  # the other writer is now waiting on us
+        except BaseException as exc:  # raised below, on the test's thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(first, True))]
+    threads[0].start()
+    if not first_wrote.wait(timeout=30):
+        threads[0].join(timeout=60)
+        raise errors[0] if errors else AssertionError("the first writer never wrote")
+    threads.append(threading.Thread(target=write, args=(second, False)))
+    threads[1].start()
+    for thread in threads:
+        thread.join(timeout=60)
+        assert not thread.is_alive(), "a writer is still waiting after a minute"
+    if errors:
+        raise errors[0]
 
 
 def queries_for(action: Callable[[], Any]) -> int:

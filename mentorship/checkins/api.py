@@ -118,7 +118,7 @@ class CheckInViewSet(
         # still be edited?) and the author's name, not the pair's and the
         # program's whole rows the pages show.
         return (
-            selectors.checkins_visible_to(viewer, pair_items=False)
+            selectors.checkins_visible_to(viewer, related=False)
             .select_related(None)
             .select_related("pairing", "logged_by")
             .only(
@@ -129,22 +129,23 @@ class CheckInViewSet(
             )
         )
 
-    # The pair's action items are read once the rows are known: none for a
-    # page of other people's check-ins (HR's), one query for the pair's own.
+    # The topics and the pair's action items are read once the rows are
+    # known: no action items for a page of other people's check-ins (HR's),
+    # one query for the pair's own.
     def paginate_queryset(self, queryset: Any) -> list[Any] | None:
         page = super().paginate_queryset(queryset)
         if page is not None:
-            selectors.attach_pair_items(person_of(self.request), page)
+            selectors.attach_related(person_of(self.request), page)
         return page
 
     def get_object(self) -> CheckIn:
         checkin = super().get_object()
-        selectors.attach_pair_items(person_of(self.request), [checkin])
+        selectors.attach_related(person_of(self.request), [checkin])
         return checkin
 
     def _fresh(self, checkin: CheckIn, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=checkin.pk)
-        selectors.attach_pair_items(person_of(self.request), [fresh])
+        selectors.attach_related(person_of(self.request), [fresh])
         return Response(self.get_serializer(fresh).data, status=code)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

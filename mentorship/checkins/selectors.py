@@ -73,7 +73,7 @@ def checkin_pairings_for(viewer: Person) -> QuerySet[Pairing]:
     return Pairing.objects.filter(access.administers_q(viewer, program="program_id") | own)
 
 
-def checkins_visible_to(viewer: Person, *, pair_items: bool = True) -> QuerySet[CheckIn]:
+def checkins_visible_to(viewer: Person, *, related: bool = True) -> QuerySet[CheckIn]:
     """Check-ins the viewer may know about, each carrying only what the
     viewer may read:
 
@@ -84,8 +84,8 @@ def checkins_visible_to(viewer: Person, *, pair_items: bool = True) -> QuerySet[
       and ticked off in it, for the pair only;
     - ``viewer_in_pair``.
 
-    With ``pair_items=False`` the action items are left to
-    ``attach_pair_items``, once the page's rows are known.
+    With ``related=False`` the topics and the action items are left to
+    ``attach_related``, once the page's rows are known.
     """
     in_pair = access.sees_shared_part_q(viewer)
     checkins = CheckIn.objects.all()
@@ -113,12 +113,12 @@ def checkins_visible_to(viewer: Person, *, pair_items: bool = True) -> QuerySet[
                 output_field=TextField(),
             ),
         )
-        .prefetch_related(Prefetch("topics", queryset=Competency.objects.order_by("name")))
     )
-    if not pair_items:
+    if not related:
         return checkins
     items = _pair_items(viewer)
     return checkins.prefetch_related(
+        Prefetch("topics", queryset=Competency.objects.order_by("name", "pk")),
         Prefetch("action_items", queryset=items, to_attr="readable_action_items"),
         Prefetch("closed_action_items", queryset=items, to_attr="readable_closed_items"),
     )
@@ -132,11 +132,33 @@ def _pair_items(viewer: Person) -> QuerySet[ActionItem]:
     )
 
 
-def attach_pair_items(viewer: Person, checkins: list[CheckIn]) -> None:
-    """``readable_action_items`` / ``readable_closed_items`` for check-ins
-    read with ``pair_items=False``: one query for the rows the viewer is one
-    of the pair of, none at all when there are none (HR's pages of the
-    whole company)."""
+def attach_related(viewer: Person, checkins: list[CheckIn]) -> None:
+    """For check-ins read with ``related=False``: ``listed_topics`` (one
+    query of plain values, cheaper than a prefetch of whole rows), and
+    ``readable_action_items`` / ``readable_closed_items`` (one query for
+    the rows the viewer is one of the pair of, none at all when there are
+    none: HR's pages of the whole company)."""
+    _attach_topics(checkins)
+    _attach_pair_items(viewer, checkins)
+
+
+def _attach_topics(checkins: list[CheckIn]) -> None:
+    topics: dict[int, list[Competency]] = {}
+    for checkin in checkins:
+        topics[checkin.pk] = []
+        checkin.listed_topics = topics[checkin.pk]  # type: ignore[attr-defined]
+    if not checkins:
+        return
+    rows = (
+        CheckIn.topics.through.objects.filter(checkin_id__in=topics)
+        .order_by("competency__name", "competency_id")
+        .values_list("checkin_id", "competency_id", "competency__slug", "competency__name")
+    )
+    for checkin_id, pk, slug, name in rows:
+        topics[checkin_id].append(Competency(pk=pk, slug=slug, name=name))
+
+
+def _attach_pair_items(viewer: Person, checkins: list[CheckIn]) -> None:
     added: dict[int, list[ActionItem]] = {}
     closed: dict[int, list[ActionItem]] = {}
     for checkin in checkins:

@@ -84,7 +84,8 @@ def _pair_only(help_text: str) -> Any:
 
 
 class CheckInSerializer(serializers.ModelSerializer[CheckIn]):
-    topics = CompetencyRefSerializer(many=True)
+    # Attached by ``selectors.attach_related`` to every row the API reads.
+    topics = CompetencyRefSerializer(many=True, source="listed_topics")
     logged_by = PersonRefSerializer()
     editable = serializers.SerializerMethodField(
         help_text="Whether you may still change it: its author, within 7 days of logging it."

@@ -284,7 +284,8 @@ def _completion_from_tallies(
     )
     for row in rows:
         values: dict[str, Any] = dict(row)
-        yield {**values, "competency__name": names.get(values.pop("competency_key"))}
+        key = values.pop("competency_key")
+        yield {**values, "competency__name": names.get(key)}
 
 
 @dataclass

@@ -17,7 +17,8 @@ from mentorship.checkins.selectors import plan_competencies
 from mentorship.core.timezones import today_for
 from mentorship.pairings.models import MilestoneStatus
 from mentorship.pairings.services.lifecycle import pairing_end
-from tests.factories import PairingFactory, PersonFactory
+from mentorship.people.models import Competency
+from tests.factories import CheckInFactory, PairingFactory, PersonFactory
 from tests.fixtures.personas import Personas
 
 pytestmark = pytest.mark.django_db
@@ -497,3 +498,25 @@ def test_each_checkin_carries_the_items_added_and_ticked_off_in_it_for_the_pair_
         assert {row["id"] for row in rows} == set(expected)
         assert all(row["action_items"] is None for row in rows)
         assert all(row["closed_action_items"] is None for row in rows)
+
+
+def test_a_list_shows_each_check_ins_topics_by_name_and_no_one_elses(
+    personas: Personas, client_for: Clients
+) -> None:
+    """The list reads the page's topics in one query of plain values: each
+    check-in gets its own, sorted by name, whole (id, slug, name)."""
+    first, second, third = sorted(Competency.objects.all()[:3], key=lambda c: c.name)
+    both = CheckInFactory.create(pairing=personas.pairing)
+    both.topics.set([third, first])
+    one = CheckInFactory.create(pairing=personas.pairing)
+    one.topics.set([second])
+    CheckInFactory.create(pairing=personas.pairing)
+
+    for viewer in (personas.mentor, personas.hr):
+        rows = client_for(viewer).get(f"/api/v1/check-ins/?pairing={personas.pairing.pk}").json()
+        topics = {row["id"]: row["topics"] for row in rows["results"]}
+        assert topics[both.pk] == [
+            {"id": c.pk, "slug": c.slug, "name": c.name} for c in (first, third)
+        ]
+        assert topics[one.pk] == [{"id": second.pk, "slug": second.slug, "name": second.name}]
+        assert [t for key, t in topics.items() if key not in (both.pk, one.pk)] == [[]]

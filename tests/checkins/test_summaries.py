@@ -6,13 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import threading
-import time
 from collections import Counter
-from typing import Any
 
 import pytest
-from django.db import connections, transaction
 
 from mentorship.checkins.models import CheckIn, CheckInDay, PairingActivity
 from mentorship.checkins.services import checkin_edit, checkin_log
@@ -22,6 +18,7 @@ from mentorship.insights.selectors import CHART_WEEKS, Filters, program_health
 from mentorship.pairings.models import Pairing
 from tests.factories import CheckInFactory, PairingFactory
 from tests.fixtures.personas import Personas, build_personas
+from tests.helpers import two_writers_at_once
 
 Activity = tuple[int, dt.date | None, int | None, int | None]
 
@@ -169,32 +166,18 @@ def test_two_people_logging_at_once_are_both_counted() -> None:
     personas = build_personas()
     pairing = personas.pairing
     assert pairing.starts_on is not None
-    first_wrote = threading.Event()
-    errors: list[BaseException] = []
-
-    def log(by: Any, on: dt.date, hold: bool) -> None:
-        try:
-            with transaction.atomic():
-                checkin_log(pairing=pairing, by=by, occurred_on=on, duration_minutes=30)
-                if hold:
-                    first_wrote.set()
-                    time.sleep(1.0)  # the other writer is now waiting on us
-        except BaseException as exc:  # reported below, on the test's thread
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
+    first_day = pairing.starts_on
+    next_day = first_day + dt.timedelta(days=1)
     # Two different days: nothing but the pairing's lock orders the two.
-    first = threading.Thread(target=log, args=(pairing.mentee, pairing.starts_on, True))
-    first.start()
-    assert first_wrote.wait(timeout=30)
-    next_day = pairing.starts_on + dt.timedelta(days=1)
-    second = threading.Thread(target=log, args=(pairing.mentor, next_day, False))
-    second.start()
-    for thread in (first, second):
-        thread.join(timeout=60)
+    two_writers_at_once(
+        lambda: checkin_log(
+            pairing=pairing, by=pairing.mentee, occurred_on=first_day, duration_minutes=30
+        ),
+        lambda: checkin_log(
+            pairing=pairing, by=pairing.mentor, occurred_on=next_day, duration_minutes=30
+        ),
+    )
 
-    assert errors == []
     activity = PairingActivity.objects.get(pairing=pairing)
     assert activity.checkins == 2
     assert activity.last_checkin_on == next_day

@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import threading
-import time
 from collections import Counter
 from typing import Any
 
 import pytest
-from django.db import connections, transaction
 
 from mentorship.insights.selectors import Filters, Health, program_health
 from mentorship.pairings.models import Milestone, MilestoneStatus, MilestoneTally, TallyState
@@ -25,6 +22,7 @@ from mentorship.pairings.services.milestones import (
 from mentorship.pairings.summaries import tallies_rebuild
 from tests.factories import PairingFactory
 from tests.fixtures.personas import Personas, build_personas
+from tests.helpers import two_writers_at_once
 
 Key = tuple[int, int, int, dt.date, str]
 
@@ -160,28 +158,9 @@ def test_two_people_closing_milestones_of_one_tally_at_once_are_both_counted() -
         second_step.due_on,
         second_step.competency_id,
     )
-    first_wrote = threading.Event()
-    errors: list[BaseException] = []
+    two_writers_at_once(
+        lambda: milestone_complete(milestone=first_step, by=first_step.pairing.mentee),
+        lambda: milestone_complete(milestone=second_step, by=second_step.pairing.mentee),
+    )
 
-    def close(milestone: Milestone, hold: bool) -> None:
-        try:
-            with transaction.atomic():
-                milestone_complete(milestone=milestone, by=milestone.pairing.mentee)
-                if hold:
-                    first_wrote.set()
-                    time.sleep(1.0)  # the other writer is now waiting on us
-        except BaseException as exc:  # reported below, on the test's thread
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    first = threading.Thread(target=close, args=(first_step, True))
-    first.start()
-    assert first_wrote.wait(timeout=30)
-    second = threading.Thread(target=close, args=(second_step, False))
-    second.start()
-    for thread in (first, second):
-        thread.join(timeout=60)
-
-    assert errors == []
     assert as_kept() == from_the_milestones()
