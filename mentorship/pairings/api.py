@@ -146,6 +146,26 @@ class PairingFilter(StrictFilterSet):
         fields = ["program", "mentee", "mentor", "status"]
 
 
+# The pairing's own columns PairingSerializer reads.
+API_PAIRING_FIELDS = (
+    "program",
+    "mentee",
+    "mentor",
+    "status",
+    "source",
+    "match_score",
+    "match_explanation",
+    "starts_on",
+    "ends_on",
+    "activated_at",
+    "approved_at",
+    "closed_at",
+    "close_reason",
+    "outcome",
+    "created_at",
+)
+
+
 @extend_schema_view(
     list=extend_schema(tags=["pairings"]), retrieve=extend_schema(tags=["pairings"])
 )
@@ -160,7 +180,22 @@ class PairingViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Pairing]
     cursor_ordering = ("-created_at", "-id")
 
     def scoped_queryset(self, viewer: Person) -> QuerySet[Pairing]:
-        return selectors.pairings_visible_to(viewer)
+        pairings = selectors.pairings_visible_to(viewer)
+        if self.action != "list":
+            # One pairing, which an action may hand to a service whole.
+            return pairings
+        # A page reads what the serializer shows and no more: not the
+        # program's row nor the departments the pages show, and of the two
+        # people their names and addresses.
+        person = ("id", "full_name", "email")
+        return (
+            pairings.select_related(None)
+            .select_related("mentee", "mentor")
+            .only(
+                *API_PAIRING_FIELDS,
+                *(f"{side}__{field}" for side in ("mentee", "mentor") for field in person),
+            )
+        )
 
     def _fresh(self, pairing: Pairing) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=pairing.pk)).data)
