@@ -29,7 +29,16 @@ PULSE_CHOICES = [
 class CheckInForm(forms.Form):
     occurred_on = forms.DateField(label="When", widget=forms.DateInput(attrs={"type": "date"}))
     duration_minutes = forms.IntegerField(
-        label="How long (minutes)", min_value=1, max_value=24 * 60, initial=45
+        label="How long (minutes)",
+        min_value=1,
+        max_value=24 * 60,
+        initial=45,
+        error_messages={
+            "required": "Say how long it took, in minutes.",
+            "invalid": "Enter the minutes as a whole number, for example 45.",
+            "min_value": "A check-in takes at least 1 minute.",
+            "max_value": "A check-in takes at most 1440 minutes (a day).",
+        },
     )
     kind = forms.ChoiceField(label="How", choices=CheckInKind.choices, initial=CheckInKind.MEETING)
     topics = forms.ModelMultipleChoiceField(

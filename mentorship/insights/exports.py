@@ -30,7 +30,13 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from mentorship.checkins.models import CheckIn
 from mentorship.core.queries import subquery_count
 from mentorship.insights.cells import escape
-from mentorship.pairings.models import Milestone, MilestoneStatus, Pairing
+from mentorship.pairings.models import (
+    REPLACED_BY_MATCHING,
+    Milestone,
+    MilestoneStatus,
+    Pairing,
+    PairingStatus,
+)
 from mentorship.programs.models import Program
 
 Row = list[Any]
@@ -40,6 +46,9 @@ def _pairing_rows(program: Program, zone: ZoneInfo) -> Iterator[Row]:
     of_pairing = Milestone.objects.filter(pairing=OuterRef("pk"))
     pairings = (
         Pairing.objects.filter(program=program)
+        # A proposal a later matching run replaced was never anyone's
+        # choice: not a pairing, nor a declined one (the run keeps how many).
+        .exclude(status=PairingStatus.DECLINED, close_reason=REPLACED_BY_MATCHING)
         .select_related("mentee__department", "mentor__department")
         .annotate(
             milestones_total=subquery_count(of_pairing, "pairing"),

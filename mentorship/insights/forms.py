@@ -7,6 +7,8 @@ from django import forms
 from mentorship.people.models import Department
 from mentorship.programs.models import Program
 
+DATE_EXPECTED = "Enter a date in the form YYYY-MM-DD (for example 2026-12-31)."
+
 
 class InsightsFilterForm(forms.Form):
     program = forms.ModelChoiceField(
@@ -23,12 +25,14 @@ class InsightsFilterForm(forms.Form):
         label="From",
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Pairings still running on or after this day.",
+        error_messages={"invalid": DATE_EXPECTED},
     )
     until = forms.DateField(
         required=False,
         label="To",
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Pairings that started on or before this day.",
+        error_messages={"invalid": DATE_EXPECTED},
     )
 
     def __init__(self, *args: Any, programs: Any, **kwargs: Any) -> None:

@@ -43,6 +43,7 @@ from mentorship.pairings.models import (
     Pairing,
     PairingOutcome,
     PairingQuerySet,
+    PairingStatus,
     TallyState,
 )
 from mentorship.people.models import Competency, Department, Person
@@ -149,6 +150,8 @@ class Health:
     completion_by_competency: list[Completion] = field(default_factory=list)
     completion_by_day: list[DaySpan] = field(default_factory=list)
     unmatched_mentees: int = 0
+    # Of the mentees without a mentor, those with a proposal to approve.
+    proposed_mentees: int = 0
     mentor_load: list[MentorLoad] = field(default_factory=list)
     confidence: list[Confidence] = field(default_factory=list)
     outcomes: dict[str, int] = field(default_factory=dict)
@@ -444,11 +447,22 @@ def program_health(viewer: Person, filters: Filters, *, today: dt.date) -> Healt
                 )
             )
         )
-    health.unmatched_mentees = mentees.exclude(
-        Exists(
-            Pairing.objects.paired().filter(program=OuterRef("program"), mentee=OuterRef("person"))
-        )
-    ).count()
+
+    # Without a mentor: no approved pairing yet. A proposal waiting for
+    # approval is not a mentor; those mentees are counted apart as well.
+    def pairing_of_mentee(pairings: PairingQuerySet) -> Exists:
+        return Exists(pairings.filter(program=OuterRef("program"), mentee=OuterRef("person")))
+
+    waiting = mentees.exclude(
+        pairing_of_mentee(Pairing.objects.paired().exclude(status=PairingStatus.PROPOSED))
+    ).aggregate(
+        total=Count("pk"),
+        proposed=Count(
+            "pk", filter=Q(pairing_of_mentee(Pairing.objects.filter(status=PairingStatus.PROPOSED)))
+        ),
+    )
+    health.unmatched_mentees = waiting["total"]
+    health.proposed_mentees = waiting["proposed"]
     loads = (
         mentors.annotate(
             live=subquery_count(

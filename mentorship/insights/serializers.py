@@ -83,7 +83,12 @@ class HealthSerializer(serializers.Serializer[Any]):
     completion_by_competency = CompletionSerializer(many=True)
     completion_by_day = DaySpanSerializer(many=True)
     checkins_per_week = WeekSerializer(many=True)
-    unmatched_mentees = serializers.IntegerField()
+    unmatched_mentees = serializers.IntegerField(
+        help_text="Mentees with no approved pairing (a proposal is not a mentor yet)."
+    )
+    proposed_mentees = serializers.IntegerField(
+        help_text="Of those, the mentees with a proposal waiting for approval."
+    )
     mentor_load = MentorLoadSerializer(many=True)
     confidence = ConfidenceSerializer(many=True)
     minimum_group = serializers.IntegerField()

@@ -181,7 +181,7 @@ class PairingViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Pairing]
 
     def scoped_queryset(self, viewer: Person) -> QuerySet[Pairing]:
         pairings = selectors.pairings_visible_to(viewer)
-        if self.action != "list":
+        if getattr(self, "action", None) != "list":
             # One pairing, which an action may hand to a service whole.
             return pairings
         # A page reads what the serializer shows and no more: not the

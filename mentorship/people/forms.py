@@ -115,8 +115,20 @@ class PersonForm(forms.Form):
     whether they are right is for ``person_create`` / ``person_update`` to
     say, in the words the import uses (``people.rules``)."""
 
-    email = forms.CharField(max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "off"}))
-    full_name = forms.CharField(max_length=200, required=False, label="Name", strip=False)
+    # Both are required, and said so by the service with every other
+    # problem at once: an empty form hears about both fields, not one.
+    email = forms.CharField(
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "required": True}),
+    )
+    full_name = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Name",
+        strip=False,
+        widget=forms.TextInput(attrs={"required": True}),
+    )
     title = forms.CharField(max_length=200, required=False)
     department = forms.CharField(
         max_length=120,

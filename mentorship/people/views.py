@@ -99,6 +99,17 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 
 class SignOutView(auth_views.LogoutView):
+    """Signing out is a POST (a link or an image must not sign anyone out);
+    the address opened in the browser asks first, and when already signed
+    out goes to the sign-in page."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect("login")
+        return render(request, "people/sign_out.html")
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().post(request, *args, **kwargs)
         messages.info(request, "You are signed out.")

@@ -91,7 +91,12 @@ PAIRING_PAGE = """
     WHERE {scope} AND {after}
     ORDER BY p.created_at DESC, p.id DESC LIMIT 51
 """
-OWN = "(SELECT id FROM pairings_pairing WHERE mentor_id = %s OR mentee_id = %s)"
+# The viewer's own pairings, each side by its own index (an OR here makes
+# PostgreSQL misjudge the rows and read far more than the one pairing).
+OWN = (
+    "(SELECT id FROM pairings_pairing WHERE mentor_id = %s"
+    " UNION ALL SELECT id FROM pairings_pairing WHERE mentee_id = %s)"
+)
 
 
 def _cursor(values: list[Any]) -> str:

@@ -97,6 +97,27 @@ def test_bad_input_shows_the_problem_and_saves_nothing(personas: Personas) -> No
     assert CheckIn.objects.count() == ActionItem.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("minutes", "message"),
+    [
+        ("0", "A check-in takes at least 1 minute."),
+        ("2000", "A check-in takes at most 1440 minutes (a day)."),
+        ("forty", "Enter the minutes as a whole number, for example 45."),
+        ("", "Say how long it took, in minutes."),
+    ],
+)
+def test_the_minutes_say_what_is_wrong_in_words(
+    personas: Personas, minutes: str, message: str
+) -> None:
+    url = f"/pairings/{personas.pairing.pk}/check-ins/new/"
+
+    response = signed_in(personas.mentee).post(url, form_data(personas, duration_minutes=minutes))
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert CheckIn.objects.count() == 0
+
+
 def test_the_next_form_carries_open_items_to_tick_off(personas: Personas) -> None:
     url = f"/pairings/{personas.pairing.pk}/check-ins/new/"
     mentor = signed_in(personas.mentor)

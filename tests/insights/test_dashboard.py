@@ -125,6 +125,7 @@ def test_each_figure_matches_the_hand_count(personas: Personas) -> None:
     coaching = by_name["Coaching and feedback"]
     assert (coaching.on_time, coaching.late, coaching.overdue) == (0, 1, 1)
     assert health.unmatched_mentees == 1
+    assert health.proposed_mentees == 0
     assert {(m.mentor, m.pairings) for m in health.mentor_load} == {
         (personas.mentor.full_name, 1),
         (personas.other_mentor.full_name, 1),
@@ -363,3 +364,44 @@ def test_the_last_30_days_and_the_weekly_chart_count_their_own_windows(
     weeks = {week.week: week.checkins for week in health.checkins_per_week}
     forty_days_ago = today - dt.timedelta(days=40)
     assert weeks[forty_days_ago - dt.timedelta(days=forty_days_ago.weekday())] >= 1
+
+
+def test_a_mentee_with_only_a_proposal_is_still_without_a_mentor(personas: Personas) -> None:
+    """A proposal waiting for HR's approval is not a mentor yet: the mentee
+    counts among those without one, and apart as "with a proposal"."""
+    build_world(personas)
+    waiting = enrollment_create(
+        program=personas.program,
+        person=PersonFactory.create(),
+        role=EnrollmentRole.MENTEE,
+        by=personas.hr,
+        focus_competencies=[competency("coaching-and-feedback")],
+    )
+    PairingFactory.create(
+        program=personas.program, mentee=waiting.person, status=PairingStatus.PROPOSED
+    )
+    declined = PairingFactory.create(program=personas.program, status=PairingStatus.DECLINED)
+    enrollment_create(
+        program=personas.program,
+        person=declined.mentee,
+        role=EnrollmentRole.MENTEE,
+        by=personas.hr,
+        focus_competencies=[competency("coaching-and-feedback")],
+    )
+
+    health = health_of(personas)
+
+    # The world's one unmatched mentee, the proposed one, the declined one.
+    assert health.unmatched_mentees == 3
+    assert health.proposed_mentees == 1
+
+
+def test_the_page_says_what_is_wrong_with_a_filter(personas: Personas) -> None:
+    client = Client()
+    client.force_login(personas.hr)
+
+    page = client.get("/insights/", {"since": "garbage", "until": "31/12/2026"})
+
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert html.count("Enter a date in the form YYYY-MM-DD (for example 2026-12-31).") == 2

@@ -18,6 +18,8 @@ from mentorship.checkins.services import ActionItemSpec, checkin_log
 from mentorship.core.timezones import today_for
 from mentorship.insights.cells import FORMULA_STARTS, escape, unescape
 from mentorship.insights.exports import DATASETS, csv_chunks, write_xlsx, xlsx_text
+from mentorship.pairings.models import REPLACED_BY_MATCHING, PairingSource, PairingStatus
+from tests.factories import PairingFactory
 from tests.fixtures.personas import Personas
 from tests.helpers import assert_constant_queries
 
@@ -123,6 +125,33 @@ def test_exports_hold_structure_and_never_text(personas: Personas) -> None:
             for secret in (b"SHARED-TEXT", b"PRIVATE-TEXT", b"ITEM-TEXT"):
                 assert secret not in body
     assert AuditEvent.objects.filter(action="export.downloaded").count() == 3 + 6
+
+
+@pytest.mark.django_db
+def test_a_proposal_replaced_by_a_new_run_is_not_exported_as_declined(
+    personas: Personas,
+) -> None:
+    """Running matching again replaces the proposals waiting for approval:
+    nobody declined them, and they are no pairing either."""
+    replaced = PairingFactory.create(
+        program=personas.program,
+        status=PairingStatus.DECLINED,
+        source=PairingSource.MATCHING,
+        close_reason=REPLACED_BY_MATCHING,
+    )
+    declined = PairingFactory.create(
+        program=personas.program,
+        status=PairingStatus.DECLINED,
+        source=PairingSource.MATCHING,
+        close_reason="Not a good fit.",
+    )
+
+    rows = csv_rows(download(signed_in(personas.hr), personas, "pairings"))
+
+    ids = {row[0] for row in rows[1:]}
+    assert str(replaced.pk) not in ids
+    assert str(declined.pk) in ids
+    assert next(row for row in rows if row[0] == str(declined.pk))[6] == "Declined"
 
 
 @pytest.mark.django_db

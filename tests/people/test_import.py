@@ -681,6 +681,9 @@ def test_an_unreadable_file_is_refused_at_upload_with_every_reason(
         "/people/import/", {"file": SimpleUploadedFile("p.csv", b'email,full_name\na@x.io,"Ana\n')}
     ).content.decode()
     assert "Row 2 opens a quote (&quot;) that is never closed" in html
+    assert "Choose a CSV file to upload." in page.post("/people/import/", {}).content.decode()
+    empty = page.post("/people/import/", {"file": SimpleUploadedFile("p.csv", b"")})
+    assert "That file is empty" in empty.content.decode()
 
 
 def test_from_a_programs_people_page_the_import_has_that_program_chosen(

@@ -80,6 +80,17 @@ def test_the_form_shows_every_problem_at_its_field(personas: Personas) -> None:
     assert not Person.objects.filter(full_name="").exists()
 
 
+def test_an_empty_form_hears_about_each_required_field(personas: Personas) -> None:
+    response = client_as(personas.hr).post("/people/new/", form(email="", full_name=""))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "The email address is empty." in html
+    assert "The name is empty." in html
+    assert html.count('aria-invalid="true"') == 2
+    # The browser is told too, before anything is sent.
+    assert html.count(" required") >= 2
+
+
 def test_a_date_in_another_form_is_refused_not_guessed(personas: Personas) -> None:
     response = client_as(personas.hr).post("/people/new/", form(became_manager_on="03/04/2025"))
     assert response.status_code == 400

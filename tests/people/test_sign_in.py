@@ -67,11 +67,19 @@ def test_throttling_one_address_leaves_others_alone(
 def test_signing_out_takes_a_post(client: Client, personas: Personas) -> None:
     client.force_login(personas.mentee)
 
-    assert client.get("/account/sign-out/").status_code == 405
+    # Opened in the browser (a bookmark, a typed address): it asks, and
+    # the person is still signed in.
+    asked = client.get("/account/sign-out/")
+    assert asked.status_code == 200
+    assert "Sign out?" in asked.content.decode()
+    assert personas.mentee.email in asked.content.decode()
+    assert "_auth_user_id" in client.session
     response = client.post("/account/sign-out/", follow=True)
     assert response.redirect_chain[0][1] == 302
     assert "You are signed out." in response.content.decode()
     assert "_auth_user_id" not in client.session
+    # Already signed out: the sign-in page.
+    assert client.get("/account/sign-out/")["Location"].startswith("/account/sign-in/")
 
 
 def test_pages_need_a_signed_in_person(client: Client) -> None:

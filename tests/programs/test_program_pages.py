@@ -177,6 +177,21 @@ def test_a_draft_opens_and_its_approved_pairings_start(personas: Personas) -> No
     assert Pairing.objects.get(program=program).status == PairingStatus.ACTIVE
 
 
+def test_a_draft_without_a_plan_offers_no_open_to_confirm(personas: Personas) -> None:
+    """Opening needs a plan: the button says so before anyone confirms."""
+    program = program_create(
+        name="No plan yet",
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + dt.timedelta(days=120),
+        by=personas.program_admin,
+    )
+    page = signed_in(personas.program_admin).get(f"/programs/{program.pk}/").content.decode()
+
+    assert f'action="/programs/{program.pk}/open/"' not in page
+    assert "It opens once it has an onboarding plan." in page
+    assert "disabled" in page
+
+
 def test_closing_shows_what_will_happen_before_it_happens(personas: Personas) -> None:
     client = signed_in(personas.hr)
     url = f"/programs/{personas.program.pk}/close/"

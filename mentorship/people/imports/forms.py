@@ -10,7 +10,14 @@ from mentorship.programs.selectors import programs_administered_by
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="CSV file", help_text="UTF-8; comma, semicolon or tab separated.")
+    file = forms.FileField(
+        label="CSV file",
+        help_text="UTF-8; comma, semicolon or tab separated.",
+        error_messages={
+            "required": "Choose a CSV file to upload.",
+            "empty": "That file is empty: choose the CSV file with the people in it.",
+        },
+    )
     program = forms.ModelChoiceField(
         queryset=Program.objects.none(),
         required=False,

@@ -42,13 +42,14 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     # From a program's People page: that program is chosen already (one
     # the person does not run is simply not among the choices).
     asked = request.GET.get("program", "")
+    posted = request.method == "POST"
     form = UploadForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if posted else None,
+        request.FILES if posted else None,
         person=person,
         initial={"program": asked} if asked.isdigit() else None,
     )
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             person_import = services.person_import_start(
