@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from mentorship.checkins.models import CheckIn
+from tests.fixtures.browser import screenshot
 from tests.fixtures.personas import PASSWORD, Personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,6 +36,7 @@ def test_a_checkin_reaches_each_persona_as_far_as_it_may(
     page.get_by_label("3 · somewhat").check()
     page.get_by_label("Action item 1").fill(ITEM)
     page.get_by_label("Who, for item 1").select_option("mentee")
+    screenshot(page, "checkin-form")
     page.get_by_role("button", name="Log the check-in").click()
 
     expect(page.get_by_text("Check-in logged.")).to_be_visible()

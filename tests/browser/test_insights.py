@@ -17,6 +17,7 @@ from mentorship.insights.exports import DATASETS
 from mentorship.pairings.models import Pairing
 from mentorship.people.models import Person
 from mentorship.programs.models import Program, ProgramStatus
+from tests.fixtures.browser import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,6 +44,7 @@ def test_hr_reads_the_demo_programs_health(page: Any, sign_in: Any) -> None:
     box = weekly.bounding_box()
     assert box is not None
     assert box["width"] > 300
+    screenshot(page, "insights-dashboard")
 
     risks = page.locator("section.at-risk li")
     assert risks.count() >= 1

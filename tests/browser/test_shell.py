@@ -75,6 +75,10 @@ def test_each_demo_login_reaches_its_own_view(page: Any, sign_in: Any, demo: Non
             page.get_by_role("link", name="Open your plan").click()
             expect(page.get_by_role("heading", name="Overdue (1)")).to_be_visible()
             screenshot(page, "pairing-timeline")
+            page.get_by_role("link", name="Confidence over time").click()
+            expect(page.get_by_role("heading", name="Your confidence over time")).to_be_visible()
+            page.wait_for_load_state("load")
+            screenshot(page, "confidence-chart")
         page.locator("nav summary:visible").click()  # the account menu
         page.get_by_role("button", name="Sign out").click()
         page.wait_for_url("**/account/sign-in/")
