@@ -29,6 +29,7 @@ from mentorship.checkins.serializers import (
     ConfidenceSummarySerializer,
     PrivateNoteInputSerializer,
 )
+from mentorship.core.api.fields import columns_shown_by
 from mentorship.core.api.filters import IdFilter, StrictFilterSet
 from mentorship.core.api.views import ScopedQuerysetMixin
 from mentorship.people.models import Person
@@ -50,15 +51,7 @@ class _ViewerContextMixin:
 
 # The check-in's own columns the API shows (the pair's notes and pulse are
 # read through the selector's annotations, never from the columns).
-API_CHECKIN_FIELDS = (
-    "pairing",
-    "occurred_on",
-    "duration_minutes",
-    "kind",
-    "logged_by",
-    "created_at",
-    "updated_at",
-)
+API_CHECKIN_FIELDS = columns_shown_by(CheckInSerializer)
 
 
 class CheckInFilter(StrictFilterSet):

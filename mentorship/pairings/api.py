@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from mentorship import access
+from mentorship.core.api.fields import columns_shown_by
 from mentorship.core.api.filters import IdFilter, StrictFilterSet
 from mentorship.core.api.views import ScopedQuerysetMixin
 from mentorship.pairings import selectors
@@ -146,24 +147,8 @@ class PairingFilter(StrictFilterSet):
         fields = ["program", "mentee", "mentor", "status"]
 
 
-# The pairing's own columns PairingSerializer reads.
-API_PAIRING_FIELDS = (
-    "program",
-    "mentee",
-    "mentor",
-    "status",
-    "source",
-    "match_score",
-    "match_explanation",
-    "starts_on",
-    "ends_on",
-    "activated_at",
-    "approved_at",
-    "closed_at",
-    "close_reason",
-    "outcome",
-    "created_at",
-)
+# The pairing's own columns PairingSerializer reads, and the cursor's.
+API_PAIRING_FIELDS = (*columns_shown_by(PairingSerializer), "created_at")
 
 
 @extend_schema_view(

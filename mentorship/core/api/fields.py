@@ -90,3 +90,20 @@ class QuerySerializer(serializers.Serializer[Any]):
         if empty:
             raise ValidationError(empty)
         return dict(super().to_internal_value(data))
+
+
+def columns_shown_by(serializer_class: type[serializers.ModelSerializer[Any]]) -> tuple[str, ...]:
+    """The model's own columns a serializer's fields read: each field named
+    in ``Meta.fields`` whose source (its own name unless it says otherwise)
+    is a concrete column. A list that loads these with ``.only()`` reads what
+    its page shows, and stays right when a field is added or renamed."""
+    meta = serializer_class.Meta
+    columns = {field.name for field in meta.model._meta.concrete_fields}
+    declared = serializer_class._declared_fields
+    shown = []
+    for name in meta.fields:
+        field = declared.get(name)
+        source = (field.source if field is not None else None) or name
+        if source.split(".")[0] in columns:
+            shown.append(source.split(".")[0])
+    return tuple(shown)
