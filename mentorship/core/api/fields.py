@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -98,7 +98,8 @@ def columns_shown_by(serializer_class: type[serializers.ModelSerializer[Any]]) -
     is a concrete column. A list that loads these with ``.only()`` reads what
     its page shows, and stays right when a field is added or renamed."""
     meta = serializer_class.Meta
-    columns = {field.name for field in meta.model._meta.concrete_fields}
+    model: type[Model] = meta.model
+    columns = {field.name for field in model._meta.concrete_fields}
     declared = serializer_class._declared_fields
     shown = []
     for name in meta.fields:
