@@ -7,10 +7,12 @@ NULL before it reaches this module.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Model, QuerySet
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -79,6 +81,13 @@ class ActionItemSerializer(serializers.ModelSerializer[ActionItem]):
         ]
 
 
+def _iso_datetime(value: dt.datetime, zone: dt.tzinfo) -> str:
+    """What DRF's DateTimeField writes for an aware datetime: ISO 8601 in the
+    current zone, UTC as ``Z``."""
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
 def _pair_only(help_text: str) -> Any:
     return serializers.SerializerMethodField(help_text=help_text)
 
@@ -134,6 +143,44 @@ class CheckInSerializer(serializers.ModelSerializer[CheckIn]):
         viewer = self.context.get("viewer")
         now = self.context.get("now")
         return bool(viewer and now and checkin_editable_by(viewer, checkin, now=now))
+
+    def to_representation(self, instance: CheckIn) -> dict[str, Any]:
+        # The fields above, written out: a page of fifty check-ins spent a
+        # quarter of its time in DRF's field-by-field machinery. The fields
+        # still declare the schema and the datetimes' format; a test holds
+        # this equal to the generic output for every kind of viewer.
+        zone = self._output_zone()
+        author = instance.logged_by
+        shared_notes = instance.readable_shared_notes  # type: ignore[attr-defined]
+        pulse = instance.readable_pulse  # type: ignore[attr-defined]
+        private_note = instance.own_private_note  # type: ignore[attr-defined]
+        return {
+            "id": instance.pk,
+            "pairing": instance.pairing_id,
+            "occurred_on": instance.occurred_on.isoformat(),
+            "duration_minutes": instance.duration_minutes,
+            "kind": instance.kind,
+            "topics": [
+                {"id": topic.pk, "slug": topic.slug, "name": topic.name}
+                for topic in instance.listed_topics  # type: ignore[attr-defined]
+            ],
+            "logged_by": {"id": author.pk, "full_name": author.full_name, "email": author.email},
+            "created_at": _iso_datetime(instance.created_at, zone),
+            "updated_at": _iso_datetime(instance.updated_at, zone),
+            "editable": self.get_editable(instance),
+            "shared_notes": None if shared_notes is None else str(shared_notes),
+            "confidence_pulse": None if pulse is None else int(pulse),
+            "private_note": None if private_note is None else str(private_note),
+            "action_items": self.get_action_items(instance),
+            "closed_action_items": self.get_closed_action_items(instance),
+        }
+
+    def _output_zone(self) -> dt.tzinfo:
+        # DRF writes datetimes in the current time zone; asked once a page.
+        zone: dt.tzinfo | None = getattr(self, "_zone", None)
+        if zone is None:
+            zone = self._zone = timezone.get_current_timezone()
+        return zone
 
     def _items(self, checkin: CheckIn, attribute: str) -> list[dict[str, Any]] | None:
         if not getattr(checkin, "viewer_in_pair", False):

@@ -520,3 +520,62 @@ def test_a_list_shows_each_check_ins_topics_by_name_and_no_one_elses(
         ]
         assert topics[one.pk] == [{"id": second.pk, "slug": second.slug, "name": second.name}]
         assert [t for key, t in topics.items() if key not in (both.pk, one.pk)] == [[]]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Asia/Kolkata"])
+def test_the_written_out_check_in_output_equals_drfs_field_by_field_output(
+    personas: Personas, zone: str
+) -> None:
+    """CheckInSerializer writes its rows by hand for speed; for every kind of
+    viewer, and in any current time zone, each row is what DRF's generic
+    field-by-field output makes of the same declared fields."""
+    from django.utils import timezone
+    from rest_framework import serializers
+
+    from mentorship.checkins.api import CheckInViewSet
+    from mentorship.checkins.selectors import attach_related
+    from mentorship.checkins.serializers import CheckInSerializer
+
+    client = APIClient()
+    client.force_authenticate(personas.mentee)
+    logged = client.post("/api/v1/check-ins/", checkin_payload(personas), format="json")
+    assert logged.status_code == 201, logged.content
+    ticked = client.post(
+        "/api/v1/check-ins/",
+        checkin_payload(
+            personas,
+            action_items=[],
+            close_action_items=[ActionItem.objects.filter(pairing=personas.pairing).first().pk],
+            topics=[],
+            confidence_pulse=None,
+            private_note="",
+        ),
+        format="json",
+    )
+    assert ticked.status_code == 201, ticked.content
+    CheckInFactory.create(pairing=personas.other_pairing)
+    seen = {}
+    for viewer in (personas.mentee, personas.mentor, personas.hr, personas.program_admin):
+        rows = list(CheckInViewSet().scoped_queryset(viewer).order_by("-created_at", "-id"))
+        attach_related(viewer, rows)
+        assert rows
+        with timezone.override(zone):
+            context = {"viewer": viewer, "now": timezone.now()}
+            written = CheckInSerializer(rows, many=True, context=context).data
+            generic = [
+                serializers.ModelSerializer.to_representation(
+                    CheckInSerializer(context=context), row
+                )
+                for row in rows
+            ]
+        assert [dict(row) for row in written] == [dict(row) for row in generic]
+        seen[viewer] = written
+    # The cases the comparison met, without which it would mean little.
+    mentee = seen[personas.mentee]
+    assert any(row["private_note"] for row in mentee)
+    assert any(row["action_items"] for row in mentee)
+    assert any(row["closed_action_items"] for row in mentee)
+    assert any(row["topics"] for row in mentee)
+    assert any(row["editable"] for row in mentee)
+    assert any(row["confidence_pulse"] for row in mentee)
+    assert all(row["shared_notes"] is None for row in seen[personas.hr])
