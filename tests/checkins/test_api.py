@@ -545,7 +545,9 @@ def test_the_written_out_check_in_output_equals_drfs_field_by_field_output(
         checkin_payload(
             personas,
             action_items=[],
-            close_action_items=[ActionItem.objects.filter(pairing=personas.pairing).first().pk],
+            close_action_items=[
+                ActionItem.objects.filter(pairing=personas.pairing).order_by("pk")[0].pk
+            ],
             topics=[],
             confidence_pulse=None,
             private_note="",
