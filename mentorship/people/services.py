@@ -312,14 +312,25 @@ def api_tokens_revoke_all(*, person: Person, why: str) -> int:
 # A person's own account
 
 
-def password_change(*, person: Person, new_password: str, client: Client | None = None) -> None:
+def password_change(*, person: Person, new_password: str, client: Client | None = None) -> int:
     """A new password, chosen while signed in (the form has checked the
     current one and the password rules). Every other session ends with the
-    old password; the caller keeps its own (``update_session_auth_hash``)."""
+    old password; the caller keeps its own (``update_session_auth_hash``).
+    Every API token is revoked, as after a reset: a password is changed most
+    often because someone else may know it, and whoever signed in with it
+    could have made a token. Returns how many were revoked."""
     with transaction.atomic():
         person.set_password(new_password)
         person.save(update_fields=["password"])
         account_change_record(SecurityEventKind.PASSWORD_CHANGED, person=person, client=client)
+        return api_tokens_revoke_all(person=person, why="password changed")
+
+
+def password_change_refused(*, person: Person, client: Client) -> None:
+    """A wrong current password on the password form counts against the
+    sign-in allowance: guessing it from a borrowed session is guessing a
+    password."""
+    throttling.record_failure(email=person.email, client_ip=client.ip)
 
 
 def sessions_end_elsewhere(*, person: Person, client: Client | None = None) -> None:

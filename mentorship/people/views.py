@@ -179,17 +179,25 @@ def account_security(request: AuthenticatedHttpRequest) -> HttpResponse:
         if paused(request, person.email) is not None:
             form.add_error(None, "Too many wrong passwords. Try again in a few minutes.")
         elif form.is_valid():
-            services.password_change(
+            revoked = services.password_change(
                 person=person, new_password=form.cleaned_data["new_password1"], client=client
             )
             update_session_auth_hash(request, person)
-            messages.success(
-                request, "Your password is changed. Every other session is signed out."
-            )
+            messages.success(request, password_changed_message(revoked))
             return redirect("account-security")
         elif "old_password" in form.errors:
-            throttling.record_failure(email=person.email, client_ip=client.ip)
+            services.password_change_refused(person=person, client=client)
     return _security_page(request, form)
+
+
+def password_changed_message(revoked_tokens: int) -> str:
+    said = "Your password is changed. Every other session is signed out."
+    if revoked_tokens:
+        tokens = "API token was" if revoked_tokens == 1 else f"{revoked_tokens} API tokens were"
+        said += (
+            f" Your {tokens} revoked with the old password: make a new one on the API tokens page."
+        )
+    return said
 
 
 @login_required

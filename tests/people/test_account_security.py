@@ -73,6 +73,46 @@ def test_a_new_password_keeps_this_session_and_ends_every_other(personas: Person
     ).exists()
 
 
+def test_a_new_password_revokes_every_api_token_and_says_so(personas: Personas) -> None:
+    """Whoever knew the old password could have made a token with it: a
+    change revokes them all, as a reset does, and the page says how many."""
+    from rest_framework.test import APIClient
+
+    from mentorship.people.models import ApiToken
+    from mentorship.people.services import api_token_create
+
+    _, raw = api_token_create(person=personas.mentee, name="laptop")
+    api_token_create(person=personas.mentee, name="script")
+    _, others = api_token_create(person=personas.mentor, name="not hers")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
+    assert api.get("/api/v1/pairings/").status_code == 200
+
+    response = change(signed_in(personas.mentee), PASSWORD)
+
+    page = response.client.get(response["Location"]).content.decode()
+    assert "Your 2 API tokens were revoked with the old password" in page
+    assert api.get("/api/v1/pairings/").status_code == 401
+    assert not ApiToken.objects.filter(person=personas.mentee, revoked_at__isnull=True).exists()
+    # Someone else's tokens are theirs.
+    api.credentials(HTTP_AUTHORIZATION=f"Token {others}")
+    assert api.get("/api/v1/pairings/").status_code == 200
+    assert (
+        SecurityEvent.objects.filter(
+            person=personas.mentee, kind=SecurityEventKind.TOKEN_REVOKED
+        ).count()
+        == 2
+    )
+
+
+def test_a_new_password_without_tokens_says_nothing_of_them(personas: Personas) -> None:
+    response = change(signed_in(personas.mentee), PASSWORD)
+
+    page = response.client.get(response["Location"]).content.decode()
+    assert "Every other session is signed out." in page
+    assert "API token" not in page.split("Every other session is signed out.")[1][:200]
+
+
 def test_the_new_password_must_pass_the_password_rules(personas: Personas) -> None:
     client = signed_in(personas.mentee)
 
