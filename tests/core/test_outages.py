@@ -149,3 +149,24 @@ def test_a_people_import_without_a_task_queue_answers_503_and_can_be_tried_again
         person_import_commit_request(person_import=refused, by=personas.hr)
     refused.refresh_from_db()
     assert refused.status == ImportStatus.CHECKED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_loads_before_the_broker_runs_without_a_warning(
+    redis_down: str, caplog: Any, settings: Any
+) -> None:
+    """`make dev` seeds the demo before it starts Redis: the demo's emails
+    wait in the outbox, said in one plain line, not as a broker warning."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    out = StringIO()
+    with caplog.at_level(logging.WARNING):
+        call_command("seed_demo", "--if-empty", stdout=out)
+
+    waiting = Notification.objects.filter(status=NotificationStatus.PENDING)
+    assert waiting.exists()
+    assert f"{waiting.count()} emails wait in the outbox" in out.getvalue()
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.records

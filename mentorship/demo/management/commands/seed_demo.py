@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from mentorship.demo import builder, content
+from mentorship.notifications.events import deliveries_held
 from mentorship.people.models import Person
 
 
@@ -41,7 +42,10 @@ class Command(BaseCommand):
             self._print_logins()
             return
 
-        summary = builder.build_demo(today=timezone.localdate())
+        # The broker may not run yet (`make dev` starts it after this): the
+        # demo's emails wait in the outbox for the worker's first dispatch.
+        with deliveries_held() as emails:
+            summary = builder.build_demo(today=timezone.localdate())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded: {summary.people} people in {summary.departments} departments, "
@@ -49,6 +53,11 @@ class Command(BaseCommand):
                 f"{summary.milestones} milestones, {summary.checkins} check-ins."
             )
         )
+        if emails:
+            self.stdout.write(
+                f"{len(emails)} email{'s' if len(emails) != 1 else ''} "
+                "wait in the outbox; the worker sends them once it runs."
+            )
         self._print_logins()
 
     def _print_logins(self) -> None:
