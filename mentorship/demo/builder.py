@@ -517,6 +517,11 @@ class DemoBuilder:
         topics = sorted(content.SHARED_NOTES)
         topic_slugs = self.rng.sample(topics, self.rng.randint(1, 2))
         open_items = list(ActionItem.objects.filter(pairing=pairing, done_at__isnull=True))
+        # New items differ from each other and from what is still open: a
+        # real pair does not write the same to-do twice.
+        still_open = {item.text for item in open_items}
+        fresh = [text for text in content.ACTION_ITEMS if text not in still_open]
+        new_items = self.rng.sample(fresh, min(len(fresh), self.rng.randint(1, 2)))
         checkin = checkin_log(
             pairing=pairing,
             by=author,
@@ -531,11 +536,11 @@ class DemoBuilder:
             confidence_pulse=(self.rng.randint(2, 5) if author.pk == pairing.mentee_id else None),
             action_items=[
                 ActionItemSpec(
-                    text=self.rng.choice(content.ACTION_ITEMS),
+                    text=text,
                     owner=self.rng.choice([pairing.mentee, pairing.mentee, pairing.mentor]),
                     due_on=day + dt.timedelta(days=self.rng.randint(5, 14)),
                 )
-                for _ in range(self.rng.randint(1, 2))
+                for text in new_items
             ],
             close_action_items=[item for item in open_items if self.rng.random() < 0.7],
         )

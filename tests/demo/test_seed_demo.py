@@ -98,3 +98,15 @@ def test_running_it_twice_changes_nothing(demo: str, settings: Any) -> None:
 
     assert "already loaded" in again
     assert (Person.objects.count(), Pairing.objects.count(), CheckIn.objects.count()) == counts
+
+
+def test_no_pair_has_the_same_open_action_item_twice(demo: str) -> None:
+    from collections import Counter
+
+    from mentorship.checkins.models import ActionItem
+
+    open_items = Counter(
+        ActionItem.objects.filter(done_at__isnull=True).values_list("pairing_id", "text")
+    )
+    assert open_items
+    assert [key for key, times in open_items.items() if times > 1] == []
