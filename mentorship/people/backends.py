@@ -31,7 +31,9 @@ class ThrottledModelBackend(ModelBackend):
     ) -> Any:
         email = username or kwargs.get("email") or ""
         client = Client.of(request)
-        client_ip = throttling.client_ip(request.META if request is not None else {})
+        # The throttle's key for the client: the address the log records
+        # ("unknown" with no request, as throttling.client_ip says).
+        client_ip = client.ip or "unknown"
         if paused(request, email) is not None:
             # PermissionDenied stops every backend: authenticate() answers None.
             raise PermissionDenied("Too many failed sign-in attempts.")
