@@ -112,7 +112,7 @@ def roles(person: Any) -> Roles:
     row = (
         Person.objects.filter(pk=person.pk)
         .annotate(
-            administers=Exists(Program.admins.through.objects.filter(person_id=OuterRef("pk"))),
+            administers=_runs_a_program_exists(),
             mentors=_takes_part(OuterRef("pk"), EnrollmentRole.MENTOR),
             mentored=_takes_part(OuterRef("pk"), EnrollmentRole.MENTEE),
             manages_mentee=Exists(
@@ -182,9 +182,26 @@ def runs_a_program(person: Any) -> bool:
         return held.administers_programs
     known: bool | None = getattr(person, "_scaffold_runs_a_program", None)
     if known is None:
+        known = getattr(person, RUNS_A_PROGRAM, None)
+    if known is None:
         known = Program.admins.through.objects.filter(person_id=person.pk).exists()
         person._scaffold_runs_a_program = known
     return known
+
+
+# The annotation ``with_runs_a_program`` adds, which ``runs_a_program`` reads.
+RUNS_A_PROGRAM = "runs_a_program_read"
+
+
+def _runs_a_program_exists() -> Exists:
+    return Exists(Program.admins.through.objects.filter(person_id=OuterRef("pk")))
+
+
+def with_runs_a_program(people: QuerySet[Person]) -> QuerySet[Person]:
+    """People read with whether each runs a program, which ``runs_a_program``
+    then answers with no query of its own: the session's person is read so,
+    as every list asks it."""
+    return people.annotate(**{RUNS_A_PROGRAM: _runs_a_program_exists()})
 
 
 def administers(person: Person, program: Program | int) -> bool:

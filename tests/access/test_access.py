@@ -160,3 +160,29 @@ def test_own_pairings_are_the_pair_rule_found_side_by_side(personas: Personas) -
         assert with_reports == set(Pairing.objects.filter(rule)), name
     mentors = Pairing.objects.filter(access.own_pairings_q(personas.mentor, with_reports=True))
     assert mentors.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("who", "runs"), [("mentor", False), ("program_admin", True), ("outsider", False)]
+)
+def test_a_sessions_person_comes_with_whether_they_run_a_program(
+    personas: Personas, who: str, runs: bool
+) -> None:
+    """Signed in by session, the person is read with the answer the lists
+    need on every request, so they ask no second query for it."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(getattr(personas, who))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/check-ins/")
+
+    assert response.status_code == 200
+    admins = [q["sql"] for q in queries if "programs_program_admins" in q["sql"]]
+    # Read with the person; then only inside the list's own scope, if at all.
+    assert 'FROM "people_person"' in admins[0]
+    assert all('FROM "people_person"' in sql or "checkins_checkin" in sql for sql in admins)
+    assert getattr(response.wsgi_request.user, access.RUNS_A_PROGRAM) is runs
+    assert access.runs_a_program(response.wsgi_request.user) is runs
