@@ -36,6 +36,7 @@ from mentorship.core.api.fields import (
     StrictBooleanField,
     StrictCharField,
 )
+from mentorship.core.api.schema_hooks import NOT_BLANK
 from mentorship.pairings.models import Pairing
 from mentorship.people.models import Competency, Person
 from mentorship.people.serializers import CompetencyRefSerializer, PersonRefSerializer
@@ -203,11 +204,8 @@ class CheckInSerializer(serializers.ModelSerializer[CheckIn]):
         return self._items(checkin, "readable_closed_items")
 
 
-# Text that is not only spaces (and, as everywhere, holds no NUL): what the
-# service accepts as "what is to be done", stated in the schema.
-NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
-
-
+# What is to be done: text that is not only whitespace, as the service
+# accepts it, stated in the schema (NOT_BLANK).
 @extend_schema_field(
     {"type": "string", "minLength": 1, "maxLength": ACTION_ITEM_MAX_LENGTH, "pattern": NOT_BLANK}
 )

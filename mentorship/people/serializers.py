@@ -13,6 +13,7 @@ from mentorship.core.api.fields import (
     StrictBooleanField,
     StrictCharField,
 )
+from mentorship.core.api.schema_hooks import NOT_BLANK
 from mentorship.core.timezones import time_zone_choices
 from mentorship.people import rules
 from mentorship.people.models import ApiToken, Competency, Department, Person, PersonImport
@@ -172,8 +173,17 @@ class MeSerializer(PersonSerializer):
         return access.roles(person).names
 
 
+@extend_schema_field({"type": "string", "minLength": 1, "maxLength": 200, "pattern": NOT_BLANK})
+class PersonNameField(StrictCharField):
+    """A person's own name: required to hold more than whitespace (trimmed,
+    as the schema's pattern says), at most 200 characters."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=200, **kwargs)
+
+
 class MeUpdateSerializer(serializers.Serializer[Any]):
-    full_name = StrictCharField(max_length=200, required=False)
+    full_name = PersonNameField(required=False)
     title = StrictCharField(max_length=200, required=False, allow_blank=True)
     time_zone = serializers.ChoiceField(
         choices=time_zone_choices(),

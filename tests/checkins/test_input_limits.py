@@ -441,10 +441,12 @@ def test_the_schema_states_every_text_limit() -> None:
     assert limits("CheckInInputRequest", "private_note") == (None, 10_000)
     assert limits("PatchedCheckInEditRequest", "shared_notes") == (None, 10_000)
     assert limits("NewActionItemRequest", "text") == (1, 500)
-    # Not only spaces (and no NUL): what the service takes for a task.
-    assert components["NewActionItemRequest"]["properties"]["text"]["pattern"] == (
-        "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
-    )
+    # Not only whitespace as Python strips it (and no NUL): what the service
+    # takes for a task.
+    text = re.compile(components["NewActionItemRequest"]["properties"]["text"]["pattern"])
+    assert text.fullmatch("Write it down")
+    assert text.fullmatch("\ufeffx")
+    assert not any(text.fullmatch(blank) for blank in (" ", "\x1d", "\u3000\t", "a\x00"))
     assert limits("MilestoneActionRequest", "note") == (None, 2000)
     assert limits("PrivateNoteInputRequest", "private_note") == (None, 10_000)
     assert limits("AssessmentInputRequest", "reflection") == (None, 10_000)

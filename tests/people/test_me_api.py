@@ -70,3 +70,47 @@ def test_what_a_person_may_not_change_about_themselves_is_ignored(
     personas.mentee.refresh_from_db()
     assert personas.mentee.is_hr is False
     assert personas.mentee.email == "mentee@scaffold.test"
+
+
+# Every character Python's str.strip() removes (so DRF trims), and U+FEFF,
+# which ECMAScript's \s has and Python keeps.
+PYTHON_SPACE = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+
+
+def name_pattern() -> str:
+    """The pattern the published schema gives the name on PATCH /me/."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    pattern: str = schema["components"]["schemas"]["PatchedMeUpdateRequest"]["properties"][
+        "full_name"
+    ]["pattern"]
+    return pattern
+
+
+@pytest.mark.parametrize("name", [*PYTHON_SPACE, " \x1d\t"])
+def test_a_name_of_only_whitespace_is_refused_by_the_schema_and_the_api_alike(
+    personas: Personas, client_for: Any, name: str
+) -> None:
+    """The schema's pattern for a name refuses exactly what the API trims to
+    nothing: a schema-valid name is never refused as blank (the fuzzer found
+    U+001D passing the old pattern, whose \\s is ECMAScript's)."""
+    import re
+
+    response = client_for(personas.mentee).patch("/api/v1/me/", {"full_name": name}, format="json")
+
+    assert response.status_code == 400
+    assert re.fullmatch(name_pattern(), name) is None
+
+
+def test_a_name_with_a_byte_order_mark_is_a_name_to_both(
+    personas: Personas, client_for: Any
+) -> None:
+    import re
+
+    response = client_for(personas.mentee).patch(
+        "/api/v1/me/", {"full_name": "\ufeffAda"}, format="json"
+    )
+
+    assert response.status_code == 200, response.content
+    assert re.fullmatch(name_pattern(), "\ufeffAda") is not None
