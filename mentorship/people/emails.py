@@ -100,8 +100,7 @@ _CHANGES: dict[str, tuple[str, str, str]] = {
     ),
     SecurityEventKind.PASSWORD_RESET: (
         "Your Scaffold password was reset",
-        "Your password was reset with a link emailed to you. Every API token made "
-        "under the old password has stopped working.",
+        "Your password was reset with a link emailed to you.",
         "someone can read your email. Secure your email account first, then "
         f"{_CHOOSE_ANEW}, and tell your HR team at once.",
     ),
@@ -165,6 +164,8 @@ class AccountChanged(SubjectKind):
     def context_for(self, subject: SecurityEvent, notification: Notification) -> dict[str, Any]:
         headline, what, advice = _CHANGES[subject.kind]
         by = subject.data.get("by", "")
+        # A new password revokes every API token: whatever used one needs a new one.
+        revoked = int(subject.data.get("tokens_revoked") or 0)
         return {
             "person": notification.recipient,
             "headline": headline,
@@ -181,7 +182,22 @@ class AccountChanged(SubjectKind):
             "browser": subject.user_agent[:100],
             "reset_url": settings.SITE_URL + reverse("password_reset"),
             "security_url": settings.SITE_URL + reverse("account-security"),
+            "tokens_revoked": _tokens_revoked(revoked),
+            "if_you": (
+                "If this was you, make a new API token for each script or tool that used "
+                "one of the old ones."
+                if revoked
+                else "If this was you, there is nothing to do."
+            ),
             "tokens_url": settings.SITE_URL + reverse("api-tokens")
-            if subject.kind == SecurityEventKind.TOKEN_CREATED
+            if subject.kind == SecurityEventKind.TOKEN_CREATED or revoked
             else "",
         }
+
+
+def _tokens_revoked(count: int) -> str:
+    if not count:
+        return ""
+    if count == 1:
+        return "Your API token stopped working with the old password."
+    return f"Your {count} API tokens stopped working with the old password."

@@ -322,8 +322,16 @@ def password_change(*, person: Person, new_password: str, client: Client | None 
     with transaction.atomic():
         person.set_password(new_password)
         person.save(update_fields=["password"])
-        account_change_record(SecurityEventKind.PASSWORD_CHANGED, person=person, client=client)
-        return api_tokens_revoke_all(person=person, why="password changed")
+        revoked = api_tokens_revoke_all(person=person, why="password changed")
+        # The email says how many tokens stopped working, so the person
+        # knows to make new ones for whatever used them.
+        account_change_record(
+            SecurityEventKind.PASSWORD_CHANGED,
+            person=person,
+            client=client,
+            data={"tokens_revoked": revoked},
+        )
+        return revoked
 
 
 def password_change_refused(*, person: Person, client: Client) -> None:
@@ -347,8 +355,13 @@ def password_reset_used(*, person: Person, client: Client | None = None) -> None
     and every API token made under the old password is revoked."""
     throttling.clear(email=person.email)
     with transaction.atomic():
-        account_change_record(SecurityEventKind.PASSWORD_RESET, person=person, client=client)
-        api_tokens_revoke_all(person=person, why="password reset")
+        revoked = api_tokens_revoke_all(person=person, why="password reset")
+        account_change_record(
+            SecurityEventKind.PASSWORD_RESET,
+            person=person,
+            client=client,
+            data={"tokens_revoked": revoked},
+        )
 
 
 def invitation_accepted(*, person: Person, client: Client | None = None) -> None:

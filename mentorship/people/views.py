@@ -219,6 +219,8 @@ def _security_page(request: AuthenticatedHttpRequest, form: PasswordChangeForm) 
         "people/account_security.html",
         {
             "form": form,
+            # Said before the change: a new password revokes them all.
+            "live_tokens": selectors.api_tokens_for(request.user).count(),
             "activity": audit_selectors.account_activity(request.user)[:ACTIVITY_SHOWN],
             "idle": settings.SESSION_IDLE_TIMEOUT
             and sessions.describe(settings.SESSION_IDLE_TIMEOUT),

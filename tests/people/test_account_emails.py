@@ -156,9 +156,37 @@ def test_a_password_reset_is_followed_by_word_that_it_happened(
     )
 
     assert [m.subject for m in done] == ["Your Scaffold password was reset"]
-    assert "Every API token made under the old password has stopped working." in done[0].body
+    # The mentee had no tokens: the email says none stopped working.
+    assert "stopped working" not in done[0].body
+    assert "If this was you, there is nothing to do." in done[0].body
     assert "From: IP address 127.0.0.1, on the website." in done[0].body
     assert "someone can read your email" in done[0].body
+
+
+def test_a_password_change_that_revoked_tokens_says_to_make_new_ones(
+    personas: Personas, sent: Any
+) -> None:
+    """A script stops working with the old password: the email says so,
+    instead of "nothing to do", and links to the tokens page."""
+    services.api_token_create(person=personas.mentor, name="laptop")
+    services.api_token_create(person=personas.mentor, name="script")
+    client = signed_in(personas.mentor)
+
+    emails = sent(
+        lambda: client.post(
+            "/account/security/",
+            {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW},
+        )
+    )
+
+    changed = [m for m in emails if m.subject == "Your Scaffold password was changed"]
+    assert len(changed) == 1
+    body = changed[0].body
+    assert "Your 2 API tokens stopped working with the old password." in body
+    assert "If this was you, make a new API token for each script or tool" in body
+    assert "nothing to do" not in body
+    assert re.search(r"Your API tokens: http://\S+/account/api-tokens/\n", body)
+    assert "Your 2 API tokens stopped working" in changed[0].alternatives[0][0]
 
 
 def test_signing_in_and_revoking_a_token_send_nothing(personas: Personas, sent: Any) -> None:

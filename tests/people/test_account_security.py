@@ -4,6 +4,7 @@ else, and how long a session lasts (ASVS 5.0 level 2, V6 and V7)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -103,6 +104,32 @@ def test_a_new_password_revokes_every_api_token_and_says_so(personas: Personas) 
         ).count()
         == 2
     )
+
+
+def test_the_page_says_before_the_change_that_it_revokes_the_tokens(personas: Personas) -> None:
+    """Whoever runs a script on a token learns it will stop before they
+    change the password, not after."""
+    from mentorship.people.services import api_token_create, api_token_revoke
+
+    client = signed_in(personas.mentee)
+
+    def said() -> str:
+        html = client.get("/account/security/").content.decode()
+        return " ".join(re.sub(r"<[^>]+>", "", html).split())
+
+    before = said()
+    assert "Changing it signs you out everywhere else. A calendar address" in before
+
+    api_token_create(person=personas.mentee, name="laptop")
+    one = said()
+    assert "signs you out everywhere else and revokes your API token: whatever uses it" in one
+
+    gone, _ = api_token_create(person=personas.mentee, name="old")
+    api_token_create(person=personas.mentee, name="script")
+    api_token_revoke(token=gone, by=personas.mentee)
+    two = said()
+    # Counted from the live tokens only.
+    assert "revokes your 2 API tokens: whatever uses them will need a new one" in two
 
 
 def test_a_new_password_without_tokens_says_nothing_of_them(personas: Personas) -> None:
