@@ -95,6 +95,7 @@ def program_roster(program: Program) -> QuerySet[Enrollment]:
     their open pairings here (a mentor's load), in one query plus the
     focus areas."""
     open_here = Pairing.objects.open().filter(program=OuterRef("program_id"))
+    live_here = Pairing.objects.live().filter(program=OuterRef("program_id"))
     latest = (
         Pairing.objects.paired()
         .filter(program=OuterRef("program_id"), mentee=OuterRef("person_id"))
@@ -107,6 +108,11 @@ def program_roster(program: Program) -> QuerySet[Enrollment]:
         .annotate(
             as_mentee=subquery_count(open_here.filter(mentee=OuterRef("person_id")), "program"),
             as_mentor=subquery_count(open_here.filter(mentor=OuterRef("person_id")), "program"),
+            # Under way (active or paused), either side: withdrawing waits for them to end.
+            live_pairings=subquery_count(
+                live_here.filter(Q(mentee=OuterRef("person_id")) | Q(mentor=OuterRef("person_id"))),
+                "program",
+            ),
             # A mentee's latest pairing here that is not a declined proposal.
             pairing_id=Subquery(latest.values("pk")[:1]),
             pairing_status=Subquery(latest.values("status")[:1]),

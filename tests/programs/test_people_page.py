@@ -39,6 +39,10 @@ def test_only_program_admins_see_the_roster(personas: Personas, persona: str) ->
 def test_enroll_with_clear_errors_then_withdraw(personas: Personas) -> None:
     client = signed_in(personas.program_admin)
     url = f"/programs/{personas.program.pk}/people/"
+    empty = client.post(url, {"email": "", "focus_competencies": [], "capacity": ""})
+    assert empty.status_code == 400
+    assert "Give the email address of the person to enroll." in empty.content.decode()
+    assert "Choose whether they join as a mentee or as a mentor." in empty.content.decode()
     unknown = client.post(url, {"email": "nobody@x.io", "role": "mentee"})
     assert unknown.status_code == 400
     assert "Nobody with the address nobody@x.io works here; import them first." in (
@@ -71,6 +75,32 @@ def test_enroll_with_clear_errors_then_withdraw(personas: Personas) -> None:
     assert "Nia New is withdrawn as a mentee from" in withdrawn.content.decode()
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.WITHDRAWN
+
+
+def test_withdraw_is_offered_only_to_those_with_no_live_pairing_and_asks_first(
+    personas: Personas,
+) -> None:
+    """Someone in a live pairing cannot be withdrawn (the pairing ends
+    first, deliberately): the roster says so and links to the pairing,
+    instead of a form that is refused once a reason is typed. The others'
+    Withdraw asks before it acts."""
+    waiting = EnrollmentFactory.create(
+        program=personas.program, person=PersonFactory.create(full_name="Wes Waiting")
+    )
+    roster = signed_in(personas.program_admin).get(f"/programs/{personas.program.pk}/people/")
+    html = roster.content.decode()
+    mentee = Enrollment.objects.get(person=personas.mentee, role="mentee")
+    mentor = Enrollment.objects.get(person=personas.mentor, role="mentor")
+    assert roster.status_code == 200
+    assert '<th scope="col">Leave the program</th>' in html
+    for live in (mentee, mentor):
+        assert f"/people/{live.pk}/withdraw/" not in html
+    assert (
+        f'In 1 live pairing (<a href="/pairings/{personas.pairing.pk}/">end it</a> first)' in html
+    )
+    assert "In 1 live pairing: end it first" in html  # the mentor
+    assert f"/people/{waiting.pk}/withdraw/" in html
+    assert f'data-confirm="Withdraw Wes Waiting as mentee from “{personas.program.name}”?' in html
 
 
 def test_roster_queries_do_not_grow(personas: Personas) -> None:
