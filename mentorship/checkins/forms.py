@@ -27,7 +27,14 @@ PULSE_CHOICES = [
 
 
 class CheckInForm(forms.Form):
-    occurred_on = forms.DateField(label="When", widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(
+        label="When",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Say on which day you met.",
+            "invalid": "Give the day you met as a date, for example 2026-03-14.",
+        },
+    )
     duration_minutes = forms.IntegerField(
         label="How long (minutes)",
         min_value=1,

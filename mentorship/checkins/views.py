@@ -63,7 +63,8 @@ def checkin_new(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpRespo
     form = CheckInForm(data, is_mentee=is_mentee, initial={"occurred_on": today_for(person)})
     carry = CloseItemsForm(data, prefix="carry", items=open_items)
     new_items = NewActionItemFormSet(data, prefix="items", form_kwargs={"pairing": pairing})
-    if data is not None and form.is_valid() and carry.is_valid() and new_items.is_valid():
+    # Each part checked, so every mistake shows at once, not one part a round.
+    if data is not None and all([form.is_valid(), carry.is_valid(), new_items.is_valid()]):
         owners = {"mentee": pairing.mentee, "mentor": pairing.mentor}
         try:
             checkin = services.checkin_log(

@@ -79,7 +79,7 @@ def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     steps = step_formset(request.POST or None)
     if request.method == "POST" and (moved := _rearranged(request)) is not None:
         return _render_rearranged(request, moved, plan=None)
-    if request.method == "POST" and form.is_valid() and steps.is_valid():
+    if request.method == "POST" and all([form.is_valid(), steps.is_valid()]):
         try:
             plan = services.plan_create(
                 name=form.cleaned_data["name"],
@@ -115,7 +115,7 @@ def plan_edit(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     in_use = services.plan_in_use(plan)
     if request.method == "POST" and (moved := _rearranged(request)) is not None:
         return _render_rearranged(request, moved, plan=plan, in_use=in_use)
-    if request.method == "POST" and form.is_valid() and steps.is_valid():
+    if request.method == "POST" and all([form.is_valid(), steps.is_valid()]):
         try:
             saved = services.plan_update(
                 plan=plan,

@@ -16,8 +16,18 @@ from mentorship.programs.services.programs import SETTINGS
 
 
 class EnrollForm(forms.Form):
-    email = forms.EmailField(label="Email of the person")
-    role = forms.ChoiceField(choices=EnrollmentRole.choices, widget=forms.RadioSelect)
+    email = forms.EmailField(
+        label="Email of the person",
+        error_messages={
+            "required": "Give the email address of the person to enroll.",
+            "invalid": "Give a whole email address, like name@example.com.",
+        },
+    )
+    role = forms.ChoiceField(
+        choices=EnrollmentRole.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether they join as a mentee or as a mentor."},
+    )
     focus_competencies = forms.ModelMultipleChoiceField(
         queryset=Competency.objects.all(),
         required=False,
@@ -148,13 +158,22 @@ class ProgramForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["plan"]).queryset = plans
 
     def clean_admins(self) -> list[Person]:
-        emails = [e.strip().lower() for e in re.split(r"[,;\s]+", self.cleaned_data["admins"])]
-        emails = [e for e in dict.fromkeys(emails) if e]
-        not_addresses = [e for e in emails if "@" not in e]
+        emails: list[str] = []
+        for entry in re.split(r"[,;\n]+", self.cleaned_data["admins"]):
+            words = entry.split()
+            # Addresses separated by spaces are addresses; a name ("Ada
+            # Lovelace") stays one entry, to be named once.
+            emails += words if all("@" in word for word in words) else [" ".join(words)]
+        # As typed, for the message; compared in lower case.
+        not_addresses = list(dict.fromkeys(e for e in emails if e and ("@" not in e or " " in e)))
+        emails = [e for e in dict.fromkeys(e.lower() for e in emails) if e]
         if not_addresses:
+            named = ", ".join(f"“{e}”" for e in not_addresses)
+            one = len(not_addresses) == 1
+            verb = "is not an email address" if one else "are not email addresses"
             raise ValidationError(
-                " ".join(f"“{e}” is not an email address." for e in not_addresses)
-                + " Separate addresses with commas or new lines."
+                f"{named} {verb}. Give each admin's email address, "
+                "separated by commas or new lines."
             )
         found = {p.email: p for p in Person.objects.filter(email__in=emails, is_active=True)}
         unknown = [e for e in emails if e not in found]

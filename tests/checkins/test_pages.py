@@ -97,6 +97,22 @@ def test_bad_input_shows_the_problem_and_saves_nothing(personas: Personas) -> No
     assert CheckIn.objects.count() == ActionItem.objects.count() == 0
 
 
+def test_every_mistake_in_the_form_shows_at_once(personas: Personas) -> None:
+    """A missing day and an action item with no owner: both said on the
+    first answer, not the second only after the first is mended."""
+    url = f"/pairings/{personas.pairing.pk}/check-ins/new/"
+
+    response = signed_in(personas.mentee).post(
+        url, form_data(personas, occurred_on="", **{"items-0-owner": ""})
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Say on which day you met." in html
+    assert "Action item 1: say who does it." in html
+    assert CheckIn.objects.count() == ActionItem.objects.count() == 0
+
+
 @pytest.mark.parametrize(
     ("minutes", "message"),
     [

@@ -101,6 +101,13 @@ def test_bad_input_is_explained_on_the_form_and_nothing_is_saved(personas: Perso
 
     two = client.post("/programs/new/", form(admins="a@nowhere.test, garbage")).content.decode()
     assert "“garbage” is not an email address." in two
+    # A name typed where an address goes is named once, not word by word.
+    named = client.post(
+        "/programs/new/", form(admins="Ada Lovelace, Bob; c@nowhere.test d@nowhere.test")
+    ).content.decode()
+    assert "“Ada Lovelace”, “Bob” are not email addresses." in named
+    assert "“Lovelace”" not in named
+    assert "c@nowhere.test" not in named.split("are not email addresses")[0][-80:]
     both = client.post("/programs/new/", form(admins="a@nowhere.test\nb@nowhere.test"))
     assert "these addresses: a@nowhere.test; b@nowhere.test." in both.content.decode()
 
