@@ -326,17 +326,20 @@ class PairingWelcome(ReminderKind):
     def context(self, notification: Notification) -> dict[str, Any]:
         context = _pair_context(notification)
         pairing = context["pairing"]
-        kickoff = (
-            pairing.milestones.filter(kind=StepKind.KICKOFF).order_by("due_on", "position").first()
-        )
+        open_steps = pairing.milestones.filter(status=MilestoneStatus.OPEN)
+        kickoff = open_steps.filter(kind=StepKind.KICKOFF).order_by("due_on", "position").first()
+        # The recipient's today: a step already past is not a first step
+        # (its own overdue reminder speaks of it); a kickoff not yet held is
+        # still the first thing to do, said as late.
+        today = local_today(timezone.now(), notification.recipient.time_zone)
+        upcoming = open_steps.filter(due_on__gte=today).order_by("due_on", "position")
+        if kickoff is not None:
+            upcoming = upcoming.exclude(pk=kickoff.pk)
         return {
             **context,
             "kickoff": kickoff,
-            "first_steps": list(
-                pairing.milestones.filter(status=MilestoneStatus.OPEN).order_by(
-                    "due_on", "position"
-                )[:4]
-            ),
+            "kickoff_late": kickoff is not None and kickoff.due_on < today,
+            "first_steps": list(upcoming[:4]),
             "pairing_url": settings.SITE_URL
             + reverse("pairings:detail", kwargs={"pairing_id": pairing.pk}),
         }

@@ -102,6 +102,37 @@ def test_an_approved_pairing_welcomes_both_at_once_not_at_nine(
 
 
 @pytest.mark.clock("2027-03-01T07:00:00Z")
+def test_a_welcome_days_after_the_start_names_no_past_step_as_a_first_step(
+    personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A pairing started a few days back: its kickoff, not yet held, is
+    still the first thing to do, said as late; the steps listed next are the
+    ones to come, not those already past."""
+    newcomer = PersonFactory.create(full_name="Nia New", time_zone="Europe/Berlin")
+    enrollment_create(
+        program=personas.program, person=newcomer, role=EnrollmentRole.MENTEE, by=personas.hr
+    )
+    proposal = pairing_propose(
+        program=personas.program, mentee=newcomer, mentor=personas.mentor, by=personas.hr
+    )
+    started = timezone.localdate() - dt.timedelta(days=3)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pairing = pairing_activate(pairing=proposal, by=personas.hr, starts_on=started)
+
+    welcome = next(m for m in mail.outbox if m.to == [newcomer.email])
+    kickoff_day = f"{started:%A} {started.day} {started:%B}"
+    assert f"First: Kickoff, planned for {kickoff_day}: hold it as soon as you can." in (
+        welcome.body
+    )
+    listed = welcome.body.split("Then:")[1].split("Open the pairing")[0]
+    first_ones = pairing.milestones.filter(title="First 1:1s").get()
+    assert f"{first_ones.due_on.day} {first_ones.due_on:%b}: First 1:1s" in listed
+    assert "Kickoff" not in listed
+    assert first_ones.due_on >= timezone.localdate()
+
+
+@pytest.mark.clock("2027-03-01T07:00:00Z")
 def test_a_pairing_recorded_as_started_weeks_ago_is_not_welcomed_now(
     personas: Personas, django_capture_on_commit_callbacks: Any
 ) -> None:
