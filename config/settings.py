@@ -444,6 +444,9 @@ CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# What a task prints (the development outbox echoes each email it keeps) is
+# logged as information, not as a warning.
+CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 # Task events on, so Flower, celery-exporter or `celery events` can watch
 # tasks as they are sent, start, succeed and fail. With nobody listening,
 # Redis drops them (a pub/sub message per event; a send task carries 50 emails).

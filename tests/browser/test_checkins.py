@@ -39,7 +39,9 @@ def test_a_checkin_reaches_each_persona_as_far_as_it_may(
     screenshot(page, "checkin-form")
     page.get_by_role("button", name="Log the check-in").click()
 
-    expect(page.get_by_text("Check-in logged.")).to_be_visible()
+    # The page lands on the new check-in, and the message with it.
+    expect(page.get_by_text("Check-in logged.")).to_be_in_viewport()
+    expect(page.locator("li.checkin").first.get_by_text("Check-in logged.")).to_be_visible()
     entry = page.locator("li.checkin").first
     expect(entry.get_by_text(SHARED)).to_be_visible()
     expect(entry.locator(".private-note").get_by_text(PRIVATE)).to_be_visible()  # the author's own
@@ -59,7 +61,7 @@ def test_a_checkin_reaches_each_persona_as_far_as_it_may(
     entry.get_by_text("Add a private note").click()
     entry.get_by_label("Your private note").fill(MENTOR_PRIVATE)
     entry.get_by_role("button", name="Save private note").click()
-    expect(page.get_by_text("Private note saved.")).to_be_visible()
+    expect(page.get_by_text("Private note saved.")).to_be_in_viewport()
     entry = page.locator(f"#checkin-{checkin.pk}")
     expect(entry.locator(".private-note").get_by_text(MENTOR_PRIVATE)).to_be_visible()
     assert PRIVATE not in page.content()

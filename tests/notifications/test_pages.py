@@ -89,6 +89,10 @@ def test_the_log_filters_and_retries_a_failed_email(client: Client, personas: Pe
     )
     client.force_login(personas.program_admin)
 
+    everything = client.get("/mail/log/").content.decode()
+    # Two reminders of one kind are told apart by what their emails said.
+    assert "“Coming up for Mira Mentee”" in everything
+    assert "“Coming up for Marco Mentor”" in everything
     page = client.get("/mail/log/", {"status": "failed"}).content.decode()
     assert "mentor@scaffold.test" in page
     assert "mentee@scaffold.test" not in page
