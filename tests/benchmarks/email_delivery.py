@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Max, QuerySet, Sum
 from django.test import override_settings
 from django.utils import timezone
 
@@ -168,15 +168,29 @@ def through_the_worker(ids: list[int]) -> float:
         attempts=0,
         send_after=timezone.now() - dt.timedelta(minutes=1),
     )
-    started = time.perf_counter()
+    rows = _rows(ids)
+    started = timezone.now()
     with override_settings(NOTIFICATIONS_MAX_IN_FLIGHT=1_000_000):
         notifications_dispatch()
-    deadline = started + 600
-    while time.perf_counter() < deadline:
-        if not Notification.objects.filter(pk__in=ids).exclude(status="sent").exists():
-            return time.perf_counter() - started
-        time.sleep(0.05)
+    # Watched lightly, twice a second (the watching shares the two cores
+    # with what it watches); the round ends when the last email was marked
+    # sent, as the worker stamped it.
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        if not rows.exclude(status=NotificationStatus.SENT).exists():
+            last = rows.aggregate(last=Max("sent_at"))["last"]
+            return (last - started).total_seconds()
+        time.sleep(0.5)
     raise RuntimeError("The worker did not deliver the round within 10 minutes.")
+
+
+def _rows(ids: list[int]) -> QuerySet[Notification]:
+    """The round's rows, by a range of ids when they are one run of ids (an
+    index range, where a list of 3,000 ids is parsed and planned each time)."""
+    first, last = min(ids), max(ids)
+    if last - first + 1 == len(ids):
+        return Notification.objects.filter(pk__gte=first, pk__lte=last)
+    return Notification.objects.filter(pk__in=ids)
 
 
 def raw_messages(ids: list[int]) -> list[tuple[str, bytes]]:
@@ -278,6 +292,11 @@ def run(measure: Callable[[str, Callable[[], Any]], dict[str, Any]]) -> list[dic
         "cores busy. The baseline sends ready-made messages from one process and so",
         "renders nothing, reads nothing and records nothing.",
         "",
+        "A round is timed from the dispatch to the `sent_at` the worker stamped on the",
+        "last email. The benchmark looks whether the round is done twice a second, by",
+        "a range of ids: watching it every 50 ms with a list of 3,000 ids, as earlier",
+        "runs did, took a third of the machine from the worker it was timing.",
+        "",
         "Each worker email costs one `UPDATE` to mark it sent (kept per email, so a",
         "worker killed mid-batch leaves at most the one email it was sending",
         "unrecorded); reading the batch, checking what is still wanted and cancelling",
@@ -286,7 +305,10 @@ def run(measure: Callable[[str, Callable[[], Any]], dict[str, Any]]) -> list[dic
         "this machine: the MIME message built with the legacy classes instead of",
         "Django's (1.4 ms of CPU down to 0.36 ms, `notifications/emails.py`), and the",
         "mark-sent `UPDATE` written out once instead of built by the ORM each time",
-        "(0.45 ms of CPU down to 0.16 ms).",
+        "(0.45 ms of CPU down to 0.16 ms). Writing out a header of ASCII text that",
+        "fits on its line, instead of folding it through `email.header.Header`, took",
+        "the message's bytes from 355 µs to 221 µs (medians of 3,000 interleaved",
+        "runs; a property test checks both ways write every header alike).",
         f"Load average (1 min) {load_before:.2f} before, {load_after:.2f} after; "
         f"{attempts:,} attempts recorded for {count:,} emails in the last round.",
     ]

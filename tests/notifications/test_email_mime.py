@@ -10,8 +10,10 @@ from email.message import EmailMessage as ParsedMessage
 
 import pytest
 from django.core.mail import EmailMultiAlternatives
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from mentorship.notifications.emails import Email
+from mentorship.notifications.emails import QUICK_FOLD, Email
 
 HEADERS = {
     "Message-ID": "<scaffold.notification.7@scaffold.test>",
@@ -126,3 +128,32 @@ def test_a_line_break_in_a_header_is_still_refused() -> None:
     assert not ours._simple()
     with pytest.raises(ValueError, match=r"linefeed|newline|CR|LF"):
         ours.message(policy=email.policy.SMTP)
+
+
+_HEADER_TEXT = st.text(
+    # Every printable ASCII character and the whitespace a header may hold,
+    # and a few outside ASCII, so both ways are taken.
+    alphabet=st.sampled_from([chr(c) for c in range(32, 127)] + ["\t", "é", "\u2014"]),
+    max_size=120,
+)
+
+
+@settings(max_examples=2_000, deadline=None)
+@given(
+    name=st.sampled_from(["Subject", "To", "Message-ID", "List-Unsubscribe"]), value=_HEADER_TEXT
+)
+def test_the_quick_fold_writes_every_header_as_the_legacy_policy_does(
+    name: str, value: str
+) -> None:
+    for linesep in ("\n", "\r\n"):
+        quick = QUICK_FOLD.clone(linesep=linesep)
+        legacy = email.policy.compat32.clone(linesep=linesep)
+        assert quick.fold(name, value) == legacy.fold(name, value)
+        assert quick.fold_binary(name, value) == legacy.fold_binary(name, value)
+
+
+def test_a_long_header_is_still_folded() -> None:
+    value = "<https://scaffold.test/mail/unsubscribe/" + "a" * 120 + "/>"
+    assert QUICK_FOLD.fold("List-Unsubscribe", value) == email.policy.compat32.fold(
+        "List-Unsubscribe", value
+    )
