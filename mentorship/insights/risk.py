@@ -6,7 +6,7 @@ score and the reasons in words."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Exists, F, OuterRef
 from django.db.models.functions import Coalesce
@@ -27,8 +27,10 @@ from mentorship.pairings.models import (
 AT_RISK_FROM = 2
 
 
-@dataclass(frozen=True)
-class Signals:
+class Signals(NamedTuple):
+    """One live pairing's row, as the query returns it (a tuple: a program's
+    thousands of rows are read without a dict or an object each)."""
+
     pk: int
     status: str
     starts_on: dt.date | None
@@ -114,17 +116,6 @@ def risk_signals(pairings: PairingQuerySet, *, today: dt.date) -> list[Signals]:
             ),
         )
         .order_by("pk")
-        .values(
-            "pk",
-            "status",
-            "starts_on",
-            "program__checkin_cadence_days",
-            "last_checkin",
-            "overdue_milestones",
-            "latest_pulse",
-            "previous_pulse",
-            "pause_requested",
-            "nudges_ignored",
-        )
+        .values_list(*Signals._fields)
     )
-    return [Signals(**row) for row in live]
+    return list(map(Signals._make, live))
