@@ -36,7 +36,6 @@ from mentorship.core.api.fields import (
     StrictBooleanField,
     StrictCharField,
 )
-from mentorship.core.api.schema_hooks import NOT_BLANK
 from mentorship.pairings.models import Pairing
 from mentorship.people.models import Competency, Person
 from mentorship.people.serializers import CompetencyRefSerializer, PersonRefSerializer
@@ -205,10 +204,7 @@ class CheckInSerializer(serializers.ModelSerializer[CheckIn]):
 
 
 # What is to be done: text that is not only whitespace, as the service
-# accepts it, stated in the schema (NOT_BLANK).
-@extend_schema_field(
-    {"type": "string", "minLength": 1, "maxLength": ACTION_ITEM_MAX_LENGTH, "pattern": NOT_BLANK}
-)
+# accepts it; the schema says so (NOT_BLANK, core/api/schema_extensions.py).
 class ActionItemTextField(StrictCharField):
     """What is to be done: required, not blank once trimmed, at most 500."""
 

@@ -13,7 +13,6 @@ from mentorship.core.api.fields import (
     StrictBooleanField,
     StrictCharField,
 )
-from mentorship.core.api.schema_hooks import NOT_BLANK
 from mentorship.core.timezones import time_zone_choices
 from mentorship.people import rules
 from mentorship.people.models import ApiToken, Competency, Department, Person, PersonImport
@@ -173,7 +172,6 @@ class MeSerializer(PersonSerializer):
         return access.roles(person).names
 
 
-@extend_schema_field({"type": "string", "minLength": 1, "maxLength": 200, "pattern": NOT_BLANK})
 class PersonNameField(StrictCharField):
     """A person's own name: required to hold more than whitespace (trimmed,
     as the schema's pattern says), at most 200 characters."""
