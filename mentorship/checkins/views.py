@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -98,9 +99,26 @@ def checkin_new(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpRespo
             "new_items": new_items,
             "open_items": open_items,
             "editing": None,
+            "problems": _problems(form, carry, *new_items) if invalid else [],
         },
         status=400 if invalid else 200,
     )
+
+
+def _problems(*forms: forms.Form) -> list[str]:
+    """Every field's mistake, named by its field, for the list at the top of
+    a long form: each is also said beside its field, which may be out of
+    view. (An action item's messages name their row already.)"""
+    said: list[str] = []
+    for each in forms:
+        for name, errors in each.errors.items():
+            if name == NON_FIELD_ERRORS:
+                continue  # shown at the top already (core/form_errors.html)
+            label = str(each.fields[name].label or name)
+            for error in map(str, errors):
+                named = error.startswith(("Action item", label))
+                said.append(error if named else f"{label}: {error}")
+    return said
 
 
 @login_required

@@ -290,6 +290,16 @@ def api_token_revoke(*, token: ApiToken, by: Person) -> ApiToken:
     return token
 
 
+def _live_tokens_locked(person: Person) -> int:
+    """How many tokens ``api_tokens_revoke_all`` is about to revoke, locked
+    for it until the transaction ends."""
+    return len(
+        ApiToken.objects.select_for_update()
+        .filter(person=person, revoked_at__isnull=True)
+        .values_list("pk", flat=True)
+    )
+
+
 def api_tokens_revoke_all(*, person: Person, why: str) -> int:
     """Every live token of the person, revoked (a new password means
     whoever held the old one may hold a token too). Returns how many."""
@@ -322,16 +332,16 @@ def password_change(*, person: Person, new_password: str, client: Client | None 
     with transaction.atomic():
         person.set_password(new_password)
         person.save(update_fields=["password"])
-        revoked = api_tokens_revoke_all(person=person, why="password changed")
-        # The email says how many tokens stopped working, so the person
-        # knows to make new ones for whatever used them.
+        # The change is logged before the revocations it causes; its email
+        # says how many tokens stopped working, so the person knows to make
+        # new ones for whatever used them.
         account_change_record(
             SecurityEventKind.PASSWORD_CHANGED,
             person=person,
             client=client,
-            data={"tokens_revoked": revoked},
+            data={"tokens_revoked": _live_tokens_locked(person)},
         )
-        return revoked
+        return api_tokens_revoke_all(person=person, why="password changed")
 
 
 def password_change_refused(*, person: Person, client: Client) -> None:
@@ -355,13 +365,13 @@ def password_reset_used(*, person: Person, client: Client | None = None) -> None
     and every API token made under the old password is revoked."""
     throttling.clear(email=person.email)
     with transaction.atomic():
-        revoked = api_tokens_revoke_all(person=person, why="password reset")
         account_change_record(
             SecurityEventKind.PASSWORD_RESET,
             person=person,
             client=client,
-            data={"tokens_revoked": revoked},
+            data={"tokens_revoked": _live_tokens_locked(person)},
         )
+        api_tokens_revoke_all(person=person, why="password reset")
 
 
 def invitation_accepted(*, person: Person, client: Client | None = None) -> None:

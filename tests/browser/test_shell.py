@@ -92,6 +92,8 @@ def test_the_api_docs_load_from_this_server_alone(
 
     page.get_by_text("Scaffold API").first.wait_for()
     expect(page.get_by_text("/api/v1/programs/").first).to_be_visible()
+    # The way back to the app.
+    expect(page.get_by_role("link", name="← Back to Scaffold")).to_have_attribute("href", "/")
     screenshot(page, "api-docs")
     # An open operation is checked too (at the end of the test): its
     # parameters, their inputs and the code samples.

@@ -110,6 +110,11 @@ def test_every_mistake_in_the_form_shows_at_once(personas: Personas) -> None:
     assert response.status_code == 400
     assert "Say on which day you met." in html
     assert "Action item 1: say who does it." in html
+    # Listed together at the top of the form, each named by its field.
+    summary = html.split('<div class="form-errors" role="alert">')[1].split("</div>")[0]
+    assert "Not logged yet: 2 things to put right." in summary
+    assert "<li>When: Say on which day you met.</li>" in summary
+    assert "<li>Action item 1: say who does it.</li>" in summary
     assert CheckIn.objects.count() == ActionItem.objects.count() == 0
 
 

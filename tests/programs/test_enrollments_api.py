@@ -77,6 +77,7 @@ def test_withdrawing_declines_proposals_and_refuses_live_pairings(
     ]
     waiting = PersonFactory.create()
     enrollment = EnrollmentFactory.create(program=personas.program, person=waiting)
+    enrollment.focus_competencies.set([competency("conflict-resolution")])
     proposal = Pairing.objects.create(
         program=personas.program, mentee=waiting, mentor=personas.other_mentor
     )
@@ -97,6 +98,10 @@ def test_withdrawing_declines_proposals_and_refuses_live_pairings(
     assert again.json()["id"] == enrollment.pk
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.ACTIVE
+    # As they were: their focus areas come back with them.
+    assert list(enrollment.focus_competencies.values_list("slug", flat=True)) == [
+        "conflict-resolution"
+    ]
 
 
 def test_bad_enrollments_get_field_errors(

@@ -96,9 +96,10 @@ def test_withdraw_is_offered_only_to_those_with_no_live_pairing_and_asks_first(
     for live in (mentee, mentor):
         assert f"/people/{live.pk}/withdraw/" not in html
     assert (
-        f'In 1 live pairing (<a href="/pairings/{personas.pairing.pk}/">end it</a> first)' in html
+        f'In 1 live pairing: <a href="/pairings/{personas.pairing.pk}/#lifecycle">end it</a> first'
+        in html
     )
-    assert "In 1 live pairing: end it first" in html  # the mentor
+    assert "In 1 live pairing: end it first</small>" in html  # the mentor
     assert f"/people/{waiting.pk}/withdraw/" in html
     assert f'data-confirm="Withdraw Wes Waiting as mentee from “{personas.program.name}”?' in html
 

@@ -51,14 +51,18 @@ def enrollment_create(
         program=program, person=person, role=role, status=EnrollmentStatus.WITHDRAWN
     ).first()
     if withdrawn is not None:
-        # Coming back: the same enrollment, active again.
+        # Coming back: the same enrollment, active again, with its focus
+        # areas and capacity as they were unless new ones are given.
+        focus = list(focus_competencies)
         with transaction.atomic():
             withdrawn.status = EnrollmentStatus.ACTIVE
             withdrawn.withdrawn_at = None
             withdrawn.withdrawn_reason = ""
-            withdrawn.capacity = capacity
+            if capacity is not None:
+                withdrawn.capacity = capacity
             withdrawn.save()
-            withdrawn.focus_competencies.set(focus_competencies)
+            if focus:
+                withdrawn.focus_competencies.set(focus)
             audit_record(
                 actor=by,
                 action="enrollment.reactivated",

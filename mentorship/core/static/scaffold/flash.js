@@ -1,8 +1,9 @@
 // A message about something further down the page is shown beside it.
 // After "Check-in logged." the browser lands on /pairings/7/#checkin-12,
 // scrolled to the check-in, and a message at the top of the page would be
-// out of sight: it moves to the start of the element the address points
-// to, and that element is scrolled into view again. Without JavaScript the
+// out of sight: it moves to the element the address points to (a form
+// whose action ends in #enroll lands there too, with its errors), and is
+// scrolled into view. Without JavaScript the
 // message stays at the top of the page.
 (function () {
   "use strict";
@@ -15,7 +16,14 @@
     if (!target || target.contains(messages) || messages.contains(target)) {
       return;
     }
-    target.insertBefore(messages, target.firstChild);
+    // At the start of a container (a check-in's list item, a section);
+    // right after anything else (a heading), so that the target, where the
+    // browser scrolls, still comes first.
+    if (/^(LI|SECTION|ARTICLE|DIV|FORM|FIELDSET)$/.test(target.tagName)) {
+      target.insertBefore(messages, target.firstChild);
+    } else {
+      target.parentNode.insertBefore(messages, target.nextSibling);
+    }
     target.scrollIntoView();
   });
 })();
