@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from mentorship import access
 from mentorship.core.queries import subquery_count
@@ -118,7 +118,12 @@ def program_roster(program: Program) -> QuerySet[Enrollment]:
             pairing_status=Subquery(latest.values("status")[:1]),
             pairing_mentor=Subquery(latest.values("mentor__full_name")[:1]),
         )
-        .order_by("-status", "role", "person__full_name")
+        # Those taking part first, then those withdrawn; each by name.
+        .order_by(
+            Case(When(status=EnrollmentStatus.ACTIVE, then=Value(0)), default=Value(1)),
+            "role",
+            "person__full_name",
+        )
     )
 
 

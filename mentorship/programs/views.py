@@ -65,18 +65,32 @@ def people(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
         problems = " ".join(str(error) for errors in form.errors.values() for error in errors)
         messages.error(request, f"Not enrolled: {problems}")
     roster = list(selectors.program_roster(program))
+    mentees = [e for e in roster if e.role == EnrollmentRole.MENTEE]
+    mentors = [e for e in roster if e.role == EnrollmentRole.MENTOR]
     return render(
         request,
         "programs/people.html",
         {
             "program": program,
             "form": form,
-            "mentees": [e for e in roster if e.role == EnrollmentRole.MENTEE],
-            "mentors": [e for e in roster if e.role == EnrollmentRole.MENTOR],
+            "mentees": mentees,
+            "mentors": mentors,
+            # The headings count those taking part, and the withdrawn apart
+            # (listed after them).
+            "counts": {
+                "mentees": _taking_part(mentees),
+                "mentors": _taking_part(mentors),
+            },
             "without_focus": selectors.mentees_without_focus(roster),
         },
         status=400 if form.errors else 200,
     )
+
+
+def _taking_part(enrollments: list[Enrollment]) -> tuple[int, int]:
+    """How many take part and how many have withdrawn."""
+    withdrawn = sum(e.status == EnrollmentStatus.WITHDRAWN for e in enrollments)
+    return len(enrollments) - withdrawn, withdrawn
 
 
 @login_required

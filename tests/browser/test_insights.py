@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from typing import Any
 
@@ -44,6 +45,17 @@ def test_hr_reads_the_demo_programs_health(page: Any, sign_in: Any) -> None:
     box = weekly.bounding_box()
     assert box is not None
     assert box["width"] > 300
+    # The week labels shown stand apart (every other one is left out where
+    # the chart is too narrow for all twelve).
+    shown = weekly.locator("text.tick").evaluate_all(
+        """ts => ts.filter(t => getComputedStyle(t).display !== 'none')
+                   .filter(t => /[A-Z][a-z]{2}$/.test(t.textContent))
+                   .map(t => { const b = t.getBBox(); const m = t.getScreenCTM();
+                               return [b.x * m.a + m.e, (b.x + b.width) * m.a + m.e]; })"""
+    )
+    assert len(shown) >= 6
+    gaps = [later[0] - earlier[1] for earlier, later in itertools.pairwise(shown)]
+    assert min(gaps) >= 4, f"week labels touch or overlap: gaps {gaps}"
     screenshot(page, "insights-dashboard")
 
     risks = page.locator("section.at-risk li")

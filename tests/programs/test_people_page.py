@@ -72,9 +72,14 @@ def test_enroll_with_clear_errors_then_withdraw(personas: Personas) -> None:
     no_reason = client.post(f"{url}{enrollment.pk}/withdraw/", {"reason": ""}, follow=True)
     assert "Say why they leave the program." in no_reason.content.decode()
     withdrawn = client.post(f"{url}{enrollment.pk}/withdraw/", {"reason": "Moved"}, follow=True)
-    assert "Nia New is withdrawn as a mentee from" in withdrawn.content.decode()
+    html = withdrawn.content.decode()
+    assert "Nia New is withdrawn as a mentee from" in html
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.WITHDRAWN
+    # Counted apart, and listed after everyone taking part.
+    mentees = html.split('id="mentee-roster"')[1].split("</table>")[0]
+    assert "Mentees (2, and 1 withdrawn)" in html
+    assert mentees.index("Mira Mentee") < mentees.index("Nia New")
 
 
 def test_withdraw_is_offered_only_to_those_with_no_live_pairing_and_asks_first(
