@@ -47,7 +47,10 @@ class EnrollForm(forms.Form):
         email = self.cleaned_data["email"].strip().lower()
         person = Person.objects.filter(email=email, is_active=True).first()
         if person is None:
-            raise ValidationError(f"Nobody with the address {email} works here; import them first.")
+            raise ValidationError(
+                f"Nobody with the address {email} works here: check the spelling, "
+                "or have them added to Scaffold first."
+            )
         return person
 
 

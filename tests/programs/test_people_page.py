@@ -45,9 +45,10 @@ def test_enroll_with_clear_errors_then_withdraw(personas: Personas) -> None:
     assert "Choose whether they join as a mentee or as a mentor." in empty.content.decode()
     unknown = client.post(url, {"email": "nobody@x.io", "role": "mentee"})
     assert unknown.status_code == 400
-    assert "Nobody with the address nobody@x.io works here; import them first." in (
-        unknown.content.decode()
-    )
+    assert (
+        "Nobody with the address nobody@x.io works here: check the spelling, "
+        "or have them added to Scaffold first."
+    ) in (unknown.content.decode())
     twice = client.post(url, {"email": personas.mentee.email, "role": "mentee"})
     assert twice.status_code == 400
     assert "is already enrolled" in twice.content.decode()
