@@ -105,6 +105,13 @@ def test_every_reminder_arrives_exactly_once_despite_faults(
         wait_for(lambda s=share: delivered() >= expected // s or None, timeout=60)
         smtp_server.handler.hold()
         assert smtp_server.handler.holding.wait(timeout=30)
+        # One process is held before its email is accepted. The other may
+        # have had its last email accepted a moment ago and be recording it
+        # (a few milliseconds): killed there, that email is sent twice, the
+        # one gap the design allows (docs/architecture.md, "What this
+        # guarantees"). Time for it to record that email and be held too,
+        # so the kill falls where exactly once is promised.
+        time.sleep(0.5)
         worker.kill()
         kills += 1
         smtp_server.handler.release()
