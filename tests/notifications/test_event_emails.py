@@ -17,6 +17,7 @@ from django.utils import timezone
 from mentorship.audit.models import AuditEvent
 from mentorship.notifications import events, services
 from mentorship.notifications.models import Notification, NotificationStatus, OutboxMessage
+from mentorship.pairings.models import Pairing
 from mentorship.pairings.services.lifecycle import pairing_activate, pairing_propose
 from mentorship.people.models import Person
 from mentorship.people.services import person_invite
@@ -68,16 +69,24 @@ def stored_text() -> str:
     )
 
 
-@pytest.mark.clock("2027-03-01T07:00:00Z")  # 02:00 in New York, 08:00 in Berlin
-def test_an_approved_pairing_welcomes_both_at_once_not_at_nine(
-    personas: Personas, django_capture_on_commit_callbacks: Any
-) -> None:
-    newcomer = PersonFactory.create(full_name="Nia New", time_zone="America/New_York")
+def newcomer_proposed(personas: Personas, **person: Any) -> tuple[Person, Pairing]:
+    """Someone new, enrolled as a mentee and proposed to the mentor."""
+    newcomer = PersonFactory.create(**person)
     enrollment_create(
         program=personas.program, person=newcomer, role=EnrollmentRole.MENTEE, by=personas.hr
     )
     proposal = pairing_propose(
         program=personas.program, mentee=newcomer, mentor=personas.mentor, by=personas.hr
+    )
+    return newcomer, proposal
+
+
+@pytest.mark.clock("2027-03-01T07:00:00Z")  # 02:00 in New York, 08:00 in Berlin
+def test_an_approved_pairing_welcomes_both_at_once_not_at_nine(
+    personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    newcomer, proposal = newcomer_proposed(
+        personas, full_name="Nia New", time_zone="America/New_York"
     )
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -108,13 +117,7 @@ def test_a_welcome_days_after_the_start_names_no_past_step_as_a_first_step(
     """A pairing started a few days back: its kickoff, not yet held, is
     still the first thing to do, said as late; the steps listed next are the
     ones to come, not those already past."""
-    newcomer = PersonFactory.create(full_name="Nia New", time_zone="Europe/Berlin")
-    enrollment_create(
-        program=personas.program, person=newcomer, role=EnrollmentRole.MENTEE, by=personas.hr
-    )
-    proposal = pairing_propose(
-        program=personas.program, mentee=newcomer, mentor=personas.mentor, by=personas.hr
-    )
+    newcomer, proposal = newcomer_proposed(personas, full_name="Nia New", time_zone="Europe/Berlin")
     started = timezone.localdate() - dt.timedelta(days=3)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -136,13 +139,7 @@ def test_a_welcome_days_after_the_start_names_no_past_step_as_a_first_step(
 def test_a_pairing_recorded_as_started_weeks_ago_is_not_welcomed_now(
     personas: Personas, django_capture_on_commit_callbacks: Any
 ) -> None:
-    newcomer = PersonFactory.create()
-    enrollment_create(
-        program=personas.program, person=newcomer, role=EnrollmentRole.MENTEE, by=personas.hr
-    )
-    proposal = pairing_propose(
-        program=personas.program, mentee=newcomer, mentor=personas.mentor, by=personas.hr
-    )
+    newcomer, proposal = newcomer_proposed(personas)
     weeks_ago = timezone.now() - dt.timedelta(days=21)
 
     with django_capture_on_commit_callbacks(execute=True):
