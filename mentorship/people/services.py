@@ -291,11 +291,13 @@ def api_token_revoke(*, token: ApiToken, by: Person) -> ApiToken:
 
 
 def _live_tokens_locked(person: Person) -> int:
-    """How many tokens ``api_tokens_revoke_all`` is about to revoke, locked
-    for it until the transaction ends."""
+    """How many working tokens ``api_tokens_revoke_all`` is about to stop
+    (it revokes expired ones too, which stopped working already), locked for
+    it until the transaction ends. The same count as the security page's."""
     return len(
         ApiToken.objects.select_for_update()
         .filter(person=person, revoked_at__isnull=True)
+        .exclude(expires_at__lte=timezone.now())
         .values_list("pk", flat=True)
     )
 

@@ -189,6 +189,31 @@ def test_a_password_change_that_revoked_tokens_says_to_make_new_ones(
     assert "Your 2 API tokens stopped working" in changed[0].alternatives[0][0]
 
 
+def test_an_expired_token_is_not_counted_as_stopped_by_a_new_password(
+    personas: Personas, sent: Any
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from mentorship.people.models import ApiToken
+
+    expired, _ = services.api_token_create(person=personas.mentor, name="old")
+    ApiToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - dt.timedelta(days=1))
+    services.api_token_create(person=personas.mentor, name="script")
+    client = signed_in(personas.mentor)
+
+    emails = sent(
+        lambda: client.post(
+            "/account/security/",
+            {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW},
+        )
+    )
+
+    changed = [m for m in emails if m.subject == "Your Scaffold password was changed"]
+    assert "Your API token stopped working with the old password." in changed[0].body
+
+
 def test_signing_in_and_revoking_a_token_send_nothing(personas: Personas, sent: Any) -> None:
     """Only changes to how one signs in are mailed: a sign-in is in the
     security log, and an email per sign-in would teach people to ignore them."""
