@@ -72,6 +72,25 @@ class Env:
             raise ImproperlyConfigured(f"{name}={number} is above the maximum of {maximum}.")
         return number
 
+    def days_or_forever(self, name: str, default: int | None, *, minimum: int) -> int | None:
+        """A number of days, or ``forever`` (``None``): how long to keep something."""
+        value = self._raw(name)
+        if value is None:
+            return default
+        if value.lower() == "forever":
+            return None
+        try:
+            number = int(value)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}={value!r} is neither a whole number of days nor 'forever'."
+            ) from None
+        if number < minimum:
+            raise ImproperlyConfigured(
+                f"{name}={number} is below the minimum of {minimum} days (or say 'forever')."
+            )
+        return number
+
     def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
         value = self.text(name, default)
         if value not in choices:

@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import django_stubs_ext
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -500,11 +501,34 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=5),
         "options": {"expires": 4 * 60},
     },
+    # Delete what is past its keeping (the RETENTION_* settings below), nightly.
+    "retention-sweep": {
+        "task": "mentorship.core.tasks.retention_sweep",
+        "schedule": crontab(hour=3, minute=30),
+        "options": {"expires": 6 * 60 * 60},
+    },
 }
 
 # How old the last beat → worker heartbeat may be before /health/ calls the
 # scheduler stale.
 SCHEDULER_STALE_AFTER = timedelta(minutes=5)
+
+# --------------------------------------------------------------------------
+# Data lifecycle (mentorship/core/retention.py): how many days each kind of
+# record is kept, or "forever". Expired sessions, and used one-click links
+# once the link itself has expired, are always deleted.
+
+# The email log (sent, failed and cancelled emails; never one still to be
+# sent). At least 90 days: every reminder looks back less than that for what
+# it already sent, so a deleted row can never bring its email back.
+RETENTION_EMAIL_LOG_DAYS = env.days_or_forever("RETENTION_EMAIL_LOG_DAYS", 365, minimum=90)
+# The development outbox's copies of sent mail (EMAIL_BACKEND=outbox).
+RETENTION_OUTBOX_DAYS = env.days_or_forever("RETENTION_OUTBOX_DAYS", 30, minimum=1)
+# Who did what (AuditEvent) and what happened to accounts (SecurityEvent).
+RETENTION_AUDIT_DAYS = env.days_or_forever("RETENTION_AUDIT_DAYS", None, minimum=90)
+RETENTION_SECURITY_EVENTS_DAYS = env.days_or_forever(
+    "RETENTION_SECURITY_EVENTS_DAYS", None, minimum=90
+)
 
 # --------------------------------------------------------------------------
 # Reminders

@@ -8,7 +8,7 @@ from celery import Task, shared_task
 from django.db import transaction
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from mentorship.core import health
+from mentorship.core import health, retention
 
 logger = logging.getLogger(__name__)
 
@@ -46,3 +46,9 @@ def record_scheduler_heartbeat() -> None:
     """Sent by beat every minute and run by a worker: proves the whole
     scheduling chain (beat → broker → worker → cache) is alive."""
     health.scheduler_heartbeat_record()
+
+
+@shared_task
+def retention_sweep() -> dict[str, int]:
+    """Nightly (beat): delete what is past its keeping (core/retention.py)."""
+    return retention.retention_sweep()

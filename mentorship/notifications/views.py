@@ -28,7 +28,11 @@ def my_emails(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every reminder sent (or about to be sent) to you."""
     rows = selectors.notifications_visible_to(request.user).filter(recipient=request.user)
     page = Paginator(rows.order_by("-send_after", "-id"), 25).get_page(request.GET.get("page"))
-    return render(request, "notifications/my_emails.html", {"page": page, "kinds": registry()})
+    return render(
+        request,
+        "notifications/my_emails.html",
+        {"page": page, "kinds": registry(), "kept_days": settings.RETENTION_EMAIL_LOG_DAYS},
+    )
 
 
 @login_required
@@ -49,7 +53,13 @@ def notification_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "notifications/log.html",
-        {"page": page, "form": form, "kinds": registry(), "query": request.GET.urlencode()},
+        {
+            "page": page,
+            "form": form,
+            "kinds": registry(),
+            "query": request.GET.urlencode(),
+            "kept_days": settings.RETENTION_EMAIL_LOG_DAYS,
+        },
     )
 
 
@@ -139,7 +149,11 @@ def outbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_outbox()
     messages_ = selectors.outbox_visible_to(request.user)
     page = Paginator(messages_, 25).get_page(request.GET.get("page"))
-    return render(request, "notifications/outbox.html", {"page": page})
+    return render(
+        request,
+        "notifications/outbox.html",
+        {"page": page, "kept_days": settings.RETENTION_OUTBOX_DAYS},
+    )
 
 
 @login_required

@@ -222,6 +222,7 @@ def _security_page(request: AuthenticatedHttpRequest, form: PasswordChangeForm) 
             # Said before the change: a new password revokes them all.
             "live_tokens": selectors.api_tokens_for(request.user).count(),
             "activity": audit_selectors.account_activity(request.user)[:ACTIVITY_SHOWN],
+            "activity_kept_days": settings.RETENTION_SECURITY_EVENTS_DAYS,
             "idle": settings.SESSION_IDLE_TIMEOUT
             and sessions.describe(settings.SESSION_IDLE_TIMEOUT),
             "max_age": sessions.describe(settings.SESSION_COOKIE_AGE),
