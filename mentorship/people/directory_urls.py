@@ -12,5 +12,6 @@ urlpatterns = [
     path("security/", views.security_log, name="security-log"),
     path("<int:person_id>/edit/", views.person_edit, name="edit"),
     path("<int:person_id>/invite/", views.person_invite, name="invite"),
+    path("<int:person_id>/data.json", views.person_data, name="data"),
     path("<int:person_id>/two-factor-off/", views.person_two_factor_off, name="two-factor-off"),
 ]

@@ -569,3 +569,10 @@ def person_invite(*, person: Person, by: Person) -> None:
         reason=person,
         program=their_program.program if their_program else None,
     )
+
+
+def personal_data_export_record(*, person: Person, by: Person) -> None:
+    """HR took a person's data: who, whose, when (a person taking their own
+    is not an event anyone else needs to see)."""
+    if by.pk != person.pk:
+        audit_record(actor=by, action="person.data_exported", target=person)

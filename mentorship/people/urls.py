@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("welcome/<str:token>/", views.welcome, name="welcome"),
     path("profile/", views.profile, name="profile"),
+    path("profile/data.json", views.my_data, name="my-data"),
     path("security/", views.account_security, name="account-security"),
     path("security/sign-out-elsewhere/", views.sign_out_elsewhere, name="sign-out-elsewhere"),
     path("two-factor/", two_factor_views.settings_page, name="two-factor"),

@@ -11,7 +11,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -25,7 +26,14 @@ from mentorship.audit.models import SecurityEventKind
 from mentorship.audit.security import Client
 from mentorship.core.forms import attach_service_errors
 from mentorship.notifications.links import LinkError, LinkInvalid
-from mentorship.people import selectors, services, sessions, throttling, two_factor
+from mentorship.people import (
+    personal_data,
+    selectors,
+    services,
+    sessions,
+    throttling,
+    two_factor,
+)
 from mentorship.people.backends import paused
 from mentorship.people.forms import (
     ApiTokenForm,
@@ -159,6 +167,25 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.success(request, "Your profile is saved.")
         return redirect("profile")
     return render(request, "people/profile.html", {"form": form})
+
+
+@login_required
+@require_GET
+def my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Everything Scaffold holds about the person signed in, as JSON."""
+    return _personal_data_download(request, request.user)
+
+
+def _personal_data_download(request: AuthenticatedHttpRequest, person: Person) -> HttpResponse:
+    document = personal_data.personal_data(request.user, person)
+    services.personal_data_export_record(person=person, by=request.user)
+    response = JsonResponse(
+        document, encoder=DjangoJSONEncoder, json_dumps_params={"indent": 2, "ensure_ascii": False}
+    )
+    local_part = re.sub(r"[^A-Za-z0-9._-]", "_", person.email.split("@")[0])
+    response["Content-Disposition"] = f'attachment; filename="scaffold-data-{local_part}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 ACTIVITY_SHOWN = 20
@@ -419,6 +446,17 @@ def person_edit(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespon
             messages.success(request, f"{form.cleaned_data['full_name'].strip()} is saved.")
             return _back(program)
     return _render_form(request, form, person=person, program=program)
+
+
+@login_required
+@require_GET
+def person_data(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+    """For HR: what Scaffold holds about one person (audited)."""
+    hr = _people_admin(request)
+    person = selectors.person_visible_to(hr, person_id)
+    if person is None:
+        raise Http404
+    return _personal_data_download(request, person)
 
 
 @login_required

@@ -7,6 +7,7 @@ pair's shared notes and action items — and then every surface is read as
 every persona: every GET route of the API (found from the OpenAPI schema,
 so a new endpoint is scanned without anyone remembering to add it), the
 web pages, the program exports (CSV and XLSX), each person's calendar feed,
+each person's own data download and HR's export of the pair's,
 the Django admin (with its search), every email the reminder engine sends,
 and the audit trail. A marker found where its rule forbids
 it is a leak; the test lists them all. To show that the scan can see what
@@ -184,6 +185,10 @@ def page_surfaces(client: Client, planted: Planted) -> Iterator[tuple[str, str]]
         "/mail/log/",
         "/mail/mine/",
         *(f"/check-ins/{c.pk}/edit/" for c in planted.checkins),
+        # A person's data: one's own, and (for HR) the pair's.
+        "/account/profile/data.json",
+        f"/people/{p.mentee.pk}/data.json",
+        f"/people/{p.mentor.pk}/data.json",
     ]
     for url in pages:
         yield f"page {url}", client.get(url, follow=True).content.decode()
