@@ -50,6 +50,7 @@ api_v1 = [
     # The API's own address leads to its documentation.
     path("", RedirectView.as_view(pattern_name="api-docs"), name="api-root"),
     path("me/", people_api.MeView.as_view(), name="me"),
+    path("me/data/", people_api.MyDataView.as_view(), name="me-data"),
     path(
         "me/email-preferences/",
         notifications_api.EmailPreferencesView.as_view(),

@@ -6,6 +6,7 @@ import django_filters
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -19,7 +20,7 @@ from mentorship import access
 from mentorship.audit.security import Client
 from mentorship.core.api.filters import IdFilter, StrictFilterSet
 from mentorship.core.api.views import ScopedQuerysetMixin
-from mentorship.people import selectors, services, two_factor
+from mentorship.people import erasure, personal_data, selectors, services, two_factor
 from mentorship.people.backends import paused
 from mentorship.people.imports import services as import_services
 from mentorship.people.models import ApiToken, Competency, Department, Person, PersonImport
@@ -27,6 +28,8 @@ from mentorship.people.serializers import (
     ApiTokenSerializer,
     CompetencySerializer,
     DepartmentSerializer,
+    ErasedSerializer,
+    EraseSerializer,
     ImportCommitSerializer,
     MeSerializer,
     MeUpdateSerializer,
@@ -39,6 +42,22 @@ from mentorship.people.serializers import (
     TokenRequestSerializer,
 )
 from mentorship.people.signed_in import person_of
+
+
+class MyDataView(APIView):
+    @extend_schema(
+        responses={200: OpenApiTypes.OBJECT},
+        operation_id="me_data",
+        tags=["me"],
+        description=(
+            "Everything Scaffold holds about you, as one document: your programs, pairings, "
+            "milestones, check-ins with your own private notes, self-assessments and "
+            "reflections, emails, account activity. Nobody else's private notes."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        me = person_of(request)
+        return Response(personal_data.personal_data(me, me))
 
 
 class MeView(APIView):
@@ -154,6 +173,48 @@ class PersonViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Person]):
     def invite(self, request: Request, pk: str | None = None) -> Response:
         services.person_invite(person=self.get_object(), by=person_of(request))
         return Response(status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        tags=["people"],
+        responses={200: OpenApiTypes.OBJECT},
+        description=(
+            "Everything Scaffold holds about the person, as one document (see "
+            "`GET /api/v1/me/data/` for one's own): for HR only what HR may read — never "
+            "what the pair wrote, ratings, private notes or reflections — and recorded in "
+            "the audit trail. Anyone else who can see the person gets `403`."
+        ),
+    )
+    @action(detail=True, methods=["get"])
+    def data(self, request: Request, pk: str | None = None) -> Response:
+        person, viewer = self.get_object(), person_of(request)
+        if not personal_data.may_export(viewer, person):
+            raise exceptions.PermissionDenied("Only the person themself and HR take their data.")
+        document = personal_data.personal_data(viewer, person)
+        services.personal_data_export_record(person=person, by=viewer)
+        return Response(document)
+
+    @extend_schema(
+        tags=["people"],
+        request=EraseSerializer,
+        responses=ErasedSerializer,
+        description=(
+            "Erase the person (HR): who they were, their private notes and reflections, "
+            "their account; their pairings and figures stay under a new name. "
+            "`confirm_email` must be their address. `400` with the reason while they are "
+            "in an open pairing, for yourself or a superuser. Cannot be undone."
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def erase(self, request: Request, pk: str | None = None) -> Response:
+        person, viewer = self.get_object(), person_of(request)
+        if not access.manages_people(viewer):
+            raise exceptions.PermissionDenied("Only HR erases people.")
+        payload = EraseSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        counts = erasure.person_erase(
+            person=person, by=viewer, confirm_email=payload.validated_data["confirm_email"]
+        )
+        return Response({"erased_as": erasure.erased_name(person), "counts": counts})
 
 
 @extend_schema_view(

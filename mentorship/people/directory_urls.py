@@ -13,5 +13,6 @@ urlpatterns = [
     path("<int:person_id>/edit/", views.person_edit, name="edit"),
     path("<int:person_id>/invite/", views.person_invite, name="invite"),
     path("<int:person_id>/data.json", views.person_data, name="data"),
+    path("<int:person_id>/erase/", views.person_erase, name="erase"),
     path("<int:person_id>/two-factor-off/", views.person_two_factor_off, name="two-factor-off"),
 ]

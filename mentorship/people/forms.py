@@ -205,3 +205,12 @@ class PersonForm(forms.Form):
         data["department"] = data["department"].strip() or None
         data["manager"] = data["manager"].strip() or None
         return data
+
+
+class EraseForm(forms.Form):
+    confirm_email = forms.CharField(
+        label="Type their email address to confirm",
+        max_length=254,
+        strip=True,
+        error_messages={"required": "Type their email address to confirm."},
+    )

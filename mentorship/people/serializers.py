@@ -359,3 +359,16 @@ class PersonImportInputSerializer(serializers.Serializer[Any]):
         if value.size > MAX_IMPORT_BYTES:
             raise serializers.ValidationError("The file is larger than 10 MB; split it.")
         return value
+
+
+class EraseSerializer(serializers.Serializer[Any]):
+    confirm_email = serializers.CharField(
+        max_length=254, help_text="The person's email address, to confirm."
+    )
+
+
+class ErasedSerializer(serializers.Serializer[Any]):
+    erased_as = serializers.CharField(help_text="The name they are known by now.")
+    counts = serializers.DictField(
+        child=serializers.IntegerField(), help_text="What was deleted or rewritten, by kind."
+    )

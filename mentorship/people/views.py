@@ -27,6 +27,7 @@ from mentorship.audit.security import Client
 from mentorship.core.forms import attach_service_errors
 from mentorship.notifications.links import LinkError, LinkInvalid
 from mentorship.people import (
+    erasure,
     personal_data,
     selectors,
     services,
@@ -37,6 +38,7 @@ from mentorship.people import (
 from mentorship.people.backends import paused
 from mentorship.people.forms import (
     ApiTokenForm,
+    EraseForm,
     PasswordResetRequestForm,
     PersonForm,
     ProfileForm,
@@ -457,6 +459,37 @@ def person_data(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespon
     if person is None:
         raise Http404
     return _personal_data_download(request, person)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_erase(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+    """For HR: what erasing a person does, and (typing their address) doing it."""
+    hr = _people_admin(request)
+    person = selectors.person_visible_to(hr, person_id)
+    if person is None:
+        raise Http404
+    form = EraseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        name = person.full_name
+        try:
+            erasure.person_erase(
+                person=person, by=hr, confirm_email=form.cleaned_data["confirm_email"]
+            )
+        except ValidationError as exc:
+            attach_service_errors(exc, form)
+        else:
+            messages.success(
+                request,
+                f"{name} is erased: Scaffold no longer says who they were. Their pairings "
+                f"and figures stay, under “{erasure.erased_name(person)}”.",
+            )
+            return redirect("people:list")
+    return render(
+        request,
+        "people/person_erase.html",
+        {"person": person, "form": form, "plan": erasure.erasure_plan(person=person, by=hr)},
+    )
 
 
 @login_required

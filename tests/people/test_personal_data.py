@@ -181,3 +181,47 @@ def test_the_pages_offer_the_downloads(client_for: Any, personas: Personas) -> N
     assert f'href="{MY_DATA}"' in profile
     edit = client_for(personas.hr).get(f"/people/{personas.mentee.pk}/edit/").content.decode()
     assert f'href="{their_data(personas.mentee)}"' in edit
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "hr", "mentor", "mentee", "outsider"])
+def test_the_api_hands_each_person_their_own(
+    client_for: Any, personas: Personas, persona: str
+) -> None:
+    plant(personas)
+    person = personas.everyone()[persona]
+    response = client_for(person).get("/api/v1/me/data/")
+    if person is None:
+        assert response.status_code == 401
+        return
+    assert response.status_code == 200
+    assert response.json()["person"]["email"] == person.email
+    assert (PRIVATE_MENTEE in response.content.decode()) == (persona == "mentee")
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("anonymous", 401),
+        ("hr", 200),
+        ("program_admin", 403),
+        ("mentor", 403),
+        ("mentee", 200),
+        ("line_manager", 403),
+        ("other_mentor", 404),
+        ("outsider", 404),
+    ],
+)
+def test_the_api_export_of_someone_is_hrs_and_their_own(
+    client_for: Any, personas: Personas, persona: str, status: int
+) -> None:
+    """Those who can see the mentee but are not HR are refused (403); those
+    who cannot see them do not find them (404)."""
+    plant(personas)
+    response = client_for(personas.everyone()[persona]).get(
+        f"/api/v1/people/{personas.mentee.pk}/data/"
+    )
+    assert response.status_code == status
+    if persona == "hr":
+        for marker in (PRIVATE_MENTEE, PRIVATE_MENTOR, REFLECTION, SHARED, ACTION_ITEM):
+            assert marker not in response.content.decode()
+        assert AuditEvent.objects.filter(action="person.data_exported").count() == 1
