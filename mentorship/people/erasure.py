@@ -7,7 +7,8 @@ nothing in the database says who they were:
 
 - **who they were** becomes "Erased person #<id>" at an address that cannot
   receive mail; title, manager, expertise, password, second factor, API
-  tokens, calendar address, email preferences and every session go; they can
+  tokens, calendar address, email preferences, every session, and the
+  addresses and browsers their sign-ins came from go; they can
   no longer sign in, run a program or be matched (their enrollments are
   withdrawn);
 - **what only they wrote** goes: their private notes and reflections, the
@@ -42,7 +43,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mentorship import access
-from mentorship.audit.models import AuditEvent
+from mentorship.audit.models import AuditEvent, SecurityEvent
 from mentorship.audit.services import audit_record
 from mentorship.checkins.models import CheckIn, CheckInPrivateNote, Reflection
 from mentorship.feeds.models import CalendarFeed
@@ -144,6 +145,9 @@ def person_erase(*, person: Person, by: Person, confirm_email: str) -> dict[str,
         CalendarFeed.objects.filter(person=person).delete()
         EmailOptOut.objects.filter(person=person).delete()
         SignedLinkUse.objects.filter(person=person).delete()
+        # The security log keeps what happened to the account, and when; not
+        # from where, nor on what device.
+        SecurityEvent.objects.filter(person=person).update(client_ip="", user_agent="")
         done["outbox_messages"] = OutboxMessage.objects.filter(
             to_email__iexact=person.email
         ).delete()[0]

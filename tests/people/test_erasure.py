@@ -13,7 +13,9 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import connection
 from django.test import Client
 
-from mentorship.audit.models import AuditEvent
+from mentorship.audit.models import AuditEvent, SecurityEvent, SecurityEventKind
+from mentorship.audit.security import Client as SecurityClient
+from mentorship.audit.security import security_record
 from mentorship.notifications.models import Notification, NotificationStatus, OutboxMessage
 from mentorship.pairings.models import MatchingRun, PairingStatus
 from mentorship.pairings.services.lifecycle import pairing_end
@@ -85,6 +87,11 @@ def erasable(personas: Personas, time_machine: Any) -> Personas:
     # Names no other row could hold by chance (other_mentee@… holds mentee@…).
     mentee.email, mentee.full_name = "zelda.quist-7d1@scaffold.test", "Zelda Quist-7d1"
     mentee.save()
+    security_record(
+        SecurityEventKind.SIGNED_IN,
+        person=mentee,
+        client=SecurityClient(ip="203.0.113.7", agent="Firefox/140", via="password"),
+    )
     planted = plant(personas)
     start = day_two(personas)
     run_engine(time_machine, start=start, end=start + dt.timedelta(days=9))
@@ -135,7 +142,7 @@ def test_after_erasing_nothing_says_who_they_were_and_every_figure_stands(
 ) -> None:
     personas = erasable
     mentee = personas.mentee
-    identity = [mentee.email, mentee.full_name, PRIVATE_MENTEE, REFLECTION]
+    identity = [mentee.email, mentee.full_name, PRIVATE_MENTEE, REFLECTION, "203.0.113.7"]
     # The scan sees what it looks for: every marker is there before.
     assert {line.split(": ")[1] for line in found(identity)} == {m.lower() for m in identity}
     hr = signed_in(personas.hr)
@@ -163,6 +170,10 @@ def test_after_erasing_nothing_says_who_they_were_and_every_figure_stands(
         False,
     )
     assert not Client().login(email=f"erased-{mentee.pk}@erased.invalid", password=PASSWORD)
+    # Their account's history stays, without where it came from.
+    assert set(
+        SecurityEvent.objects.filter(person=mentee).values_list("client_ip", "user_agent")
+    ) == {("", "")}
     event = AuditEvent.objects.get(action="person.erased")
     assert event.actor == personas.hr
     assert event.data["counts"]["private_notes"] == 1
