@@ -78,6 +78,7 @@ export EMAIL_HOST=127.0.0.1 EMAIL_PORT=$SMTP_PORT EMAIL_USE_TLS=false
 export DEFAULT_FROM_EMAIL="Scaffold <scaffold@localhost>"
 export STATE_DIRECTORY="$T/state"
 export GUNICORN_BIND="127.0.0.1:$WEB_PORT" GUNICORN_WORKERS=2
+export METRICS_TOKEN="smoke-metrics-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export PATH="$VENV/bin:$PATH"
 redis-cli -n 5 FLUSHDB >/dev/null 2>&1 || python -c 'import redis; redis.Redis.from_url("redis://127.0.0.1:6379/5").flushdb()'
 
@@ -169,6 +170,15 @@ celery -A config inspect ping --timeout 10 > "$T/ping.txt" 2>&1 || true
 grep -q "worker1@" "$T/ping.txt" && grep -q "worker2@" "$T/ping.txt" \
   || { cat "$T/ping.txt" >&2; exit 1; }
 grep -q "beat: Starting" "$T/procs.log"
+
+echo "== /metrics: both gunicorn workers' requests in one answer, and the tasks workers ran"
+for _ in $(seq 1 10); do "${CURL[@]}" -f -o /dev/null -H "Authorization: Token $API_TOKEN" "$SITE/api/v1/me/"; done
+METRICS=$("${CURL[@]}" -f -H "Authorization: Bearer $METRICS_TOKEN" "$SITE/metrics")
+ME=$(printf '%s\n' "$METRICS" | sed -n 's/^scaffold_http_requests_total{method="GET",route="me",status="200"} \([0-9.]*\)$/\1/p')
+python3 -c "import sys; sys.exit(0 if float('${ME:-0}') >= 11 else 1)" \
+  || { echo "me counted ${ME:-0} times, not 11" >&2; printf '%s\n' "$METRICS" | grep scaffold_http_requests_total >&2; exit 1; }
+printf '%s\n' "$METRICS" | grep -Eq '^scaffold_celery_tasks_total\{state="SUCCESS",task="mentorship\.notifications\.tasks\.[a-z_]+"\} [1-9]'
+[ "$("${CURL[@]}" -o /dev/null -w '%{http_code}' "$SITE/metrics")" = 401 ]
 
 echo "== gunicorn's access log names the request nginx forwarded"
 grep -Eq '"GET /api/v1/me/ HTTP/1.1" 200 .* id=[0-9a-f]{32}' "$T/procs.log"

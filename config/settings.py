@@ -98,6 +98,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Requests counted and timed for /metrics, by route name.
+    "mentorship.core.metrics.request_metrics",
     # /health/ for load balancers, before host validation and the HTTPS redirect.
     "mentorship.core.middleware.health_probes_first",
     # Every log line of the request, and the tasks it queues, carry its id.

@@ -4,6 +4,9 @@ beside it."""
 
 import multiprocessing
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 # Behind the reverse proxy, on loopback; the proxy terminates TLS.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
@@ -30,3 +33,23 @@ access_log_format = (
 # The proxy on this host is trusted to say the scheme (X-Forwarded-Proto);
 # Django trusts it too only with TRUST_X_FORWARDED_PROTO=true.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# /metrics counts the requests of every worker process (mentorship/core/metrics.py):
+# each writes its figures into this directory, emptied when gunicorn starts.
+# Set before any worker imports the app, which reads it once.
+os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR",
+    str(Path(os.environ.get("RUNTIME_DIRECTORY", tempfile.gettempdir())) / "scaffold-metrics"),
+)
+
+
+def on_starting(server):
+    path = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    shutil.rmtree(path, ignore_errors=True)
+    Path(path).mkdir(parents=True, exist_ok=True)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -1,35 +1,116 @@
 """Prometheus metrics at ``/metrics``, for whoever holds ``METRICS_TOKEN``
 (``Authorization: Bearer …``); without the setting the page does not exist.
 
-Each figure is read when Prometheus scrapes, from where it lives, so every
-web process answers the same: the outbox by state (on the partial indexes
-the engine itself uses), each Celery queue's waiting tasks (Redis), whether
-the database and broker answer, and how long ago beat last beat. Request
-counts and latencies are in gunicorn's access log
-(config/deploy/gunicorn.conf.py), not here."""
+Three kinds of figure:
+
+- **read when Prometheus scrapes**, from where they live, so every web
+  process answers the same: the outbox by state (on the partial indexes the
+  engine itself uses), each Celery queue's waiting tasks (Redis), whether the
+  database and broker answer, how long ago beat last beat;
+- **requests**, counted by this process's middleware (``request_metrics``)
+  by route name, method and status, with their latencies. Under gunicorn
+  every worker process writes its own into ``PROMETHEUS_MULTIPROC_DIR``
+  (config/deploy/gunicorn.conf.py sets it up) and any of them answers for
+  all; without it (``make dev``) the figures are this process's;
+- **tasks run**, by name and outcome: each worker counts its own into a
+  Redis hash as it finishes one (``count_task``, connected in
+  config/celery_app.py), so workers on any host add up in one place.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import redis
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from mentorship.core import health
 from mentorship.notifications.models import Notification, NotificationStatus
 
+logger = logging.getLogger(__name__)
+
+REQUESTS = Counter(
+    "scaffold_http_requests",
+    "Requests answered, by route name, method and status",
+    ["route", "method", "status"],
+)
+LATENCY = Histogram(
+    "scaffold_http_request_duration_seconds",
+    "Seconds from the request reaching Django to its response, by route name",
+    ["route"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
+# The Redis hash the workers count their tasks into: "<task>|<state>" → n.
+TASKS_KEY = "scaffold:metrics:tasks"
+
+
+def request_metrics(get_response: Callable[[HttpRequest], HttpResponse]) -> Any:
+    """Counts every request and how long it took, by route *name* (never the
+    path: ``/people/12/`` and ``/people/13/`` are one route), so the series
+    stay few whatever the URLs."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        response = get_response(request)
+        route = _route_of(request)
+        LATENCY.labels(route).observe(time.perf_counter() - started)
+        REQUESTS.labels(route, request.method or "", str(response.status_code)).inc()
+        return response
+
+    return middleware
+
+
+def _route_of(request: HttpRequest) -> str:
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        # Answered before Django resolved it (a health probe, a redirect to
+        # HTTPS, a refused host): resolved here, for its name only.
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return "unmatched"
+    return match.view_name or "unmatched"
+
+
+def count_task(task_name: str, state: str) -> None:
+    """Called by each worker as a task finishes (config/celery_app.py). A
+    count lost while Redis is away is only a count: never an error."""
+    try:
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1
+        )
+        try:
+            client.hincrby(TASKS_KEY, f"{task_name}|{state}", 1)
+        finally:
+            client.close()
+    except redis.RedisError as exc:
+        logger.debug("Task count not recorded: %s", exc)
+
 
 class ScaffoldCollector(Collector):
-    def collect(self) -> Iterator[GaugeMetricFamily]:
+    def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
         db_ok, _ = health.database_ok()
         broker_ok, _ = health.broker_ok()
         up = GaugeMetricFamily("scaffold_dependency_up", "1 when it answers", labels=["dependency"])
@@ -61,6 +142,16 @@ class ScaffoldCollector(Collector):
                 queue = settings.CELERY_TASK_DEFAULT_QUEUE
                 queues.add_metric([queue], int(client.llen(queue)))
                 yield queues
+                tasks = CounterMetricFamily(
+                    "scaffold_celery_tasks",
+                    "Tasks the workers finished, by task and outcome",
+                    labels=["task", "state"],
+                )
+                for field, count in sorted(client.hgetall(TASKS_KEY).items()):
+                    name = field.decode() if isinstance(field, bytes) else str(field)
+                    task, _, state = name.rpartition("|")
+                    tasks.add_metric([task, state], int(count))
+                yield tasks
             finally:
                 client.close()
 
@@ -89,4 +180,14 @@ def metrics(request: HttpRequest) -> HttpResponse:
         return response
     registry = CollectorRegistry(auto_describe=False)
     registry.register(ScaffoldCollector())
-    return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
+    body = generate_latest(registry) + generate_latest(_requests_registry())
+    return HttpResponse(body, content_type=CONTENT_TYPE_LATEST)
+
+
+def _requests_registry() -> CollectorRegistry:
+    """Every web process's request figures, or this process's alone."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return registry
+    return REGISTRY

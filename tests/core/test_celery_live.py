@@ -163,3 +163,27 @@ def test_workers_send_task_events_a_monitor_can_watch(celery_worker: Any) -> Non
     thread.join(timeout=40)
 
     assert {"task-sent", "task-started", "task-succeeded"} <= set(seen), seen
+
+
+def test_a_worker_counts_the_tasks_it_finishes_for_metrics(
+    celery_worker: Any, client: Client, settings: Any
+) -> None:
+    settings.METRICS_TOKEN = "metrics-token-for-the-test-3f9a"
+    series = (
+        'scaffold_celery_tasks_total{state="SUCCESS",'
+        'task="mentorship.core.tasks.record_scheduler_heartbeat"}'
+    )
+
+    def count() -> float:
+        text = client.get(
+            "/metrics", headers={"Authorization": f"Bearer {settings.METRICS_TOKEN}"}
+        ).content.decode()
+        found = re.search(rf"^{re.escape(series)} (\S+)$", text, re.MULTILINE)
+        return float(found.group(1)) if found else 0.0
+
+    before = count()
+    record_scheduler_heartbeat.delay()
+    record_scheduler_heartbeat.delay()
+
+    wait_for(lambda: count() >= before + 2)
+    assert count() == before + 2
