@@ -62,6 +62,8 @@ class Rule:
     name: str
     kept: str
     rows: Callable[[dt.datetime], QuerySet[Model]]
+    # The setting that says for how long, if one does.
+    setting: str = ""
 
 
 def _older_than(
@@ -102,21 +104,25 @@ def rules() -> list[Rule]:
                 "send_after",
                 Notification.objects.filter(status__in=FINISHED_EMAILS),
             ),
+            "RETENTION_EMAIL_LOG_DAYS",
         ),
         Rule(
             "development outbox",
             _days(settings.RETENTION_OUTBOX_DAYS),
             _older_than(settings.RETENTION_OUTBOX_DAYS, "created_at", OutboxMessage.objects.all()),
+            "RETENTION_OUTBOX_DAYS",
         ),
         Rule(
             "audit events",
             _days(settings.RETENTION_AUDIT_DAYS),
             _older_than(settings.RETENTION_AUDIT_DAYS, "at", AuditEvent.objects.all()),
+            "RETENTION_AUDIT_DAYS",
         ),
         Rule(
             "security events",
             _days(settings.RETENTION_SECURITY_EVENTS_DAYS),
             _older_than(settings.RETENTION_SECURITY_EVENTS_DAYS, "at", SecurityEvent.objects.all()),
+            "RETENTION_SECURITY_EVENTS_DAYS",
         ),
     ]
 

@@ -522,6 +522,13 @@ class DemoBuilder:
         still_open = {item.text for item in open_items}
         fresh = [text for text in content.ACTION_ITEMS if text not in still_open]
         new_items = self.rng.sample(fresh, min(len(fresh), self.rng.randint(1, 2)))
+        # Notes this pair has not written yet, on the first topic if it has any left.
+        written = set(
+            CheckIn.objects.filter(pairing=pairing).values_list("shared_notes", flat=True)
+        )
+        unwritten = [n for n in content.SHARED_NOTES[topic_slugs[0]] if n not in written] or [
+            n for notes in content.SHARED_NOTES.values() for n in notes if n not in written
+        ]
         checkin = checkin_log(
             pairing=pairing,
             by=author,
@@ -529,9 +536,15 @@ class DemoBuilder:
             duration_minutes=self.rng.choice([30, 45, 45, 60, 60, 90]),
             kind=self.rng.choice(["meeting", "meeting", "call", "async"]),
             topics=[self.competencies[s] for s in topic_slugs],
-            shared_notes=self.rng.choice(content.SHARED_NOTES[topic_slugs[0]]),
+            shared_notes=self.rng.choice(unwritten or content.SHARED_NOTES[topic_slugs[0]]),
             private_note=(
-                self.rng.choice(content.PRIVATE_NOTES) if self.rng.random() < 0.35 else ""
+                self.rng.choice(
+                    content.MENTEE_PRIVATE_NOTES
+                    if author.pk == pairing.mentee_id
+                    else content.MENTOR_PRIVATE_NOTES
+                )
+                if self.rng.random() < 0.35
+                else ""
             ),
             confidence_pulse=(self.rng.randint(2, 5) if author.pk == pairing.mentee_id else None),
             action_items=[

@@ -204,11 +204,13 @@ SHARED_NOTES: dict[str, list[str]] = {
     ],
 }
 
-# Only their authors ever see these.
-PRIVATE_NOTES = [
+# Only their authors ever see these: each side writes its own kind.
+MENTEE_PRIVATE_NOTES = [
     "I miss the days when I could point at something I built. Not sure yet if that feeling fades.",
     "Felt out of my depth in the planning meeting. Ask how they handled their first quarter.",
     "Noticing I avoid the 1:1 with my old teammate. Need to face it.",
+]
+MENTOR_PRIVATE_NOTES = [
     "Mentee seems stretched thin; ask next time how the evenings look.",
     "Strong progress on delegation. Hold back from giving answers next session.",
 ]

@@ -13,16 +13,21 @@ nothing in the database says who they were:
   withdrawn);
 - **what only they wrote** goes: their private notes and reflections, the
   comments of their end-of-pairing feedback (the rating stays);
-- **what Scaffold itself wrote naming them** is rewritten to the new name:
-  the audit trail's descriptions, the subjects of emails (theirs and
-  others'), the development outbox (their own mail is deleted), uploaded
-  people files and their previews, matching runs' notes, the Django admin's
-  history;
-- **what the pair wrote together** (shared notes, action items) stays: it is
-  their partner's record too.
+- **every text that names them** is rewritten to the new name (name and
+  address, whatever the case): what Scaffold wrote (the audit trail's
+  descriptions, email subjects, the development outbox — their own mail is
+  deleted —, uploaded people files and their previews, matching runs' notes,
+  the Django admin's history) and what people wrote (reasons for ending or
+  pausing, decisions, milestone notes, the pair's shared notes and action
+  items, others' feedback and private notes); in the texts about their own
+  pairings, their first or last name alone too. The texts themselves stay:
+  the shared notes are their partner's record too;
+- **people who reported to them** no longer have a manager set (HR sets a
+  new one).
 
 One transaction, refused while they are in an open pairing (end it first),
-for oneself, and for a superuser. The audit event it leaves
+for oneself, and for a superuser. Rewriting reads each listed column once
+(``icontains``): rare, and bounded by the tables, not by the person. The audit event it leaves
 (``person.erased``) names only the new name and counts.
 """
 
@@ -39,13 +44,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q, TextField
 from django.db.models.functions import Cast
+from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mentorship import access
 from mentorship.audit.models import AuditEvent, SecurityEvent
 from mentorship.audit.services import audit_record
-from mentorship.checkins.models import CheckIn, CheckInPrivateNote, Reflection
+from mentorship.checkins.models import ActionItem, CheckIn, CheckInPrivateNote, Reflection
 from mentorship.feeds.models import CalendarFeed
 from mentorship.notifications.models import (
     EmailOptOut,
@@ -54,7 +60,15 @@ from mentorship.notifications.models import (
     OutboxMessage,
     SignedLinkUse,
 )
-from mentorship.pairings.models import OPEN_PAIRING_STATUSES, Feedback, MatchingRun, Pairing
+from mentorship.pairings.models import (
+    OPEN_PAIRING_STATUSES,
+    Feedback,
+    MatchingRun,
+    Milestone,
+    Pairing,
+    PairingChangeRequest,
+    PairingStatus,
+)
 from mentorship.people.models import ApiToken, Person, PersonImport, RecoveryCode
 from mentorship.programs.models import Enrollment, EnrollmentStatus, Program
 
@@ -78,41 +92,64 @@ class ErasurePlan:
     """What erasing would do, for the confirmation page; ``blockers`` are
     why it cannot be done now (empty: it can)."""
 
-    blockers: list[str]
+    blockers: list[Blocker]
     private_notes: int
     reflections: int
+    feedback_comments: int
+    reports: int
     pairings_kept: int
     checkins_kept: int
 
 
+@dataclass(frozen=True)
+class Blocker:
+    """Why erasing cannot be done now, and (if any) the page that fixes it."""
+
+    message: str
+    url: str = ""
+
+
 def erasure_plan(*, person: Person, by: Person) -> ErasurePlan:
     blockers = []
+    if is_erased(person):
+        blockers.append(Blocker("They have already been erased."))
     if person.pk == by.pk:
-        blockers.append("You cannot erase yourself: ask someone else in HR.")
+        blockers.append(Blocker("You cannot erase yourself: ask someone else in HR."))
     if person.is_superuser:
         blockers.append(
-            "They are a superuser: take that away in the Django admin first, "
-            "so that erasing them cannot lock everyone out of it."
+            Blocker(
+                "They are a superuser: take that away in the Django admin first, "
+                "so that erasing them cannot lock everyone out of it."
+            )
         )
-    if is_erased(person):
-        blockers.append("They have already been erased.")
-    open_pairings = list(
+    open_pairings = (
         Pairing.objects.filter(
             Q(mentee=person) | Q(mentor=person), status__in=OPEN_PAIRING_STATUSES
         )
-        .select_related("program")
+        .select_related("program", "mentee", "mentor")
         .order_by("pk")
     )
-    blockers.extend(
-        f"Their pairing in {pairing.program.name} is {pairing.get_status_display().lower()}: "
-        "end it (or decline the proposal) first."
-        for pairing in open_pairings
-    )
+    for pairing in open_pairings:
+        partner = pairing.mentor if pairing.mentee_id == person.pk else pairing.mentee
+        todo = (
+            "decline the proposal first"
+            if pairing.status == PairingStatus.PROPOSED
+            else "end it first"
+        )
+        blockers.append(
+            Blocker(
+                f"Their pairing with {partner.full_name} in {pairing.program.name} is "
+                f"{pairing.get_status_display().lower()}: {todo}.",
+                reverse("pairings:detail", args=[pairing.pk]) + "#lifecycle",
+            )
+        )
     pairings = Pairing.objects.filter(Q(mentee=person) | Q(mentor=person))
     return ErasurePlan(
         blockers=blockers,
         private_notes=CheckInPrivateNote.objects.filter(author=person).count(),
         reflections=Reflection.objects.filter(author=person).count(),
+        feedback_comments=Feedback.objects.filter(author=person).exclude(comment="").count(),
+        reports=Person.objects.filter(manager=person).count(),
         pairings_kept=pairings.count(),
         checkins_kept=CheckIn.objects.filter(pairing__in=pairings).count(),
     )
@@ -129,8 +166,9 @@ def person_erase(*, person: Person, by: Person, confirm_email: str) -> dict[str,
         person = Person.objects.select_for_update().get(pk=person.pk)
         plan = erasure_plan(person=person, by=by)
         if plan.blockers:
-            raise ValidationError({"confirm_email": plan.blockers})
+            raise ValidationError({"confirm_email": [b.message for b in plan.blockers]})
         old = [value for value in (person.email, person.full_name) if len(value) >= 4]
+        old_name = person.full_name
         new_name, new_email = erased_name(person), erased_email(person)
         done: dict[str, int] = {
             "private_notes": CheckInPrivateNote.objects.filter(author=person).delete()[0],
@@ -162,6 +200,7 @@ def person_erase(*, person: Person, by: Person, confirm_email: str) -> dict[str,
         )
         Enrollment.objects.filter(person=person).update(withdrawn_reason="")
         Program.admins.through.objects.filter(person_id=person.pk).delete()
+        done["reports_unlinked"] = Person.objects.filter(manager=person).update(manager=None)
 
         person.email = new_email
         person.full_name = new_name
@@ -181,7 +220,9 @@ def person_erase(*, person: Person, by: Person, confirm_email: str) -> dict[str,
         # Every session of theirs ends (see Person.get_session_auth_hash).
         Person.objects.filter(pk=person.pk).update(session_epoch=F("session_epoch") + 1)
 
-        done["texts_rewritten"] = _rewrite_everywhere(old, new_name)
+        done["texts_rewritten"] = _rewrite_everywhere(old, new_name) + _rewrite_their_pairings(
+            person, old_name, new_name
+        )
         audit_record(actor=by, action="person.erased", target=person, data={"counts": dict(done)})
     return done
 
@@ -191,6 +232,16 @@ def person_erase(*, person: Person, by: Person, confirm_email: str) -> dict[str,
 # the database first (text, or JSON read as text), then rewritten in Python.
 
 _TEXT_COLUMNS: list[tuple[type[models.Model], tuple[str, ...]]] = [
+    # What people wrote: a reason, a decision, a note may name them.
+    (Pairing, ("close_reason",)),
+    (PairingChangeRequest, ("reason", "decision_note")),
+    (Enrollment, ("withdrawn_reason",)),
+    (Milestone, ("note",)),
+    (CheckIn, ("shared_notes",)),
+    (CheckInPrivateNote, ("body",)),
+    (ActionItem, ("text",)),
+    (Feedback, ("comment",)),
+    # What Scaffold wrote.
     (AuditEvent, ("target_repr",)),
     (Notification, ("email_subject", "last_error")),
     (OutboxMessage, ("subject", "body_text", "body_html")),
@@ -260,6 +311,46 @@ def _rewrite_everywhere(old: list[str], new: str) -> int:
             upload.content = _replace_any_case(text, old, new).encode()
             upload.save(update_fields=["content"])
             changed += 1
+    return changed
+
+
+# The texts about one pairing, where a first or last name alone ("Tariq left
+# the company") means one of the pair: there, each part of the name is
+# replaced too, as a whole word and as written (so "Will" the person, not
+# "will" the verb).
+_PAIRING_TEXTS: list[tuple[type[models.Model], str, tuple[str, ...]]] = [
+    (Pairing, "pk", ("close_reason",)),
+    (PairingChangeRequest, "pairing_id", ("reason", "decision_note")),
+    (Milestone, "pairing_id", ("note",)),
+    (CheckIn, "pairing_id", ("shared_notes",)),
+    (CheckInPrivateNote, "checkin__pairing_id", ("body",)),
+    (ActionItem, "pairing_id", ("text",)),
+    (Feedback, "pairing_id", ("comment",)),
+]
+
+
+def _rewrite_their_pairings(person: Person, full_name: str, new: str) -> int:
+    parts = [part for part in re.split(r"\s+", full_name.strip()) if len(part) >= 2]
+    if not parts:
+        return 0
+    words = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in parts) + r")\b")
+    pairings = list(
+        Pairing.objects.filter(Q(mentee=person) | Q(mentor=person)).values_list("pk", flat=True)
+    )
+    changed = 0
+    for model, path, fields in _PAIRING_TEXTS:
+        for field in fields:
+            match = Q()
+            for part in parts:
+                match |= Q(**{f"{field}__contains": part})
+            rows = model._default_manager.filter(match, **{f"{path}__in": pairings})
+            for row in rows.only("pk", field):
+                text = getattr(row, field)
+                rewritten = words.sub(new, text)
+                if rewritten != text:
+                    setattr(row, field, rewritten)
+                    row.save(update_fields=[field])
+                    changed += 1
     return changed
 
 

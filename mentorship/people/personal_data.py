@@ -58,13 +58,7 @@ def personal_data(
         "format": FORMAT,
         "exported_at": now or timezone.now(),
         "exported_for": "the person themself" if own else "HR",
-        "left_out": []
-        if own
-        else [
-            "what the pair wrote in check-ins (notes, action items, confidence pulses)",
-            "self-assessment ratings and pairing feedback",
-            "private notes and reflections, which only their author ever reads",
-        ],
+        "times_in": timezone.get_current_timezone_name(),
         "person": _person(person),
         "enrollments": _enrollments(person),
         "pairings": [_pairing(p, person) for p in their_pairings],
@@ -104,6 +98,12 @@ def personal_data(
             EmailOptOut.objects.filter(person=person).values_list("kind", flat=True)
         ),
     }
+    if not own:
+        document["left_out"] = [
+            "what the pair wrote in check-ins (notes, action items, confidence pulses)",
+            "self-assessment ratings and pairing feedback",
+            "private notes and reflections, which only their author ever reads",
+        ]
     if own:
         document["action_items"] = _action_items(person)
         document["self_assessments"] = _assessments(person)
@@ -111,7 +111,19 @@ def personal_data(
             {"pairing": f.pairing_id, "rating": f.rating, "comment": f.comment, "at": f.created_at}
             for f in Feedback.objects.filter(author=person).order_by("created_at", "pk")
         ]
-    return document
+    return _local_times(document)
+
+
+def _local_times(value: Any) -> Any:
+    """Every moment in the reader's own time zone (``times_in``), with its
+    offset, as the pages show them."""
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value)
+    if isinstance(value, dict):
+        return {key: _local_times(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_local_times(item) for item in value]
+    return value
 
 
 def _name(person: Person | None) -> dict[str, Any] | None:
@@ -245,7 +257,7 @@ def _assessments(person: Person) -> list[dict[str, Any]]:
     return [
         {
             "pairing": a.pairing_id,
-            "occasion": a.occasion,
+            "occasion": a.get_occasion_display(),
             "taken_on": a.taken_on,
             "shared_with_mentor": a.shared_with_mentor,
             "ratings": {r.competency.name: r.score for r in a.ratings.all()},

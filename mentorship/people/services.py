@@ -23,7 +23,7 @@ from mentorship.core.secret_tokens import digest, new_secret
 from mentorship.notifications.events import notifications_queue_now
 from mentorship.notifications.kinds import Due, content_type_id
 from mentorship.notifications.links import LinkExpired, LinkInvalid
-from mentorship.people import rules, throttling
+from mentorship.people import erasure, rules, throttling
 from mentorship.people.checks import (
     CompetencyRef,
     DepartmentRef,
@@ -148,6 +148,8 @@ def person_update(
     """Change someone's details (HR). Fields left out stay as they are; the
     audit trail records which fields changed, never their values."""
     _require_people_admin(by)
+    if erasure.is_erased(person):
+        raise ValidationError({"person": "They were erased: who they were cannot be set again."})
     given = {
         name: value
         for name, value in {
@@ -561,7 +563,11 @@ def person_invite(*, person: Person, by: Person) -> None:
         raise PermissionDenied("Only HR and the admins of their program invite someone.")
     if not invitable(person):
         raise ValidationError(
-            {"person": f"{person} has already signed in; they can reset their password."}
+            {
+                "person": f"{person} has already signed in; they can reset their password."
+                if person.is_active
+                else f"{person}'s account is closed: there is nobody to invite."
+            }
         )
     invitations_send(
         people=[person],

@@ -437,6 +437,9 @@ def person_edit(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespon
     person = selectors.person_visible_to(hr, person_id)
     if person is None:
         raise Http404
+    if erasure.is_erased(person):
+        # Nothing to edit, invite or erase: who they were is gone.
+        return render(request, "people/person_erased.html", {"person": person})
     program = _program_of(request)
     form = PersonForm.for_person(person, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -469,6 +472,8 @@ def person_erase(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespo
     person = selectors.person_visible_to(hr, person_id)
     if person is None:
         raise Http404
+    if erasure.is_erased(person):
+        return render(request, "people/person_erased.html", {"person": person})
     form = EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         name = person.full_name
@@ -497,7 +502,7 @@ def person_erase(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespo
 def person_invite(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     hr = _people_admin(request)
     person = selectors.person_visible_to(hr, person_id)
-    if person is None:
+    if person is None or erasure.is_erased(person):
         raise Http404
     try:
         services.person_invite(person=person, by=hr)

@@ -207,12 +207,15 @@ def test_someone_in_an_open_pairing_cannot_be_erased_yet(personas: Personas) -> 
     hr = signed_in(personas.hr)
 
     page = hr.get(erase_url(mentee)).content.decode()
+    reason = "Their pairing with Marco Mentor in Test program is active: end it first."
     assert "It cannot be done yet" in page
-    assert "is active: end it (or decline the proposal) first." in page
+    # Said first, with the way to the pairing, before what erasing would do.
+    assert page.index(reason) < page.index("What goes")
+    assert f'href="/pairings/{personas.pairing.pk}/#lifecycle">Open the pairing' in page
     assert 'name="confirm_email"' not in page
 
     response = hr.post(erase_url(mentee), {"confirm_email": mentee.email})
-    assert "is active: end it" in response.content.decode()
+    assert reason in response.content.decode()
     mentee.refresh_from_db()
     assert mentee.is_active
 
@@ -304,4 +307,67 @@ def test_the_api_says_why_someone_in_a_pairing_cannot_be_erased(
         f"/api/v1/people/{mentee.pk}/erase/", {"confirm_email": mentee.email}, format="json"
     )
     assert response.status_code == 400
-    assert "is active: end it (or decline the proposal) first." in response.content.decode()
+    assert response.json()["error"]["fields"]["confirm_email"] == [
+        "Their pairing with Marco Mentor in Test program is active: end it first."
+    ]
+
+
+def test_an_erased_person_has_nothing_left_to_edit_invite_or_erase(
+    client_for: Any, erasable: Personas
+) -> None:
+    mentee = erasable.mentee
+    hr = signed_in(erasable.hr)
+    hr.post(erase_url(mentee), {"confirm_email": mentee.email})
+
+    for url in (f"/people/{mentee.pk}/edit/", erase_url(mentee)):
+        page = hr.get(url).content.decode()
+        assert "This person was erased at their request" in page
+        assert "Invite" not in page
+        assert 'name="confirm_email"' not in page
+    assert hr.post(f"/people/{mentee.pk}/invite/").status_code == 404
+    api = client_for(erasable.hr)
+    renamed = api.patch(f"/api/v1/people/{mentee.pk}/", {"full_name": "Zelda Again"}, format="json")
+    assert renamed.status_code == 400
+    assert "cannot be set again" in renamed.content.decode()
+    invited = api.post(f"/api/v1/people/{mentee.pk}/invite/")
+    assert invited.status_code == 400
+    assert "account is closed: there is nobody to invite" in invited.content.decode()
+
+
+def test_what_people_wrote_naming_them_is_rewritten_too(erasable: Personas) -> None:
+    """A reason HR typed, the pair's shared notes: the text stays, the name
+    does not — nor, in texts about their own pairings, its first or last
+    name alone."""
+    mentee, pairing = erasable.mentee, erasable.pairing
+    pairing.close_reason = "Zelda left the company; ZELDA QUIST-7D1 asked to be erased"
+    pairing.save(update_fields=["close_reason"])
+    checkin = pairing.checkins.first()
+    assert checkin is not None
+    checkin.shared_notes = f"Talked about how {mentee.full_name} runs the retro. Zelda will"
+    checkin.save(update_fields=["shared_notes"])
+
+    signed_in(erasable.hr).post(erase_url(mentee), {"confirm_email": mentee.email})
+
+    pairing.refresh_from_db()
+    checkin.refresh_from_db()
+    new = erasure.erased_name(mentee)
+    assert pairing.close_reason == f"{new} left the company; {new} asked to be erased"
+    assert checkin.shared_notes == f"Talked about how {new} runs the retro. {new} will"
+
+
+def test_their_reports_are_left_without_a_manager(erasable: Personas) -> None:
+    report = Person.objects.create_user(
+        "report@scaffold.test", "a passphrase 2026", full_name="Rhea Report"
+    )
+    report.manager = erasable.mentee
+    report.save(update_fields=["manager"])
+    hr = signed_in(erasable.hr)
+    assert (
+        "<strong>1</strong> person who reports to them"
+        in hr.get(erase_url(erasable.mentee)).content.decode()
+    )
+
+    hr.post(erase_url(erasable.mentee), {"confirm_email": erasable.mentee.email})
+
+    report.refresh_from_db()
+    assert report.manager is None

@@ -25,9 +25,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         dry_run = options["dry_run"]
+        if dry_run:
+            self.stdout.write("Dry run: nothing is deleted.")
         removed = retention.retention_sweep(dry_run=dry_run)
-        kept = {rule.name: rule.kept for rule in retention.rules()}
+        rules = {rule.name: rule for rule in retention.rules()}
         verb = "would delete" if dry_run else "deleted"
         width = max(len(name) for name in removed)
         for name, count in removed.items():
-            self.stdout.write(f"{name:<{width}}  kept {kept[name]:<32}  {verb} {count:,}")
+            rule = rules[name]
+            kept = f"kept {rule.kept}" + (f" ({rule.setting})" if rule.setting else "")
+            outcome = "" if rule.kept == "forever" else f"  {verb} {count:,}"
+            self.stdout.write(f"{name:<{width}}  {kept:<58}{outcome}".rstrip())
