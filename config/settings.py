@@ -580,6 +580,28 @@ SCAFFOLD_MIN_AGGREGATE_GROUP = env.number("SCAFFOLD_MIN_AGGREGATE_GROUP", 5, min
 # How long the link in an invitation to choose a password stays valid.
 SCAFFOLD_INVITATION_DAYS = env.number("SCAFFOLD_INVITATION_DAYS", 14, minimum=1, maximum=90)
 
+# Signing in with the company's identity provider (OpenID Connect,
+# people/company_sign_in.py): on when OIDC_ISSUER is set.
+OIDC_ISSUER = env.text("OIDC_ISSUER", "")
+if OIDC_ISSUER:
+    check_url("OIDC_ISSUER", OIDC_ISSUER, schemes=("https", "http"))
+OIDC_CLIENT_ID = env.text("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = env.text("OIDC_CLIENT_SECRET", "")
+if OIDC_ISSUER and not (OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
+    raise ImproperlyConfigured("OIDC_ISSUER needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET too.")
+# Only addresses at these domains sign in that way (empty: any the provider verified).
+OIDC_ALLOWED_DOMAINS = [domain.lower() for domain in env.items("OIDC_ALLOWED_DOMAINS")]
+# Make an account for someone the provider knows and Scaffold does not yet.
+OIDC_CREATE_PEOPLE = env.flag("OIDC_CREATE_PEOPLE", default=False)
+OIDC_BUTTON_LABEL = env.text("OIDC_BUTTON_LABEL", "Sign in with your company account")
+# Whether a password still signs in (the site, the API's token endpoint);
+# off, the company's provider is the only way in.
+PASSWORD_SIGN_IN = env.flag("PASSWORD_SIGN_IN", default=True)
+if not PASSWORD_SIGN_IN and not OIDC_ISSUER:
+    raise ImproperlyConfigured(
+        "PASSWORD_SIGN_IN=false needs OIDC_ISSUER: otherwise nobody could sign in."
+    )
+
 # How many proxies in front of the app append to X-Forwarded-For; sign-in
 # throttling then counts per real client, not per proxy. 0: none, trust no header.
 TRUSTED_PROXY_COUNT = env.number("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)

@@ -66,6 +66,7 @@ class SecurityEventVia(models.TextChoices):
     ADMIN = "admin", "Django admin"
     API = "api", "API"
     EMAIL_LINK = "email_link", "Emailed link"
+    COMPANY = "company", "Company sign-in"
 
 
 class SecurityEvent(models.Model):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
@@ -285,6 +286,10 @@ class TokenView(APIView):
         operation_id="auth_token_create",
     )
     def post(self, request: Request) -> Response:
+        if not settings.PASSWORD_SIGN_IN:
+            raise exceptions.PermissionDenied(
+                "Passwords do not sign in here: make a token on the API tokens page instead."
+            )
         payload = TokenRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         email = payload.validated_data["email"]

@@ -4,6 +4,8 @@ from mentorship.people import two_factor_views, views
 
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("sign-in/company/", views.company_sign_in_start, name="company-sign-in"),
+    path("sign-in/company/done/", views.company_sign_in_done, name="company-sign-in-done"),
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
     path("password-reset/", views.PasswordResetRequestView.as_view(), name="password_reset"),
     path("password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),

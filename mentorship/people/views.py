@@ -16,17 +16,19 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import FormView
 
 from mentorship import access
 from mentorship.audit import selectors as audit_selectors
-from mentorship.audit.models import SecurityEventKind
-from mentorship.audit.security import Client
+from mentorship.audit.models import SecurityEventKind, SecurityEventVia
+from mentorship.audit.security import Client, security_record
 from mentorship.core.forms import attach_service_errors
 from mentorship.notifications.links import LinkError, LinkInvalid
 from mentorship.people import (
+    company_sign_in,
     erasure,
     personal_data,
     selectors,
@@ -58,11 +60,81 @@ class SignInView(auth_views.LoginView):
     template_name = "people/login.html"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["company_sign_in"] = company_sign_in.enabled()
+        context["company_label"] = settings.OIDC_BUTTON_LABEL
+        context["password_sign_in"] = settings.PASSWORD_SIGN_IN
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.PASSWORD_SIGN_IN:
+            messages.error(request, "Passwords do not sign in here: use your company account.")
+            return redirect("login")
+        return super().post(request, *args, **kwargs)
+
+
+NEXT_KEY = "scaffold.company_sign_in_next"
+
+
+@require_GET
+def company_sign_in_start(request: HttpRequest) -> HttpResponse:
+    """Off to the company's identity provider."""
+    if not company_sign_in.enabled():
+        raise Http404
+    wanted = request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(wanted, {request.get_host()}, request.is_secure()):
+        request.session[NEXT_KEY] = wanted
+    try:
+        return company_sign_in.start(request)
+    except company_sign_in.SignInRefused as refused:
+        return _company_sign_in_refused(request, refused)
+
+
+@require_GET
+def company_sign_in_done(request: HttpRequest) -> HttpResponse:
+    """Back from the provider: signed in, or told why not."""
+    if not company_sign_in.enabled():
+        raise Http404
+    try:
+        person = company_sign_in.finish(request)
+    except company_sign_in.SignInRefused as refused:
+        return _company_sign_in_refused(request, refused)
+    wanted = request.session.pop(NEXT_KEY, "")
+    login(request, person, backend=settings.AUTHENTICATION_BACKENDS[0])
+    security_record(
+        SecurityEventKind.SIGNED_IN,
+        person=person,
+        client=Client.of(request),
+        via=SecurityEventVia.COMPANY,
+    )
+    return redirect(wanted or settings.LOGIN_REDIRECT_URL)
+
+
+def _company_sign_in_refused(
+    request: HttpRequest, refused: company_sign_in.SignInRefused
+) -> HttpResponse:
+    security_record(
+        SecurityEventKind.SIGN_IN_FAILED,
+        client=Client.of(request),
+        via=SecurityEventVia.COMPANY,
+        data={"why": refused.code},
+    )
+    return render(
+        request, "people/company_sign_in_refused.html", {"message": str(refused)}, status=403
+    )
+
 
 class PasswordResetRequestView(FormView[PasswordResetRequestForm]):
     form_class = PasswordResetRequestForm
     template_name = "people/password_reset_form.html"
     success_url = reverse_lazy("password_reset_done")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not settings.PASSWORD_SIGN_IN:
+            # No password signs in: there is none to reset.
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form: PasswordResetRequestForm) -> HttpResponse:
         email = form.cleaned_data["email"]
