@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -30,6 +31,10 @@ class ThrottledModelBackend(ModelBackend):
         password: str | None = None,
         **kwargs: Any,
     ) -> Any:
+        if not settings.PASSWORD_SIGN_IN:
+            # The company's provider is the only way in: no password opens
+            # any door (the site, the Django admin, the API's token exchange).
+            return None
         email = username or kwargs.get("email") or ""
         client = Client.of(request)
         # The throttle's key for the client: the address the log records

@@ -408,6 +408,11 @@ def test_without_password_sign_in_the_company_is_the_only_way_in(
         content_type="application/json",
     )
     assert token.status_code == 403
+    # Nor does the Django admin's door open to a password.
+    ada.is_staff = True
+    ada.save(update_fields=["is_staff"])
+    client.post("/admin/login/", {"username": ada.email, "password": "a passphrase 2026"})
+    assert signed_in_as(client) is None
     assert sign_in(client, company, "ada").status_code == 302
 
 
