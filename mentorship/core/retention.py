@@ -40,8 +40,8 @@ from django.utils import timezone
 from mentorship.audit.models import AuditEvent, SecurityEvent
 from mentorship.notifications.links import ACTION_MAX_AGE
 from mentorship.notifications.models import (
+    FINISHED_STATUSES,
     Notification,
-    NotificationStatus,
     OutboxMessage,
     SignedLinkUse,
 )
@@ -49,9 +49,6 @@ from mentorship.notifications.models import (
 logger = logging.getLogger(__name__)
 
 BATCH = 5_000
-
-# The email log's rows that are finished with: nothing will send them again.
-FINISHED_EMAILS = (NotificationStatus.SENT, NotificationStatus.FAILED, NotificationStatus.CANCELLED)
 
 
 @dataclass(frozen=True)
@@ -102,7 +99,7 @@ def rules() -> list[Rule]:
             _older_than(
                 settings.RETENTION_EMAIL_LOG_DAYS,
                 "send_after",
-                Notification.objects.filter(status__in=FINISHED_EMAILS),
+                Notification.objects.filter(status__in=FINISHED_STATUSES),
             ),
             "RETENTION_EMAIL_LOG_DAYS",
         ),

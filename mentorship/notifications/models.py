@@ -19,6 +19,14 @@ class NotificationStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+# Emails nothing will send again: delivered, given up on, or called off.
+FINISHED_STATUSES = (
+    NotificationStatus.SENT,
+    NotificationStatus.FAILED,
+    NotificationStatus.CANCELLED,
+)
+
+
 class Notification(models.Model):
     kind = models.CharField(max_length=40)
     recipient = models.ForeignKey(

@@ -61,7 +61,6 @@ from mentorship.notifications.models import (
     SignedLinkUse,
 )
 from mentorship.pairings.models import (
-    OPEN_PAIRING_STATUSES,
     Feedback,
     MatchingRun,
     Milestone,
@@ -70,7 +69,7 @@ from mentorship.pairings.models import (
     PairingStatus,
 )
 from mentorship.people.models import ApiToken, Person, PersonImport, RecoveryCode
-from mentorship.programs.models import Enrollment, EnrollmentStatus, Program
+from mentorship.programs.models import Enrollment, EnrollmentStatus
 
 ERASED_DOMAIN = "erased.invalid"
 
@@ -123,9 +122,8 @@ def erasure_plan(*, person: Person, by: Person) -> ErasurePlan:
             )
         )
     open_pairings = (
-        Pairing.objects.filter(
-            Q(mentee=person) | Q(mentor=person), status__in=OPEN_PAIRING_STATUSES
-        )
+        Pairing.objects.open()
+        .filter(access.member_q(person))
         .select_related("program", "mentee", "mentor")
         .order_by("pk")
     )
@@ -143,13 +141,13 @@ def erasure_plan(*, person: Person, by: Person) -> ErasurePlan:
                 reverse("pairings:detail", args=[pairing.pk]) + "#lifecycle",
             )
         )
-    pairings = Pairing.objects.filter(Q(mentee=person) | Q(mentor=person))
+    pairings = Pairing.objects.filter(access.member_q(person))
     return ErasurePlan(
         blockers=blockers,
         private_notes=CheckInPrivateNote.objects.filter(author=person).count(),
         reflections=Reflection.objects.filter(author=person).count(),
         feedback_comments=Feedback.objects.filter(author=person).exclude(comment="").count(),
-        reports=Person.objects.filter(manager=person).count(),
+        reports=Person.objects.filter(access.line_manager_q(person)).count(),
         pairings_kept=pairings.count(),
         checkins_kept=CheckIn.objects.filter(pairing__in=pairings).count(),
     )
@@ -199,8 +197,10 @@ def person_erase(*, person: Person, by: Person, confirm_email: str) -> dict[str,
             status=EnrollmentStatus.WITHDRAWN, withdrawn_at=timezone.now(), withdrawn_reason=""
         )
         Enrollment.objects.filter(person=person).update(withdrawn_reason="")
-        Program.admins.through.objects.filter(person_id=person.pk).delete()
-        done["reports_unlinked"] = Person.objects.filter(manager=person).update(manager=None)
+        access.named_admins().filter(person_id=person.pk).delete()
+        done["reports_unlinked"] = Person.objects.filter(access.line_manager_q(person)).update(
+            manager=None
+        )
 
         person.email = new_email
         person.full_name = new_name
@@ -334,9 +334,7 @@ def _rewrite_their_pairings(person: Person, full_name: str, new: str) -> int:
     if not parts:
         return 0
     words = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in parts) + r")\b")
-    pairings = list(
-        Pairing.objects.filter(Q(mentee=person) | Q(mentor=person)).values_list("pk", flat=True)
-    )
+    pairings = list(Pairing.objects.filter(access.member_q(person)).values_list("pk", flat=True))
     changed = 0
     for model, path, fields in _PAIRING_TEXTS:
         for field in fields:

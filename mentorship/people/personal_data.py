@@ -20,7 +20,6 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.utils import timezone
 
 from mentorship import access
@@ -49,9 +48,10 @@ def personal_data(
     if not may_export(viewer, person):
         raise PermissionDenied("Only the person themself and HR can export their data.")
     own = viewer.pk == person.pk
-    theirs = Q(mentee=person) | Q(mentor=person)
     their_pairings = list(
-        pairings.pairings_visible_to(viewer).filter(theirs).order_by("created_at", "pk")
+        pairings.pairings_visible_to(viewer)
+        .filter(access.member_q(person))
+        .order_by("created_at", "pk")
     )
     pairing_ids = [p.pk for p in their_pairings]
     document: dict[str, Any] = {
