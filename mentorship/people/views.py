@@ -274,6 +274,9 @@ def account_security(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = request.user
     client = Client.of(request)
     form = PasswordChangeForm(person, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and not _has_password(person):
+        messages.error(request, "You have no Scaffold password: you sign in with your company.")
+        return redirect("account-security")
     if request.method == "POST":
         # Guessing the current password from a borrowed session is guessing
         # a password: the sign-in allowance applies.
@@ -289,6 +292,12 @@ def account_security(request: AuthenticatedHttpRequest) -> HttpResponse:
         elif "old_password" in form.errors:
             services.password_change_refused(person=person, client=client)
     return _security_page(request, form)
+
+
+def _has_password(person: Person) -> bool:
+    """Whether a password of theirs signs in: not where the company's
+    provider is the only way in, nor for someone it made an account for."""
+    return settings.PASSWORD_SIGN_IN and person.has_usable_password()
 
 
 def password_changed_message(revoked_tokens: int) -> str:
@@ -320,6 +329,7 @@ def _security_page(request: AuthenticatedHttpRequest, form: PasswordChangeForm) 
         "people/account_security.html",
         {
             "form": form,
+            "has_password": _has_password(request.user),
             # Said before the change: a new password revokes them all.
             "live_tokens": selectors.api_tokens_for(request.user).count(),
             "activity": audit_selectors.account_activity(request.user)[:ACTIVITY_SHOWN],

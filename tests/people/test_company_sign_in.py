@@ -264,6 +264,12 @@ def test_with_accounts_made_on_first_sign_in_a_newcomer_gets_one(
     assert cleo.full_name == "Cleo Newcomer"
     assert not cleo.has_usable_password()
     assert signed_in_as(client) == "cleo@scaffold.test"
+    # With no password, there is none to change.
+    page = client.get("/account/security/").content.decode()
+    assert "no Scaffold password signs you in" in page
+    assert 'name="old_password"' not in page
+    refused = client.post("/account/security/", {"new_password1": "x", "new_password2": "x"})
+    assert refused.status_code == 302
 
 
 def test_signing_out_ends_the_scaffold_session(company: Provider, client: Client) -> None:
