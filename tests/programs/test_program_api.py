@@ -118,6 +118,8 @@ def test_creating_with_bad_settings_names_every_field(
         ({"weight_department": 2}, "Each weight is from 0 to 1."),
         ({"pairing_length_days": 1000}, "A pairing lasts from 7 to 730 days."),
         ({"plan": 10**9}, "Nothing you may use has the id 1000000000."),
+        # JSON says null for no plan: an empty string is neither (as the schema says).
+        ({"plan": ""}, "Give an id: a whole number from 1."),
     ):
         refused = client.post("/api/v1/programs/", new_program(**bad), format="json")
         assert refused.status_code == 400

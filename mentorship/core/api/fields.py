@@ -7,6 +7,7 @@ from django.db.models import Model, QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.fields import empty
 
 from mentorship.people.signed_in import person_of
 
@@ -44,6 +45,13 @@ class IdRelatedField(serializers.PrimaryKeyRelatedField):
         "does_not_exist": "Nothing you may use has the id {pk_value}.",
         "incorrect_type": "Give an id: a whole number from 1.",
     }
+
+    def run_validation(self, data: Any = empty) -> Any:
+        # DRF reads "" as null for every relation (an HTML form's empty
+        # choice); in JSON, as the schema says, it is neither an id nor null.
+        if data == "" and not getattr(self, "from_form", False):
+            self.fail("incorrect_type", data_type="str")
+        return super().run_validation(data)
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, bool) or not isinstance(data, int) or not 1 <= data <= MAX_ID:
