@@ -396,6 +396,15 @@ def _people_admin(request: AuthenticatedHttpRequest) -> Person:
     return request.user
 
 
+def _hr_and_person(request: AuthenticatedHttpRequest, person_id: int) -> tuple[Person, Person]:
+    """HR and the person a page of theirs is about, or a 404."""
+    hr = _people_admin(request)
+    person = selectors.person_visible_to(hr, person_id)
+    if person is None:
+        raise Http404
+    return hr, person
+
+
 def _program_of(request: AuthenticatedHttpRequest) -> Program | None:
     """The program's People page these pages were opened from, to go back to."""
     program_id = request.GET.get("program", "")
@@ -515,10 +524,7 @@ def person_add(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_edit(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
-    hr = _people_admin(request)
-    person = selectors.person_visible_to(hr, person_id)
-    if person is None:
-        raise Http404
+    hr, person = _hr_and_person(request, person_id)
     if erasure.is_erased(person):
         # Nothing to edit, invite or erase: who they were is gone.
         return render(request, "people/person_erased.html", {"person": person})
@@ -539,10 +545,7 @@ def person_edit(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespon
 @require_GET
 def person_data(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     """For HR: what Scaffold holds about one person (audited)."""
-    hr = _people_admin(request)
-    person = selectors.person_visible_to(hr, person_id)
-    if person is None:
-        raise Http404
+    _, person = _hr_and_person(request, person_id)
     return _personal_data_download(request, person)
 
 
@@ -550,10 +553,7 @@ def person_data(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def person_erase(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     """For HR: what erasing a person does, and (typing their address) doing it."""
-    hr = _people_admin(request)
-    person = selectors.person_visible_to(hr, person_id)
-    if person is None:
-        raise Http404
+    hr, person = _hr_and_person(request, person_id)
     if erasure.is_erased(person):
         return render(request, "people/person_erased.html", {"person": person})
     form = EraseForm(request.POST if request.method == "POST" else None)
@@ -582,9 +582,8 @@ def person_erase(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespo
 @login_required
 @require_POST
 def person_invite(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
-    hr = _people_admin(request)
-    person = selectors.person_visible_to(hr, person_id)
-    if person is None or erasure.is_erased(person):
+    hr, person = _hr_and_person(request, person_id)
+    if erasure.is_erased(person):
         raise Http404
     try:
         services.person_invite(person=person, by=hr)
@@ -600,10 +599,7 @@ def person_invite(request: AuthenticatedHttpRequest, person_id: int) -> HttpResp
 def person_two_factor_off(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     """For someone who lost both the phone and the recovery codes: HR turns
     two-factor sign-in off, and the person sets it up again."""
-    hr = _people_admin(request)
-    person = selectors.person_visible_to(hr, person_id)
-    if person is None:
-        raise Http404
+    hr, person = _hr_and_person(request, person_id)
     two_factor.disable(person=person, by=hr, client=Client.of(request))
     messages.success(
         request,

@@ -116,14 +116,14 @@ def company(provider: Provider, settings: Any) -> Provider:
     return provider
 
 
-def at_provider(provider: Provider, authorize_url: str, username: str) -> str:
-    """A person at the provider: signs in there, and is sent back. Returns
-    where the provider sends the browser (our callback, with code and state)."""
+def signed_in_at(
+    provider: Provider, username: str, next_path: str = ""
+) -> tuple[requests.Session, requests.Response]:
+    """A browser signed in at the provider's own sign-in page, and its answer."""
     browser = requests.Session()
     login = browser.get(f"{provider.base}/login/", timeout=10)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text)
     assert token is not None
-    next_path = authorize_url.removeprefix(provider.base)
     answer = browser.post(
         f"{provider.base}/login/",
         data={
@@ -136,6 +136,14 @@ def at_provider(provider: Provider, authorize_url: str, username: str) -> str:
         allow_redirects=False,
         timeout=10,
     )
+    return browser, answer
+
+
+def at_provider(provider: Provider, authorize_url: str, username: str) -> str:
+    """A person at the provider: signs in there, and is sent back. Returns
+    where the provider sends the browser (our callback, with code and state)."""
+    next_path = authorize_url.removeprefix(provider.base)
+    browser, answer = signed_in_at(provider, username, next_path)
     assert answer.status_code == 302, answer.text
     location = answer.headers["Location"]
     while not location.startswith(callback_url()):
@@ -297,17 +305,7 @@ def tokens_for(
     """What the provider's token endpoint hands ``client_id`` for ada."""
     verifier, challenge = _pkce()
     nonce = secrets.token_urlsafe(16)
-    browser = requests.Session()
-    login = browser.get(f"{provider.base}/login/", timeout=10)
-    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text)
-    assert csrf is not None
-    browser.post(
-        f"{provider.base}/login/",
-        data={"csrfmiddlewaretoken": csrf.group(1), "username": "ada", "password": PASSWORD},
-        headers={"Referer": f"{provider.base}/login/"},
-        allow_redirects=False,
-        timeout=10,
-    )
+    browser, _ = signed_in_at(provider, "ada")
     authorize = browser.get(
         f"{provider.issuer}/authorize/",
         params={

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from mentorship.audit.models import AuditEvent
 from mentorship.checkins.selectors import plan_competencies
 from mentorship.checkins.services import checkin_log
+from tests.api.test_permission_matrix import PERSONAS
 from tests.checkins.test_privacy_matrix import (
     ACTION_ITEM,
     PRIVATE_MENTEE,
@@ -127,20 +128,7 @@ def test_only_hr_exports_someone_elses_data(
         assert client.get(their_data(subject)).status_code == status
 
 
-@pytest.mark.parametrize(
-    "persona",
-    [
-        "anonymous",
-        "hr",
-        "program_admin",
-        "mentor",
-        "mentee",
-        "line_manager",
-        "other_mentor",
-        "other_mentee",
-        "outsider",
-    ],
-)
+@pytest.mark.parametrize("persona", PERSONAS)
 def test_everyone_downloads_their_own_and_only_their_own(
     client_for: Any, personas: Personas, persona: str
 ) -> None:
