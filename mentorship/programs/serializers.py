@@ -9,6 +9,7 @@ from mentorship.core.api.fields import (
     ScopedIdRelatedField,
     StrictBooleanField,
     StrictCharField,
+    StrictFloatField,
 )
 from mentorship.people.models import Competency, Person
 from mentorship.people.selectors import people_visible_to
@@ -141,16 +142,16 @@ class ProgramInputSerializer(serializers.Serializer[Any]):
     pairing_length_days = serializers.IntegerField(
         min_value=7, max_value=730, required=False, error_messages=between("pairing_length_days")
     )
-    weight_competency = serializers.FloatField(
+    weight_competency = StrictFloatField(
         min_value=0, max_value=1, required=False, error_messages=between("weight")
     )
-    weight_department = serializers.FloatField(
+    weight_department = StrictFloatField(
         min_value=0, max_value=1, required=False, error_messages=between("weight")
     )
-    weight_time_zone = serializers.FloatField(
+    weight_time_zone = StrictFloatField(
         min_value=0, max_value=1, required=False, error_messages=between("weight")
     )
-    weight_experience = serializers.FloatField(
+    weight_experience = StrictFloatField(
         min_value=0,
         max_value=1,
         error_messages=between("weight"),

@@ -120,6 +120,9 @@ def test_creating_with_bad_settings_names_every_field(
         ({"plan": 10**9}, "Nothing you may use has the id 1000000000."),
         # JSON says null for no plan: an empty string is neither (as the schema says).
         ({"plan": ""}, "Give an id: a whole number from 1."),
+        # A weight is a JSON number: true is not 1.0, nor "0.5" a number.
+        ({"weight_experience": True}, "A valid number is required."),
+        ({"weight_time_zone": "0.5"}, "A valid number is required."),
     ):
         refused = client.post("/api/v1/programs/", new_program(**bad), format="json")
         assert refused.status_code == 400

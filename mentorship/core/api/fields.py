@@ -32,6 +32,16 @@ class StrictCharField(serializers.CharField):
         return str(super().to_internal_value(data))
 
 
+class StrictFloatField(serializers.FloatField):
+    """Only JSON numbers: ``true`` is not quietly read as 1.0, nor ``"0.5"``
+    as a number, as the schema (type: number) promises."""
+
+    def to_internal_value(self, data: Any) -> float:
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            self.fail("invalid")
+        return float(super().to_internal_value(data))
+
+
 MAX_ID = 2**63 - 1
 
 
