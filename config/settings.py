@@ -349,7 +349,7 @@ MAILERS = {
         "outbox": {"BACKEND": "mentorship.notifications.backends.OutboxEmailBackend"},
         "console": {"BACKEND": "django.core.mail.backends.console.EmailBackend"},
         "smtp": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "BACKEND": "mentorship.notifications.backends.SMTPBackend",
             "OPTIONS": {
                 "host": env.text("EMAIL_HOST", "localhost"),
                 "port": env.number("EMAIL_PORT", 25, minimum=1, maximum=65535),

@@ -13,6 +13,7 @@ from django.core.mail import EmailMultiAlternatives
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mentorship.notifications.backends import SMTPBackend
 from mentorship.notifications.emails import QUICK_FOLD, Email
 
 HEADERS = {
@@ -157,3 +158,35 @@ def test_a_long_header_is_still_folded() -> None:
     assert QUICK_FOLD.fold("List-Unsubscribe", value) == email.policy.compat32.fold(
         "List-Unsubscribe", value
     )
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    body=st.text(alphabet=st.sampled_from("-=abc \n"), max_size=200),
+    html=st.text(alphabet=st.sampled_from("-=<p> \n"), max_size=200),
+)
+def test_no_text_can_hold_the_boundary(body: str, html: str) -> None:
+    # The boundary is chosen without looking at the text (the standard
+    # library's look compiles a pattern per message): text made of dashes,
+    # equals signs and line breaks still parses back as exactly its two parts.
+    ours, _ = both(subject="Hi", body=body, html=html, to=["ada@scaffold.test"])
+    assert ours._simple()
+    message = parsed(ours)
+    boundary = message.get_boundary()
+    assert boundary is not None
+    assert boundary.startswith("=" * 15)
+    assert boundary.endswith("==")
+    parts = list(message.iter_parts())
+    assert [part.get_content_type() for part in parts] == ["text/plain", "text/html"]
+    text, markup = (part.get_content().replace("\r\n", "\n") for part in parts)
+    assert text.rstrip("\n") == body.rstrip("\n")
+    assert markup.rstrip("\n") == html.rstrip("\n")
+
+
+def test_the_smtp_backend_checks_each_address_as_django_does() -> None:
+    backend = SMTPBackend.__new__(SMTPBackend)  # prep_address needs no connection
+    assert backend.prep_address("Scaffold <scaffold@localhost>") == "scaffold@localhost"
+    assert backend.prep_address("Scaffold <scaffold@localhost>") == "scaffold@localhost"
+    for _ in range(2):  # refused every time, not only the first
+        with pytest.raises(ValueError, match="Invalid address"):
+            backend.prep_address("ada@scaffold.test\r\nBcc: eve@example.com")
