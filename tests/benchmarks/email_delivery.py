@@ -309,6 +309,12 @@ def run(measure: Callable[[str, Callable[[], Any]], dict[str, Any]]) -> list[dic
         "fits on its line, instead of folding it through `email.header.Header`, took",
         "the message's bytes from 355 µs to 221 µs (medians of 3,000 interleaved",
         "runs; a property test checks both ways write every header alike).",
+        "Choosing the multipart boundary without the standard library's check of",
+        "the text (a pattern compiled per message; our quoted-printable parts cannot",
+        "hold it) took it to 186 µs from 296 µs, and the SMTP backend checks each",
+        "address once per process (74 µs each time before): about 0.18 ms of the",
+        "worker's 3 ms per email, smaller than what this machine's speed moves",
+        "between runs (the raw SMTP baseline: 726 to 807 per second over the last two runs).",
         f"Load average (1 min) {load_before:.2f} before, {load_after:.2f} after; "
         f"{attempts:,} attempts recorded for {count:,} emails in the last round.",
     ]
