@@ -110,3 +110,28 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
+
+    @property
+    def what(self) -> str:
+        """What happened, in words: a company sign-in that failed was no
+        wrong password, and says why it was refused."""
+        if self.kind == SecurityEventKind.SIGN_IN_FAILED and self.via == SecurityEventVia.COMPANY:
+            why = COMPANY_REFUSALS.get(str((self.data or {}).get("why", "")), "")
+            return f"Company sign-in refused: {why}" if why else "Company sign-in refused"
+        return str(self.get_kind_display())
+
+
+# Why a company sign-in was refused (the codes company_sign_in.SignInRefused
+# records), as HR's security log says it.
+COMPANY_REFUSALS = {
+    "provider_unreachable": "the provider could not be reached",
+    "provider_refused": "the provider did not complete it",
+    "state_mismatch": "a return link used twice, or from another tab",
+    "token_invalid": "a token that could not be trusted",
+    "no_id_token": "the provider did not say who it was",
+    "no_email": "no email address shared",
+    "email_not_verified": "the address is not verified",
+    "domain_not_allowed": "an address outside the allowed domains",
+    "unknown_person": "nobody in Scaffold has the address",
+    "account_closed": "the account is closed",
+}

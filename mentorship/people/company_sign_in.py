@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 import requests
-from authlib.integrations.base_client import OAuthError
+from authlib.integrations.base_client import MismatchingStateError, OAuthError
 from authlib.integrations.django_client import OAuth
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -100,6 +100,14 @@ def finish(request: HttpRequest) -> Person:
         token = client().authorize_access_token(
             request, leeway=LEEWAY, claims_options=claims_options()
         )
+    except MismatchingStateError as exc:
+        # The return link came back to a session that did not send it: used
+        # twice (reloaded, or Back), or begun in another tab or browser.
+        raise SignInRefused(
+            "This sign-in link was used already, or began in another tab or browser. "
+            "Start again from the sign-in page.",
+            "state_mismatch",
+        ) from exc
     except OAuthError as exc:
         raise SignInRefused(
             "The sign-in with your company account did not complete "

@@ -68,10 +68,8 @@ from mentorship.pairings.models import (
     PairingChangeRequest,
     PairingStatus,
 )
-from mentorship.people.models import ApiToken, Person, PersonImport, RecoveryCode
+from mentorship.people.models import ERASED_DOMAIN, ApiToken, Person, PersonImport, RecoveryCode
 from mentorship.programs.models import Enrollment, EnrollmentStatus
-
-ERASED_DOMAIN = "erased.invalid"
 
 
 def erased_name(person: Person) -> str:
@@ -83,7 +81,7 @@ def erased_email(person: Person) -> str:
 
 
 def is_erased(person: Person) -> bool:
-    return person.email.endswith(f"@{ERASED_DOMAIN}")
+    return person.is_erased
 
 
 @dataclass(frozen=True)
@@ -96,6 +94,9 @@ class ErasurePlan:
     reflections: int
     feedback_comments: int
     reports: int
+    # Those who report to them (the first 50 by name), named on the page so
+    # HR knows whose manager to set afterwards.
+    reporting: list[Person]
     pairings_kept: int
     checkins_kept: int
 
@@ -142,12 +143,14 @@ def erasure_plan(*, person: Person, by: Person) -> ErasurePlan:
             )
         )
     pairings = Pairing.objects.filter(access.member_q(person))
+    reports = Person.objects.filter(access.line_manager_q(person))
     return ErasurePlan(
         blockers=blockers,
         private_notes=CheckInPrivateNote.objects.filter(author=person).count(),
         reflections=Reflection.objects.filter(author=person).count(),
         feedback_comments=Feedback.objects.filter(author=person).exclude(comment="").count(),
-        reports=Person.objects.filter(access.line_manager_q(person)).count(),
+        reports=reports.count(),
+        reporting=list(reports.order_by("full_name", "pk")[:50]),
         pairings_kept=pairings.count(),
         checkins_kept=CheckIn.objects.filter(pairing__in=pairings).count(),
     )

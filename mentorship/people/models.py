@@ -65,6 +65,11 @@ class PersonManager(BaseUserManager["Person"]):
         return self.create_user(email, password, **fields)
 
 
+# An erased person's address is at this domain (people/erasure.py): one that
+# receives no mail (RFC 2606 reserves .invalid).
+ERASED_DOMAIN = "erased.invalid"
+
+
 class Person(AbstractBaseUser, PermissionsMixin):
     """Everyone in Scaffold: new managers, mentors, HR. Signs in by email."""
 
@@ -155,6 +160,10 @@ class Person(AbstractBaseUser, PermissionsMixin):
             secret=secret,
             algorithm="sha256",
         ).hexdigest()
+
+    @property
+    def is_erased(self) -> bool:
+        return self.email.endswith(f"@{ERASED_DOMAIN}")
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email

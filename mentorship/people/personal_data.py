@@ -68,7 +68,7 @@ def personal_data(
         "account_activity": [
             {
                 "at": e.at,
-                "what": e.get_kind_display(),
+                "what": e.what,
                 "via": e.via,
                 "client_ip": e.client_ip,
                 "user_agent": e.user_agent,

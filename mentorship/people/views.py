@@ -75,6 +75,9 @@ class SignInView(auth_views.LoginView):
 
 
 NEXT_KEY = "scaffold.company_sign_in_next"
+# How this session signed in, when it was through the company's provider: signing
+# out then says that the company account stays signed in.
+VIA_KEY = "scaffold.signed_in_via"
 
 
 @require_GET
@@ -99,9 +102,14 @@ def company_sign_in_done(request: HttpRequest) -> HttpResponse:
     try:
         person = company_sign_in.finish(request)
     except company_sign_in.SignInRefused as refused:
+        if refused.code == "state_mismatch" and request.user.is_authenticated:
+            # The return link reloaded (or reached by Back) after it signed
+            # them in: they are in; nothing failed.
+            return redirect(settings.LOGIN_REDIRECT_URL)
         return _company_sign_in_refused(request, refused)
     wanted = request.session.pop(NEXT_KEY, "")
     login(request, person, backend=settings.AUTHENTICATION_BACKENDS[0])
+    request.session[VIA_KEY] = SecurityEventVia.COMPANY.value
     security_record(
         SecurityEventKind.SIGNED_IN,
         person=person,
@@ -193,8 +201,17 @@ class SignOutView(auth_views.LogoutView):
         return render(request, "people/sign_out.html")
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        via_company = request.session.get(VIA_KEY) == SecurityEventVia.COMPANY
         response = super().post(request, *args, **kwargs)
-        messages.info(request, "You are signed out.")
+        if via_company:
+            messages.info(
+                request,
+                "You are signed out of Scaffold. Your company account stays signed in, and "
+                "its button would sign you straight back in: on a shared computer, sign out "
+                "of your company account too.",
+            )
+        else:
+            messages.info(request, "You are signed out.")
         return response
 
 

@@ -44,3 +44,8 @@ OAUTH2_PROVIDER = {
     "ID_TOKEN_EXPIRE_SECONDS": int(os.environ.get("PROVIDER_ID_TOKEN_SECONDS", "300")),
     "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
 }
+# Its own cookie names: a browser keeps cookies by host, not by port, so on
+# 127.0.0.1 the provider's session would otherwise replace Scaffold's in the
+# middle of a sign-in (a company's provider lives on a host of its own).
+SESSION_COOKIE_NAME = "provider_sessionid"
+CSRF_COOKIE_NAME = "provider_csrftoken"

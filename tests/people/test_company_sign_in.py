@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 from django.conf import settings as django_settings
+from django.shortcuts import resolve_url
 from django.test import Client
 from joserfc.errors import ExpiredTokenError, InvalidClaimError, JoseError
 
@@ -208,12 +209,19 @@ def test_a_code_is_used_once(company: Provider, client: Client) -> None:
         django_settings.SITE_URL.rstrip("/")
     )
     assert client.get(back).status_code == 302
+    # Reloaded (or reached by Back) while signed in: nothing failed.
+    reloaded = client.get(back)
+    assert reloaded.status_code == 302
+    assert reloaded["Location"] == resolve_url(django_settings.LOGIN_REDIRECT_URL)
+    assert signed_in_as(client) == "ada@scaffold.test"
     client.post("/account/sign-out/")
 
     again = client.get(back)
     assert again.status_code == 403
-    assert "did not complete" in again.content.decode()
+    assert "This sign-in link was used already" in again.content.decode()
     assert signed_in_as(client) is None
+    refused = SecurityEvent.objects.get(kind=SecurityEventKind.SIGN_IN_FAILED)
+    assert refused.what == "Company sign-in refused: a return link used twice, or from another tab"
 
 
 @pytest.mark.parametrize(
@@ -239,6 +247,9 @@ def test_who_cannot_sign_in_is_told_why(
     assert signed_in_as(client) is None
     refused = SecurityEvent.objects.get(kind=SecurityEventKind.SIGN_IN_FAILED)
     assert (refused.via, refused.data) == (SecurityEventVia.COMPANY, {"why": code})
+    # HR's log says what it was: no wrong password, and why.
+    assert refused.what.startswith("Company sign-in refused: ")
+    assert refused.what != "Company sign-in refused: "
 
 
 def test_only_the_allowed_domains_sign_in(company: Provider, client: Client, settings: Any) -> None:
@@ -284,10 +295,12 @@ def test_signing_out_ends_the_scaffold_session(company: Provider, client: Client
     person_create(email="ada@scaffold.test", full_name="Ada Lovelace")
     sign_in(client, company, "ada")
 
-    client.post("/account/sign-out/")
+    signed_out = client.post("/account/sign-out/", follow=True)
 
     assert signed_in_as(client) is None
     assert client.get("/account/profile/").status_code == 302
+    # Said plainly: the company account is another sign-in, still open.
+    assert "Your company account stays signed in" in signed_out.content.decode()
 
 
 # The ID token's checks, on tokens the real provider issued.

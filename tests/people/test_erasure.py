@@ -332,6 +332,10 @@ def test_an_erased_person_has_nothing_left_to_edit_invite_or_erase(
     invited = api.post(f"/api/v1/people/{mentee.pk}/invite/")
     assert invited.status_code == 400
     assert "account is closed: there is nobody to invite" in invited.content.decode()
+    # Lists offer to view them, not to edit them.
+    listed = hr.get(f"/people/?q=Erased+person+%23{mentee.pk}").content.decode()
+    assert f'aria-label="View Erased person #{mentee.pk}"' in listed
+    assert f'aria-label="Edit Erased person #{mentee.pk}"' not in listed
 
 
 def test_what_people_wrote_naming_them_is_rewritten_too(erasable: Personas) -> None:
@@ -362,10 +366,10 @@ def test_their_reports_are_left_without_a_manager(erasable: Personas) -> None:
     report.manager = erasable.mentee
     report.save(update_fields=["manager"])
     hr = signed_in(erasable.hr)
-    assert (
-        "<strong>1</strong> person who reports to them"
-        in hr.get(erase_url(erasable.mentee)).content.decode()
-    )
+    page = hr.get(erase_url(erasable.mentee)).content.decode()
+    assert "<strong>1</strong> person who reports to them" in page
+    # Named, with the page where their new manager is set.
+    assert f'<a href="/people/{report.pk}/edit/">Rhea Report</a>' in page
 
     hr.post(erase_url(erasable.mentee), {"confirm_email": erasable.mentee.email})
 
