@@ -72,6 +72,10 @@ def redirect_uri() -> str:
     return settings.SITE_URL.rstrip("/") + reverse("company-sign-in-done")
 
 
+# The code of a return link that came back to a session that did not send it.
+STATE_MISMATCH = "state_mismatch"
+
+
 class SignInRefused(Exception):  # noqa: N818 -- a refusal, said to the person
     """Why the provider's answer signs nobody in, in words for the person;
     ``code`` goes to the security log."""
@@ -106,7 +110,7 @@ def finish(request: HttpRequest) -> Person:
         raise SignInRefused(
             "This sign-in link was used already, or began in another tab or browser. "
             "Start again from the sign-in page.",
-            "state_mismatch",
+            STATE_MISMATCH,
         ) from exc
     except OAuthError as exc:
         raise SignInRefused(

@@ -80,10 +80,6 @@ def erased_email(person: Person) -> str:
     return f"erased-{person.pk}@{ERASED_DOMAIN}"
 
 
-def is_erased(person: Person) -> bool:
-    return person.is_erased
-
-
 @dataclass(frozen=True)
 class ErasurePlan:
     """What erasing would do, for the confirmation page; ``blockers`` are
@@ -111,7 +107,7 @@ class Blocker:
 
 def erasure_plan(*, person: Person, by: Person) -> ErasurePlan:
     blockers = []
-    if is_erased(person):
+    if person.is_erased:
         blockers.append(Blocker("They have already been erased."))
     if person.pk == by.pk:
         blockers.append(Blocker("You cannot erase yourself: ask someone else in HR."))

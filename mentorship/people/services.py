@@ -23,7 +23,7 @@ from mentorship.core.secret_tokens import digest, new_secret
 from mentorship.notifications.events import notifications_queue_now
 from mentorship.notifications.kinds import Due, content_type_id
 from mentorship.notifications.links import LinkExpired, LinkInvalid
-from mentorship.people import erasure, rules, throttling
+from mentorship.people import rules, throttling
 from mentorship.people.checks import (
     CompetencyRef,
     DepartmentRef,
@@ -148,7 +148,7 @@ def person_update(
     """Change someone's details (HR). Fields left out stay as they are; the
     audit trail records which fields changed, never their values."""
     _require_people_admin(by)
-    if erasure.is_erased(person):
+    if person.is_erased:
         raise ValidationError({"person": "They were erased: who they were cannot be set again."})
     given = {
         name: value

@@ -102,7 +102,7 @@ def company_sign_in_done(request: HttpRequest) -> HttpResponse:
     try:
         person = company_sign_in.finish(request)
     except company_sign_in.SignInRefused as refused:
-        if refused.code == "state_mismatch" and request.user.is_authenticated:
+        if refused.code == company_sign_in.STATE_MISMATCH and request.user.is_authenticated:
             # The return link reloaded (or reached by Back) after it signed
             # them in: they are in; nothing failed.
             return redirect(settings.LOGIN_REDIRECT_URL)
@@ -542,7 +542,7 @@ def person_add(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_edit(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     hr, person = _hr_and_person(request, person_id)
-    if erasure.is_erased(person):
+    if person.is_erased:
         # Nothing to edit, invite or erase: who they were is gone.
         return render(request, "people/person_erased.html", {"person": person})
     program = _program_of(request)
@@ -571,7 +571,7 @@ def person_data(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespon
 def person_erase(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     """For HR: what erasing a person does, and (typing their address) doing it."""
     hr, person = _hr_and_person(request, person_id)
-    if erasure.is_erased(person):
+    if person.is_erased:
         return render(request, "people/person_erased.html", {"person": person})
     form = EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -600,7 +600,7 @@ def person_erase(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespo
 @require_POST
 def person_invite(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     hr, person = _hr_and_person(request, person_id)
-    if erasure.is_erased(person):
+    if person.is_erased:
         raise Http404
     try:
         services.person_invite(person=person, by=hr)
