@@ -313,8 +313,10 @@ def run(measure: Callable[[str, Callable[[], Any]], dict[str, Any]]) -> list[dic
         "the text (a pattern compiled per message; our quoted-printable parts cannot",
         "hold it) took it to 186 µs from 296 µs, and the SMTP backend checks each",
         "address once per process (74 µs each time before): about 0.18 ms of the",
-        "worker's 3 ms per email, smaller than what this machine's speed moves",
-        "between runs (the raw SMTP baseline: 726 to 807 per second over the last two runs).",
+        "worker's 3 ms per email, smaller than what the machine's speed moves",
+        "between runs. The same code, on the slower machine of the run before this",
+        "one, delivered 264 emails/s through 2 processes and 273 through 4, beside a",
+        "raw SMTP baseline of 771 and 726: read the rate with its baseline.",
         f"Load average (1 min) {load_before:.2f} before, {load_after:.2f} after; "
         f"{attempts:,} attempts recorded for {count:,} emails in the last round.",
     ]
