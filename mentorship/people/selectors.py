@@ -34,14 +34,21 @@ def people_visible_to(viewer: Person) -> QuerySet[Person]:
     return people.filter(scope)
 
 
-def people_directory(viewer: Person, *, q: str = "") -> QuerySet[Person]:
+def people_directory(viewer: Person, *, q: str = "", after: int | None = None) -> QuerySet[Person]:
     """The people page: those the viewer may see, by name, optionally those
-    whose name, email or title contains ``q``."""
+    whose name, email or title contains ``q``; with ``after`` (a person's
+    id), those after that person in the order (a person the viewer cannot
+    see starts from the beginning)."""
     people = people_visible_to(viewer)
     if q:
         people = people.filter(
             Q(full_name__icontains=q) | Q(email__icontains=q) | Q(title__icontains=q)
         )
+    if after is not None:
+        edge = people_visible_to(viewer).filter(pk=after).values_list("full_name", flat=True)
+        name = edge.first()
+        if name is not None:
+            people = people.filter(Q(full_name__gt=name) | Q(full_name=name, pk__gt=after))
     return people.order_by("full_name", "pk")
 
 

@@ -435,12 +435,24 @@ def _program_of(request: AuthenticatedHttpRequest) -> Program | None:
 def people_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     viewer = _people_admin(request)
     q = request.GET.get("q", "").strip()[:200]
+    raw_after = request.GET.get("after", "")
+    after = int(raw_after) if raw_after.isdigit() and len(raw_after) < 19 else None
     # One row more than shown says whether there are more, without counting.
-    people = list(selectors.people_directory(viewer, q=q)[: DIRECTORY_PAGE + 1])
+    people = list(selectors.people_directory(viewer, q=q, after=after)[: DIRECTORY_PAGE + 1])
+    shown = people[:DIRECTORY_PAGE]
+    following = None
+    if len(people) > DIRECTORY_PAGE:
+        following = "?" + urlencode(({"q": q} if q else {}) | {"after": str(shown[-1].pk)})
     return render(
         request,
         "people/people_list.html",
-        {"people": people[:DIRECTORY_PAGE], "more": len(people) > DIRECTORY_PAGE, "q": q},
+        {
+            "people": shown,
+            "following": following,
+            "first_page": ("?" + urlencode({"q": q})) if q else "?",
+            "paged": after is not None,
+            "q": q,
+        },
     )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
 
+from mentorship.core.api.pagination import cursor_for
 from tests.fixtures.personas import Personas
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +87,46 @@ def test_a_cursor_position_that_is_not_a_value_of_the_order_is_refused(
     assert "not a cursor this API gave" in response.json()["error"]["message"]
 
 
+# Well-formed cursors the API never gave, written as it once wrote its own
+# (base64 of the JSON): an id past 64 bits was a 500 (OverflowError in the
+# database driver), Infinity one too, a name where a date belongs a page.
+UNSIGNED = [
+    '{"v":["2026-09-04",9223372036854775808]}',
+    '{"v":[Infinity,1]}',
+    '{"v":["garbage",24]}',
+    '{"v":[1]}',
+]
+
+
+@pytest.mark.parametrize("body", UNSIGNED)
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/milestones/", "/api/v1/competencies/", "/api/v1/people/", "/api/v1/check-ins/"],
+)
+def test_a_cursor_the_api_did_not_sign_names_no_page(
+    personas: Personas, client_for: Any, body: str, path: str
+) -> None:
+    cursor = base64.urlsafe_b64encode(body.encode()).decode()
+
+    response = client_for(personas.hr).get(path, {"cursor": cursor})
+
+    assert response.status_code == 404, response.content
+    assert "not a cursor this API gave" in response.json()["error"]["message"]
+
+
+def test_a_signed_cursor_out_of_any_rows_range_is_refused(
+    personas: Personas, client_for: Any
+) -> None:
+    """Even signed (a leaked key), a value no row can hold never reaches
+    the database."""
+    for values in ([9223372036854775808], [float("inf")]):
+        cursor = cursor_for(values)
+
+        response = client_for(personas.hr).get("/api/v1/plans/", {"cursor": cursor})
+
+        assert response.status_code == 404, (values, response.content)
+
+
 def test_the_cursors_the_api_gives_still_work(personas: Personas, client_for: Any) -> None:
     client = client_for(personas.hr)
     first = client.get("/api/v1/people/", {"page_size": 2}).json()
@@ -135,3 +177,25 @@ def test_the_apis_own_address_leads_to_its_documentation(client_for: Any, db: No
 
     assert response.status_code == 302
     assert response["Location"] == "/api/docs/"
+
+
+@pytest.mark.parametrize("parameter", ["ordering", "statu", "search"])
+def test_a_list_refuses_a_parameter_it_does_not_read(
+    personas: Personas, client_for: Any, parameter: str
+) -> None:
+    """Once quietly ignored: ``?ordering=title`` answered in the list's own
+    order, a misspelt filter with the whole list."""
+    response = client_for(personas.hr).get("/api/v1/milestones/", {parameter: "x"})
+
+    assert response.status_code == 400, response.content
+    message = response.json()["error"]["fields"][parameter][0]
+    assert "no such parameter" in message
+    assert "status" in message  # the filters it has
+
+
+def test_a_list_still_reads_its_filters_and_paging(personas: Personas, client_for: Any) -> None:
+    response = client_for(personas.hr).get(
+        "/api/v1/milestones/", {"status": "open", "page_size": 2, "format": "json"}
+    )
+
+    assert response.status_code == 200, response.content

@@ -12,8 +12,6 @@ on a million check-ins (``make bench``).
 
 from __future__ import annotations
 
-import base64
-import json
 from typing import Any
 
 import pytest
@@ -21,6 +19,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from mentorship.checkins.models import CheckIn
+from mentorship.core.api.pagination import cursor_for
 from mentorship.pairings.models import Milestone, Pairing
 from mentorship.people.models import Person
 from tests.factories import CheckInFactory, PersonFactory
@@ -65,9 +64,7 @@ def plan(sql: str) -> str:
 def cursor_at(model: Any, ordering: tuple[str, ...]) -> str:
     fields = [name.lstrip("-") for name in ordering]
     values = model.objects.order_by(*ordering).values_list(*fields)[1]
-    plain = [v.isoformat() if hasattr(v, "isoformat") else v for v in values]
-    text = json.dumps({"v": plain}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(text.encode()).decode()
+    return cursor_for(list(values))
 
 
 @pytest.fixture

@@ -9,15 +9,13 @@ check-ins. The mentor has one pairing and its 200 check-ins.
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
-import json
 import os
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from django.db import connection
 from django.test import Client
@@ -25,6 +23,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mentorship.checkins.selectors import checkins_visible_to
+from mentorship.core.api.pagination import cursor_for
 from mentorship.pairings.models import Pairing
 from mentorship.pairings.selectors import milestones_visible_to, pairings_visible_to
 from mentorship.people.models import Person
@@ -109,9 +108,7 @@ OWN = (
 
 
 def _cursor(values: list[Any]) -> str:
-    plain = [v.isoformat() if isinstance(v, dt.date | dt.datetime) else v for v in values]
-    text = json.dumps({"v": plain}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(text.encode()).decode()
+    return quote(cursor_for(values))
 
 
 def _cases(hr: Person, mentor: Person, *, only: str = "") -> list[Case]:

@@ -195,3 +195,44 @@ def test_the_directory_searches_and_costs_the_same_for_1_or_50(personas: Persona
         served=occurrences("<td>Grown team lead</td>"),
         at_most=8,
     )
+
+
+def test_the_directory_pages_through_everyone_once(personas: Personas) -> None:
+    """Once the first 50 and "search to find others": now a next link, by
+    name then id, so people sharing a name are neither skipped nor shown
+    twice, with or without a search."""
+    import re
+
+    for _ in range(60):
+        PersonFactory.create(full_name="Sam Same", title="Twin lead")
+    PersonFactory.create_batch(45, title="Twin lead")
+    client = client_as(personas.hr)
+    expected = set(Person.objects.filter(title="Twin lead").values_list("email", flat=True))
+    for query in ({"q": "Twin lead"}, {}):
+        seen: list[str] = []
+        url: str | None = "/people/"
+        params: dict[str, str] = dict(query)
+        pages = 0
+        while url is not None and pages < 10:
+            html = client.get(url, params).content.decode()
+            seen += re.findall(r'<small class="muted">([^<]+@[^<]+)</small>', html)
+            following = re.search(r'href="(\?[^"]+)" rel="next"', html)
+            url = "/people/" + following.group(1).replace("&amp;", "&") if following else None
+            params = {}
+            pages += 1
+        assert url is None  # it ended
+        assert len(seen) == len(set(seen))  # nobody twice
+        assert expected <= set(seen)  # nobody skipped
+        if query:
+            assert set(seen) == expected
+            assert pages == 3  # 105 people, 50 a page
+
+
+def test_a_page_after_someone_out_of_sight_starts_from_the_beginning(
+    personas: Personas,
+) -> None:
+    client = client_as(personas.hr)
+    for after in ("999999999", "9" * 40, "abc"):
+        response = client.get("/people/", {"after": after})
+        assert response.status_code == 200
+        assert "Otto Othermentee" in response.content.decode()

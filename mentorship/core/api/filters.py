@@ -12,6 +12,7 @@ import django_filters
 from django import forms
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError
 
 from mentorship.core.api.fields import MAX_ID
 
@@ -34,8 +35,37 @@ class StrictFilterSet(django_filters.FilterSet):
         return valid
 
 
+# What a list reads from its query string besides its filters.
+LIST_PARAMETERS = frozenset({"cursor", "page_size", "format"})
+
+
 class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter, strict, and a list refuses what it does not read: a
+    parameter that is no filter of it (``?ordering=title``, ``?statu=open``)
+    is a 400 naming it and the list's filters, not a list quietly unfiltered
+    or in another order than asked."""
+
     filterset_base = StrictFilterSet
+
+    def filter_queryset(self, request: Any, queryset: Any, view: Any) -> Any:
+        if getattr(view, "action", None) == "list":
+            filterset_class = self.get_filterset_class(view, queryset)
+            known = set(filterset_class.base_filters) if filterset_class else set()
+            unknown = sorted(set(request.query_params) - known - LIST_PARAMETERS)
+            if unknown:
+                offered = ", ".join(sorted(known)) or "none"
+                order = ", ".join(getattr(view, "cursor_ordering", ()) or ("-id",))
+                raise ValidationError(
+                    {
+                        name: [
+                            f"This list has no such parameter. Its filters: {offered}; "
+                            f"its order is fixed ({order}), and cursor and page_size page "
+                            "through it."
+                        ]
+                        for name in unknown
+                    }
+                )
+        return super().filter_queryset(request, queryset, view)
 
     def get_filterset_class(self, view: Any, queryset: Any = None) -> Any:
         filterset_class = super().get_filterset_class(view, queryset)

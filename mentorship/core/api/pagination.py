@@ -12,15 +12,19 @@ once however many share a value (DRF's own cursor walks ties with an offset
 it caps at 1,000, after which it repeats the same page for ever), and a page
 costs an index range scan wherever an index matches the order, whatever
 the depth.
+
+A cursor is signed (``cursor_for``): the API reads only cursors it wrote, so
+a value nobody could have paged to (an id past 64 bits, a name where a date
+belongs) never reaches the database; any other cursor answers 404.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
+import math
 from typing import Any
 
+from django.core import signing
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Model, Q, QuerySet
@@ -108,30 +112,22 @@ class StandardCursorPagination(CursorPagination):
     # -- cursors ------------------------------------------------------------
 
     def _link(self, row: Model, *, backwards: bool) -> str:
-        values = [_plain(getattr(row, name)) for name in self._fields]
-        body: dict[str, Any] = {"v": values}
-        if backwards:
-            body["r"] = 1
-        text = json.dumps(body, separators=(",", ":"), ensure_ascii=True)
-        encoded = base64.urlsafe_b64encode(text.encode("ascii")).decode("ascii")
-        return replace_query_param(str(self.base_url), self.cursor_query_param, encoded)
+        cursor = cursor_for([getattr(row, name) for name in self._fields], backwards=backwards)
+        return replace_query_param(str(self.base_url), self.cursor_query_param, cursor)
 
     def _read_cursor(
         self, request: Request, queryset: QuerySet[Any]
     ) -> tuple[list[Any], bool] | None:
-        """Only a cursor this API wrote: base64 of ``{"v": [the ordering's
-        values], "r": 1?}`` whose values are values of the ordering's fields.
-        Anything else names no page (404), never the first page or a server
-        error."""
+        """Only a cursor this API wrote (``cursor_for``: ``{"v": [the
+        ordering's values], "r": 1?}``, signed) whose values are values of
+        the ordering's fields. Anything else names no page (404), never the
+        first page or a server error."""
         encoded = request.query_params.get(self.cursor_query_param)
         if encoded is None:
             return None
         try:
-            text = base64.urlsafe_b64decode(encoded.encode("ascii")).decode("ascii")
-            if base64.urlsafe_b64encode(text.encode("ascii")).decode("ascii") != encoded:
-                raise ValueError("not the canonical encoding")
-            body = json.loads(text)
-        except (ValueError, UnicodeError):
+            body = signing.loads(encoded, salt=CURSOR_SALT)
+        except (signing.BadSignature, ValueError, UnicodeError):
             raise self._bad_cursor() from None
         if (
             not isinstance(body, dict)
@@ -160,9 +156,15 @@ class StandardCursorPagination(CursorPagination):
             field = annotation.output_field
         try:
             value = field.to_python(raw)
-        except (AttributeError, DjangoValidationError, TypeError, ValueError):
+        except (AttributeError, DjangoValidationError, OverflowError, TypeError, ValueError):
             raise self._bad_cursor() from None
         if value is None or (isinstance(value, dt.datetime) and value.tzinfo is None):
+            raise self._bad_cursor()
+        # What no row of ours holds (read only from a cursor signed with a
+        # leaked key): never handed to the database.
+        if isinstance(value, int) and not -(2**63) <= value < 2**63:
+            raise self._bad_cursor()
+        if isinstance(value, float) and not math.isfinite(value):
             raise self._bad_cursor()
         return value
 
@@ -200,10 +202,41 @@ class StandardCursorPagination(CursorPagination):
             )
         return size
 
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        link = {"type": "string", "nullable": True, "format": "uri"}
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {
+                "next": {
+                    **link,
+                    "description": "The next page: follow it until it is null. Every row is "
+                    "visited exactly once, however many share a date or a name.",
+                    "example": "https://scaffold.example.com/api/v1/check-ins/"
+                    "?cursor=eyJ2IjpbIjIwMjYtMTEtMzBUMTc6MzA6MDBaIiw0MTJdfQ%3A1vLq2x%3Aq3Vw",
+                },
+                "previous": {
+                    **link,
+                    "description": "The page before this one; null on the first page.",
+                },
+                "results": schema,
+            },
+        }
+
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
         for parameter in parameters:
+            if parameter["name"] == self.cursor_query_param:
+                parameter["description"] = (
+                    "Where the page starts: leave it out for the first page, then take the "
+                    "whole address from `next` or `previous`. A cursor is signed; one the API "
+                    "did not give answers 404."
+                )
             if parameter["name"] == self.page_size_query_param:
+                parameter["description"] = (
+                    f"Rows per page, 1 to {self.max_page_size} (default "
+                    f"{type(self).page_size}). There is no total count."
+                )
                 parameter["schema"] = {
                     "type": "integer",
                     "minimum": 1,
@@ -211,6 +244,18 @@ class StandardCursorPagination(CursorPagination):
                     "default": type(self).page_size,
                 }
         return parameters
+
+
+CURSOR_SALT = "scaffold.api.cursor"
+
+
+def cursor_for(values: list[Any], *, backwards: bool = False) -> str:
+    """The cursor of the page after (``backwards``: before) the row whose
+    ordering values these are: their JSON, signed with the site's key."""
+    body: dict[str, Any] = {"v": [_plain(value) for value in values]}
+    if backwards:
+        body["r"] = 1
+    return signing.dumps(body, salt=CURSOR_SALT)
 
 
 def _plain(value: Any) -> Any:
