@@ -44,6 +44,7 @@ router.register("matching/proposals", matching_api.ProposalViewSet, basename="ma
 router.register("check-ins", checkins_api.CheckInViewSet, basename="check-in")
 router.register("action-items", checkins_api.ActionItemViewSet, basename="action-item")
 router.register("assessments", checkins_api.AssessmentViewSet, basename="assessment")
+router.register("week-splits", checkins_api.WeekSplitViewSet, basename="week-split")
 router.register("notifications", notifications_api.NotificationViewSet, basename="notification")
 
 api_v1 = [

@@ -16,7 +16,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mentorship.checkins import selectors, services
-from mentorship.checkins.models import ActionItem, Assessment, AssessmentOccasion, CheckIn
+from mentorship.checkins.models import (
+    ActionItem,
+    Assessment,
+    AssessmentOccasion,
+    CheckIn,
+    WeekSplit,
+)
 from mentorship.checkins.serializers import (
     ActionItemSerializer,
     AssessmentInputSerializer,
@@ -28,6 +34,9 @@ from mentorship.checkins.serializers import (
     ConfidenceQuerySerializer,
     ConfidenceSummarySerializer,
     PrivateNoteInputSerializer,
+    WeekSplitInputSerializer,
+    WeekSplitSerializer,
+    split_from,
 )
 from mentorship.core.api.fields import columns_shown_by
 from mentorship.core.api.filters import IdFilter, StrictFilterSet
@@ -165,6 +174,7 @@ class CheckInViewSet(
                 for item in data["action_items"]
             ],
             close_action_items=data["close_action_items"],
+            week_split=split_from(data["week_split"]),
         )
         return self._fresh(checkin, status.HTTP_201_CREATED)
 
@@ -237,6 +247,63 @@ class ActionItemViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet[Actio
         """Tick the action item off."""
         item = services.action_item_complete(item=self.get_object(), by=person_of(request))
         return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data)
+
+
+class WeekSplitFilter(StrictFilterSet):
+    pairing = IdFilter(field_name="pairing_id", label="Pairing id")
+    week_after = django_filters.DateFilter(
+        field_name="week_of", lookup_expr="gte", label="Weeks from this Monday on"
+    )
+
+    class Meta:
+        model = WeekSplit
+        fields = ["pairing", "week_after"]
+
+
+@extend_schema_view(
+    list=extend_schema(tags=["check-ins"]),
+    retrieve=extend_schema(tags=["check-ins"]),
+    create=extend_schema(
+        tags=["check-ins"],
+        request=WeekSplitInputSerializer,
+        responses={201: WeekSplitSerializer},
+        description=(
+            "As the mentee, say roughly where a week went, in percent (four parts adding "
+            "up to 100). One answer per week: a second replaces the first."
+        ),
+    ),
+)
+class WeekSplitViewSet(
+    ScopedQuerysetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[WeekSplit],
+):
+    """Where the mentee's weeks went, week by week: the pair reads them, the
+    mentee gives them. HR and program admins read none (past day 45, a week
+    still mostly individual work is an at-risk reason, without its figures)."""
+
+    serializer_class = WeekSplitSerializer
+    filterset_class = WeekSplitFilter
+    cursor_ordering = ("-week_of", "-id")
+    http_method_names = ["get", "post", "head", "options"]
+
+    def scoped_queryset(self, viewer: Person) -> QuerySet[WeekSplit]:
+        return selectors.week_splits_visible_to(viewer)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        person = person_of(request)
+        payload = WeekSplitInputSerializer(data=request.data, context={"viewer": person})
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        split = split_from(data)
+        assert split is not None  # the serializer has all four parts
+        row = services.week_split_record(
+            pairing=data["pairing"], by=person, split=split, on=data.get("on")
+        )
+        fresh = self.get_queryset().get(pk=row.pk)
+        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
 
 
 class AssessmentFilter(StrictFilterSet):

@@ -15,8 +15,9 @@ import itertools
 import textwrap
 from dataclasses import dataclass
 
-from mentorship.checkins.models import AssessmentOccasion
+from mentorship.checkins.models import AssessmentOccasion, WeekPart, WeekSplit
 from mentorship.checkins.selectors import Point
+from mentorship.insights.risk import split_day
 
 # Okabe–Ito (with a wine for the eighth), the colours that keep 3:1 against
 # white first: distinguishable with the common colour-vision deficiencies.
@@ -238,3 +239,71 @@ def _summary(series: dict[str, list[Point]], first: dt.date, last: dt.date) -> s
         + "; ".join(changes)
         + ". The table beside has every rating."
     )
+
+
+# --------------------------------------------------------------------------
+# Where the week goes: one stacked bar per week, each part's share of it.
+
+WEEK_COLORS = {
+    "individual": "#D55E00",
+    "people": "#0072B2",
+    "direction": "#009E73",
+    "other": "#767676",
+}
+WEEK_ROW, WEEK_BAR = 30, 22  # px: a week's row, and its bar within it
+WEEK_LABELS = 16.0  # % across kept on the left for each week's date
+
+
+@dataclass(frozen=True)
+class WeekSegment:
+    x: float  # % across
+    width: float  # %
+    color: str
+    label: str
+    share: int
+
+    @property
+    def text_x(self) -> float:
+        return round(self.x + self.width / 2, 2)
+
+
+@dataclass(frozen=True)
+class WeekRow:
+    week_of: dt.date
+    day: int | None  # the day of the pairing the week ends on
+    y: int  # px down
+    segments: list[WeekSegment]
+
+    @property
+    def text_y(self) -> int:
+        return self.y + WEEK_BAR // 2 + 5
+
+
+@dataclass(frozen=True)
+class WeekChart:
+    rows: list[WeekRow]
+    legend: list[tuple[str, str]]  # colour, label
+
+    @property
+    def height(self) -> int:
+        return len(self.rows) * WEEK_ROW
+
+    @property
+    def bar_height(self) -> int:
+        return WEEK_BAR
+
+
+def week_chart(splits: list[WeekSplit], *, starts_on: dt.date | None, today: dt.date) -> WeekChart:
+    """The pairing's week splits, oldest first, as stacked bars of 100 %."""
+    rows = []
+    scale = (100 - WEEK_LABELS) / 100
+    for index, split in enumerate(splits):
+        x, segments = WEEK_LABELS, []
+        for value, label, share in split.parts():
+            width = round(share * scale, 2)
+            if width:
+                segments.append(WeekSegment(round(x, 2), width, WEEK_COLORS[value], label, share))
+            x += width
+        day = split_day(starts_on, split.week_of, today) if starts_on else None
+        rows.append(WeekRow(split.week_of, day, index * WEEK_ROW, segments))
+    return WeekChart(rows, [(WEEK_COLORS[part.value], str(part.label)) for part in WeekPart])

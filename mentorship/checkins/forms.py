@@ -7,10 +7,13 @@ from django import forms
 from mentorship.checkins.models import (
     ACTION_ITEM_MAX_LENGTH,
     NOTE_MAX_LENGTH,
+    WEEK_PART_HINTS,
     ActionItem,
     AssessmentOccasion,
     CheckInKind,
+    WeekPart,
 )
+from mentorship.checkins.services import Split
 from mentorship.core.forms import LongTextField
 from mentorship.core.text_limits import too_long_message
 from mentorship.pairings.models import Pairing
@@ -24,6 +27,66 @@ PULSE_CHOICES = [
     ("4", "4"),
     ("5", "5 · very"),
 ]
+
+
+def split_field(part: WeekPart, *, required: bool) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=f"{part.label} (%)",
+        help_text=WEEK_PART_HINTS[part],
+        min_value=0,
+        max_value=100,
+        required=required,
+        error_messages={
+            "required": f"Say how much of the week went to {str(part.label).lower()}, 0 if none.",
+            "invalid": "Give a whole number of percent, for example 40.",
+            "min_value": "Give a share from 0 to 100 %.",
+            "max_value": "Give a share from 0 to 100 %.",
+        },
+        widget=forms.NumberInput(attrs={"step": 5, "inputmode": "numeric"}),
+    )
+
+
+SPLIT_FIELDS = {f"split_{part.value}": part for part in WeekPart}
+SPLIT_HELP = (
+    "Roughly, in percent; the four add up to 100. Your mentor sees this. HR never sees "
+    "the numbers: only, past day 45, that individual work is still most of your week."
+)
+
+
+def clean_split(form: forms.Form, *, required: bool) -> Split | None:
+    """The four shares as a ``Split``; None when all are left empty and
+    that is allowed. Adds the form's error when they do not add up."""
+    values = {name: form.cleaned_data.get(name) for name in SPLIT_FIELDS}
+    if any(name in form.errors for name in SPLIT_FIELDS):
+        return None
+    given = [value for value in values.values() if value is not None]
+    if not given and not required:
+        return None
+    if len(given) < len(values):
+        form.add_error(None, "Where your week went: give all four parts, 0 for none.")
+        return None
+    split = Split(*(int(values[f"split_{part.value}"] or 0) for part in WeekPart))
+    if split.total != 100:
+        form.add_error(
+            None,
+            f"Where your week went: the four parts add up to {split.total} %; make them 100 %.",
+        )
+        return None
+    return split
+
+
+class WeekSplitForm(forms.Form):
+    """The mentee's week on its own (the pairing's week page)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, part in SPLIT_FIELDS.items():
+            self.fields[name] = split_field(part, required=True)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        cleaned["split"] = clean_split(self, required=True)
+        return cleaned
 
 
 class CheckInForm(forms.Form):
@@ -84,15 +147,33 @@ class CheckInForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args: Any, is_mentee: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, is_mentee: bool, asks_week: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not is_mentee:
             del self.fields["confidence_pulse"]
+        # A new check-in by the mentee also asks where their week went
+        # (optional: all four empty is no answer).
+        self.asks_week = is_mentee and asks_week
+        self.split_help = SPLIT_HELP
+        if self.asks_week:
+            for name, part in SPLIT_FIELDS.items():
+                self.fields[name] = split_field(part, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.asks_week:
+            cleaned["week_split"] = clean_split(self, required=False)
+        return cleaned
+
+    def split_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in SPLIT_FIELDS if name in self.fields]
 
     def checkin_fields(self) -> dict[str, Any]:
         """The cleaned values, as ``checkin_log`` and ``checkin_edit`` take them."""
         data = self.cleaned_data
+        extra = {"week_split": data.get("week_split")} if self.asks_week else {}
         return {
+            **extra,
             "occurred_on": data["occurred_on"],
             "duration_minutes": data["duration_minutes"],
             "kind": data["kind"],
@@ -180,7 +261,7 @@ DEFAULT_REFLECTION_PROMPT = "Anything on your mind about the role? (optional)"
 class AssessmentForm(forms.Form):
     occasion = forms.ChoiceField(label="Which self-assessment")
     shared_with_mentor = forms.BooleanField(
-        label="Let my mentor see these ratings", required=False, initial=True
+        label="Let my mentor see these ratings", required=False, initial=False
     )
     reflection = LongTextField(
         label=DEFAULT_REFLECTION_PROMPT,

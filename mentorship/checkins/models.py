@@ -196,6 +196,70 @@ class Reflection(TimeStampedModel):
         return "Private reflection"
 
 
+class WeekPart(models.TextChoices):
+    """Where a new manager's working week goes, in four rough parts."""
+
+    INDIVIDUAL = "individual", "Individual work"
+    PEOPLE = "people", "People"
+    DIRECTION = "direction", "Direction"
+    OTHER = "other", "Other"
+
+
+WEEK_PART_HINTS = {
+    WeekPart.INDIVIDUAL: "writing code, your own deliverables",
+    WeekPart.PEOPLE: "1:1s, coaching, feedback, hiring",
+    WeekPart.DIRECTION: "planning, priorities, working across teams",
+    WeekPart.OTHER: "everything else",
+}
+
+
+class WeekSplit(TimeStampedModel):
+    """How the mentee's working week split, roughly, in percent, as they
+    said it: with a check-in or on its own. One per pairing and week (the
+    Monday of the mentee's week, in their zone); a second answer in the same
+    week replaces the first. The pair reads it; HR never reads the numbers
+    (insights/risk.py turns a high share of individual work past day 45 into
+    a reason without them)."""
+
+    pairing = models.ForeignKey(
+        "pairings.Pairing", on_delete=models.CASCADE, related_name="week_splits"
+    )
+    week_of = models.DateField()
+    individual = models.PositiveSmallIntegerField()
+    people = models.PositiveSmallIntegerField()
+    direction = models.PositiveSmallIntegerField()
+    other = models.PositiveSmallIntegerField()
+    checkin = models.ForeignKey(
+        CheckIn, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["pairing", "week_of"]
+        constraints = [
+            # Also the index of a pairing's trend: WHERE pairing_id = … ORDER BY week_of.
+            models.UniqueConstraint(fields=["pairing", "week_of"], name="weeksplit_once_a_week"),
+            models.CheckConstraint(
+                condition=models.Q(individual__lte=100, people__lte=100, direction__lte=100)
+                & models.Q(other__lte=100),
+                name="weeksplit_parts_at_most_100",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    individual=100 - models.F("people") - models.F("direction") - models.F("other")
+                ),
+                name="weeksplit_parts_add_up_to_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # Never the figures: this string may show in the audit trail.
+        return f"Week of {self.week_of}"
+
+    def parts(self) -> list[tuple[str, str, int]]:
+        """Each part: its value, label and share, in the order shown."""
+        return [(part.value, str(part.label), getattr(self, part.value)) for part in WeekPart]
+
+
 # --------------------------------------------------------------------------
 # Summaries the dashboard reads instead of the check-ins themselves
 # (checkins/summaries.py keeps them; the check-in services call it in the
@@ -204,9 +268,9 @@ class Reflection(TimeStampedModel):
 
 
 class PairingActivity(models.Model):
-    """One row per pairing that has a check-in: what the at-risk score reads
-    (the last check-in, the last two confidence pulses) without reading a
-    pairing's check-ins."""
+    """One row per pairing that has a check-in or a week split: what the
+    at-risk score reads (the last check-in, the last two confidence pulses,
+    the newest week split) without reading a pairing's check-ins."""
 
     pairing = models.OneToOneField(
         "pairings.Pairing", on_delete=models.CASCADE, primary_key=True, related_name="activity"
@@ -217,6 +281,11 @@ class PairingActivity(models.Model):
     # to say "confidence falling": the values never reach HR.
     latest_pulse = models.PositiveSmallIntegerField(null=True, blank=True)
     previous_pulse = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The mentee's newest week split: its week and its share of individual
+    # work. Read only to say "individual work still most of the week past
+    # day 45": the figure never reaches HR.
+    latest_split_week = models.DateField(null=True, blank=True)
+    latest_individual_share = models.PositiveSmallIntegerField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Activity of pairing {self.pairing_id}"

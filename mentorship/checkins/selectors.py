@@ -50,6 +50,7 @@ from mentorship.checkins.models import (
     CheckIn,
     CheckInPrivateNote,
     Reflection,
+    WeekSplit,
 )
 from mentorship.pairings.models import (
     LIVE_PAIRING_STATUSES,
@@ -242,6 +243,14 @@ def open_action_items(viewer: Person, pairing: Pairing) -> list[ActionItem]:
         action_items_visible_to(viewer)
         .filter(pairing=pairing, done_at__isnull=True)
         .order_by(F("due_on").asc(nulls_last=True), "created_at")
+    )
+
+
+def week_splits_visible_to(viewer: Person) -> QuerySet[WeekSplit]:
+    """Week splits of the viewer's own approved pairings: the pair's to
+    read (the mentee's to write). HR and program admins read none."""
+    return WeekSplit.objects.filter(
+        access.sees_shared_part_q(viewer), pairing__status__in=VISIBLE_TO_PARTICIPANTS
     )
 
 

@@ -24,12 +24,15 @@ from mentorship.checkins.models import (
     AssessmentOccasion,
     CheckIn,
     CheckInKind,
+    WeekPart,
+    WeekSplit,
 )
 from mentorship.checkins.selectors import (
     action_items_visible_to,
     checkin_editable_by,
     pairings_of_pair,
 )
+from mentorship.checkins.services import Split
 from mentorship.core.api.fields import (
     IdRelatedField,
     QuerySerializer,
@@ -238,6 +241,71 @@ class CheckInEditSerializer(serializers.Serializer[Any]):
     )
 
 
+class WeekPartsSerializer(serializers.Serializer[Any]):
+    """Where a week went, in percent: four whole numbers that add up to 100."""
+
+    individual = serializers.IntegerField(
+        min_value=0, max_value=100, help_text="Individual work: code, own deliverables."
+    )
+    people = serializers.IntegerField(
+        min_value=0, max_value=100, help_text="People: 1:1s, coaching, feedback, hiring."
+    )
+    direction = serializers.IntegerField(
+        min_value=0, max_value=100, help_text="Direction: planning, priorities, across teams."
+    )
+    other = serializers.IntegerField(min_value=0, max_value=100, help_text="Everything else.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        total = sum(attrs[part.value] for part in WeekPart)
+        if total != 100:
+            raise serializers.ValidationError(
+                f"The four parts add up to {total}; make them 100 (roughly is fine)."
+            )
+        return attrs
+
+
+def split_from(data: dict[str, Any] | None) -> Split | None:
+    """The service's ``Split`` from a ``WeekPartsSerializer``'s data."""
+    return None if data is None else Split(*(data[part.value] for part in WeekPart))
+
+
+class WeekSplitSerializer(serializers.ModelSerializer[WeekSplit]):
+    checkin = serializers.IntegerField(
+        source="checkin_id", allow_null=True, help_text="The check-in it was given with, if any."
+    )
+
+    class Meta:
+        model = WeekSplit
+        fields = [
+            "id",
+            "pairing",
+            "week_of",
+            "individual",
+            "people",
+            "direction",
+            "other",
+            "checkin",
+            "created_at",
+            "updated_at",
+        ]
+        extra_kwargs = {"week_of": {"help_text": "The Monday of the mentee's week."}}
+
+
+class WeekSplitInputSerializer(WeekPartsSerializer):
+    pairing = ViewerScopedIdField(
+        pairings_of_pair,
+        model=Pairing,
+        error_messages={
+            "does_not_exist": "You are not the mentor or the mentee of pairing {pk_value}."
+        },
+    )
+    on = serializers.DateField(
+        required=False,
+        help_text="A day of the week meant (by default today, where you are). A second "
+        "answer for a week replaces the first.",
+    )
+
+
 class CheckInInputSerializer(CheckInEditSerializer):
     pairing = ViewerScopedIdField(
         pairings_of_pair,
@@ -284,6 +352,12 @@ class CheckInInputSerializer(CheckInEditSerializer):
         default=list,
         max_length=50,
         help_text="Open action items of this pairing that are now done.",
+    )
+    week_split = WeekPartsSerializer(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The mentee only: where the week of the check-in went, in percent.",
     )
 
 

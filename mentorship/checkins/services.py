@@ -24,9 +24,11 @@ from mentorship.checkins.models import (
     CheckInKind,
     CheckInPrivateNote,
     Reflection,
+    WeekPart,
+    WeekSplit,
 )
 from mentorship.checkins.selectors import EDIT_WINDOW, plan_competencies, scheduled_assessments
-from mentorship.checkins.summaries import summaries_checkin_saved
+from mentorship.checkins.summaries import summaries_checkin_saved, summaries_split_saved
 from mentorship.core.text_limits import text_too_long
 from mentorship.core.timezones import today_for
 from mentorship.pairings.models import MilestoneStatus, Pairing
@@ -39,6 +41,91 @@ class ActionItemSpec:
     text: str
     owner: Person
     due_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Split:
+    """Where a week went, in percent: the four parts of ``WeekPart``."""
+
+    individual: int
+    people: int
+    direction: int
+    other: int
+
+    @property
+    def total(self) -> int:
+        return self.individual + self.people + self.direction + self.other
+
+
+def week_of(day: dt.date) -> dt.date:
+    """The Monday of the week ``day`` falls in."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _check_split(pairing: Pairing, by: Person, split: Split) -> str | None:
+    """What is wrong with a week split, in words a person can act on."""
+    if by.pk != pairing.mentee_id:
+        return "Only the mentee says where their week went."
+    for part in WeekPart:
+        value = getattr(split, part.value)
+        if not 0 <= value <= 100:
+            return f"{part.label}: give a share from 0 to 100 %."
+    if split.total != 100:
+        return (
+            f"The four parts add up to {split.total} %; make them 100 % "
+            "(roughly is fine: round to the nearest 5 or 10)."
+        )
+    return None
+
+
+def _write_split(
+    pairing: Pairing, split: Split, day: dt.date, checkin: CheckIn | None = None
+) -> WeekSplit:
+    """The week's split, new or replacing the week's earlier answer; and the
+    pairing's summary row. Inside the caller's transaction."""
+    values = {part.value: getattr(split, part.value) for part in WeekPart}
+    if checkin is not None:
+        values["checkin"] = checkin
+    row, _ = WeekSplit.objects.update_or_create(
+        pairing=pairing, week_of=week_of(day), defaults=values
+    )
+    summaries_split_saved(pairing.pk)
+    return row
+
+
+def week_split_record(
+    *, pairing: Pairing, by: Person, split: Split, on: dt.date | None = None
+) -> WeekSplit:
+    """The mentee says how their week split (``on``: a day of that week, by
+    default today where they are). A second answer in a week replaces the
+    first; the pairing must be live."""
+    on = on or today_for(by)
+    errors: dict[str, str] = {}
+    if not pairing.is_live:
+        errors["pairing"] = (
+            f"This pairing is {pairing.get_status_display().lower()}; "
+            "weeks are recorded only while it is active or paused."
+        )
+    if on > today_for(by):
+        errors["on"] = "That week has not begun yet."
+    elif pairing.starts_on and week_of(on) < week_of(pairing.starts_on):
+        errors["on"] = f"The pairing started on {pairing.starts_on:%-d %B %Y}."
+    problem = _check_split(pairing, by, split)
+    if problem:
+        errors["week_split"] = problem
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        row = _write_split(pairing, split, on)
+        # Structure only: the week, never the figures.
+        audit_record(
+            actor=by,
+            action="checkin.week_split_recorded",
+            target=row,
+            program=pairing.program,
+            data={"pairing": pairing.pk, "week_of": row.week_of.isoformat()},
+        )
+    return row
 
 
 def _require_member(pairing: Pairing, person: Person) -> None:
@@ -114,9 +201,11 @@ def checkin_log(
     confidence_pulse: int | None = None,
     action_items: Sequence[ActionItemSpec] = (),
     close_action_items: Iterable[ActionItem] = (),
+    week_split: Split | None = None,
 ) -> CheckIn:
     """Log a check-in of a live pairing, by the mentor or the mentee: its
-    new action items are added and the ticked-off ones closed, all at once."""
+    new action items are added and the ticked-off ones closed, all at once;
+    with the mentee's ``week_split``, the split of the check-in's week."""
     _require_member(pairing, by)
     errors = _check_when_and_pulse(pairing, by, occurred_on, confidence_pulse)
     errors |= _check_notes(shared_notes=shared_notes, private_note=private_note)
@@ -126,6 +215,8 @@ def checkin_log(
     closing = list(close_action_items)
     if any(item.pairing_id != pairing.pk or item.done_at is not None for item in closing):
         errors["close_action_items"] = "Only this pairing's open action items can be ticked off."
+    if week_split is not None and (problem := _check_split(pairing, by, week_split)):
+        errors["week_split"] = problem
     if errors:
         raise ValidationError(errors)
 
@@ -153,6 +244,8 @@ def checkin_log(
             item.created_in = checkin
         ActionItem.objects.bulk_create(items)
         summaries_checkin_saved(checkin)
+        if week_split is not None:
+            _write_split(pairing, week_split, occurred_on, checkin)
         closed = ActionItem.objects.filter(
             pk__in=[item.pk for item in closing], done_at__isnull=True
         ).update(done_at=timezone.now(), done_in=checkin)
@@ -165,6 +258,7 @@ def checkin_log(
                 "pairing": pairing.pk,
                 "action_items_added": len(items),
                 "action_items_closed": closed,
+                "week_split": week_split is not None,
             },
         )
     return checkin

@@ -1,14 +1,16 @@
 """The summaries the dashboard reads instead of a million check-ins.
 
 - ``PairingActivity``: per pairing, how many check-ins, the day of the last,
-  the two newest confidence pulses. The at-risk list and "days since the
-  last check-in" read one row per pairing shown.
+  the two newest confidence pulses, the newest week split's week and share
+  of individual work. The at-risk list and "days since the last check-in"
+  read one row per pairing shown.
 - ``CheckInDay``: per program and day, how many check-ins. The weekly chart
   and "check-ins in the last 30 days" read at most 84 rows per program.
 
 They are kept in the transaction that writes a check-in
 (``summaries_checkin_saved``, called by ``checkin_log`` and
-``checkin_edit``), so the dashboard is never behind. A pairing's activity
+``checkin_edit``; ``summaries_split_saved``, by ``week_split_record``),
+so the dashboard is never behind. A pairing's activity
 is recomputed from its own check-ins under a lock on the pairing (a few
 hundred rows at most, on the pairing's index); a day's count moves by one
 with an atomic increment, so two people logging at once in one program
@@ -29,7 +31,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max, Window
 from django.db.models.functions import RowNumber
 
-from mentorship.checkins.models import CheckIn, CheckInDay, PairingActivity
+from mentorship.checkins.models import CheckIn, CheckInDay, PairingActivity, WeekSplit
 from mentorship.pairings.models import Pairing
 
 # The newest pulse first: by day, then by when it was logged.
@@ -91,16 +93,33 @@ def _refresh_activity(pairing_id: int) -> None:
     )
 
 
+def summaries_split_saved(pairing_id: int) -> None:
+    """Bring the pairing's newest week split into its activity row, inside
+    the transaction that wrote a split."""
+    newest = (
+        WeekSplit.objects.filter(pairing_id=pairing_id)
+        .order_by("-week_of")
+        .values_list("week_of", "individual")
+        .first()
+    )
+    week, individual = newest if newest else (None, None)
+    PairingActivity.objects.update_or_create(
+        pairing_id=pairing_id,
+        defaults={"latest_split_week": week, "latest_individual_share": individual},
+    )
+
+
 def summaries_rebuild() -> tuple[int, int]:
     """Recompute both summaries from every check-in. Returns how many
     pairing rows and day rows there are now."""
-    return rebuild(checkin=CheckIn, activity=PairingActivity, day=CheckInDay)
+    return rebuild(checkin=CheckIn, activity=PairingActivity, day=CheckInDay, split=WeekSplit)
 
 
-def rebuild(*, checkin: Any, activity: Any, day: Any) -> tuple[int, int]:
+def rebuild(*, checkin: Any, activity: Any, day: Any, split: Any = None) -> tuple[int, int]:
     """The rebuild itself, over the given models, so the data migration can
-    run it with the models as they were then: three aggregate queries and
-    two bulk inserts, whatever the number of check-ins."""
+    run it with the models as they were then (``split`` None: before week
+    splits): four aggregate queries and two bulk inserts, whatever the
+    number of check-ins."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # Writers of check-ins wait until the rebuild commits, then add
@@ -138,6 +157,19 @@ def rebuild(*, checkin: Any, activity: Any, day: Any) -> tuple[int, int]:
                 rows[pairing_id].latest_pulse = pulse
             else:
                 rows[pairing_id].previous_pulse = pulse
+        if split is not None:
+            newest = (
+                split.objects.annotate(
+                    rank=Window(
+                        RowNumber(), partition_by=[F("pairing_id")], order_by=[F("week_of").desc()]
+                    )
+                )
+                .filter(rank=1)
+                .values_list("pairing_id", "week_of", "individual")
+            )
+            for pairing_id, week, individual in newest:
+                row = rows.setdefault(pairing_id, activity(pairing_id=pairing_id, checkins=0))
+                row.latest_split_week, row.latest_individual_share = week, individual
         activity.objects.bulk_create(rows.values(), batch_size=2000)
         days = [
             day(program_id=program_id, day=on, checkins=n)

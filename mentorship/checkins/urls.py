@@ -11,5 +11,6 @@ urlpatterns = [
     path("action-items/<int:item_id>/done/", views.action_item_done, name="action-item-done"),
     path("pairings/<int:pairing_id>/self-assessment/", views.assessment_new, name="assess"),
     path("pairings/<int:pairing_id>/confidence/", views.confidence, name="confidence"),
+    path("pairings/<int:pairing_id>/week/", views.week, name="week"),
     path("assessments/<int:assessment_id>/share/", views.assessment_share, name="assessment-share"),
 ]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mentorship.checkins import selectors, services
-from mentorship.checkins.chart import confidence_chart
+from mentorship.checkins.chart import confidence_chart, week_chart
 from mentorship.checkins.forms import (
     DEFAULT_REFLECTION_PROMPT,
     REFLECTION_PROMPTS,
@@ -23,10 +23,12 @@ from mentorship.checkins.forms import (
     NewActionItemFormSet,
     PrivateNoteForm,
     ShareForm,
+    WeekSplitForm,
 )
 from mentorship.checkins.models import AssessmentOccasion, CheckIn
 from mentorship.core.forms import attach_service_errors
 from mentorship.core.timezones import today_for
+from mentorship.insights.risk import INDIVIDUAL_HIGH_AFTER_DAY, individual_still_high
 from mentorship.pairings.models import Pairing
 from mentorship.people.signed_in import AuthenticatedHttpRequest
 
@@ -61,7 +63,9 @@ def checkin_new(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpRespo
     is_mentee = person.pk == pairing.mentee_id
     open_items = selectors.open_action_items(person, pairing)
     data = request.POST if request.method == "POST" else None
-    form = CheckInForm(data, is_mentee=is_mentee, initial={"occurred_on": today_for(person)})
+    form = CheckInForm(
+        data, is_mentee=is_mentee, asks_week=True, initial={"occurred_on": today_for(person)}
+    )
     carry = CloseItemsForm(data, prefix="carry", items=open_items)
     new_items = NewActionItemFormSet(data, prefix="items", form_kwargs={"pairing": pairing})
     # Each part checked, so every mistake shows at once, not one part a round.
@@ -290,6 +294,64 @@ def confidence(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpRespon
         "can_assess": pairing.mentee_id == person.pk and pairing.is_live,
     }
     return render(request, "checkins/confidence.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def week(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpResponse:
+    """Where the mentee's weeks went, week by week, for the pair; and for
+    the mentee, this week's split to give (or change)."""
+    person = request.user
+    pairing = _own_pairing(request, pairing_id)
+    is_mentee = person.pk == pairing.mentee_id
+    splits = list(
+        selectors.week_splits_visible_to(person).filter(pairing=pairing).order_by("week_of")
+    )
+    today = today_for(person)
+    this_week = services.week_of(today)
+    can_record = is_mentee and pairing.is_live and not pairing.starts_after(today)
+    form = None
+    if can_record:
+        latest = splits[-1] if splits else None
+        initial = {f"split_{value}": share for value, _, share in latest.parts()} if latest else {}
+        form = WeekSplitForm(request.POST if request.method == "POST" else None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.week_split_record(
+                    pairing=pairing, by=person, split=form.cleaned_data["split"], on=today
+                )
+            except ValidationError as exc:
+                attach_service_errors(exc, form)
+            else:
+                messages.success(request, "This week is recorded. Thank you.")
+                return redirect("checkins:week", pairing_id=pairing.pk)
+    elif request.method == "POST":
+        raise Http404
+    latest = splits[-1] if splits else None
+    chart = week_chart(splits, starts_on=pairing.starts_on, today=today) if splits else None
+    high_at = (
+        individual_still_high(pairing.starts_on, latest.week_of, latest.individual, today)
+        if latest
+        else None
+    )
+    return render(
+        request,
+        "checkins/week.html",
+        {
+            "pairing": pairing,
+            "is_mentee": is_mentee,
+            "splits": splits,
+            "chart": chart,
+            "chart_rows": list(zip(chart.rows, splits, strict=True)) if chart else [],
+            "form": form,
+            "this_week": this_week,
+            "this_week_given": bool(latest and latest.week_of == this_week),
+            "high_at": high_at,
+            "high_share": latest.individual if latest and high_at else None,
+            "high_after": INDIVIDUAL_HIGH_AFTER_DAY,
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
 
 
 @login_required

@@ -19,7 +19,14 @@ from django.utils import timezone
 
 from mentorship.checkins.models import ActionItem, AssessmentOccasion, CheckIn
 from mentorship.checkins.selectors import occasion_of, plan_competencies
-from mentorship.checkins.services import ActionItemSpec, assessment_record, checkin_log
+from mentorship.checkins.services import (
+    ActionItemSpec,
+    Split,
+    assessment_record,
+    checkin_log,
+    week_of,
+    week_split_record,
+)
 from mentorship.checkins.summaries import summaries_rebuild
 from mentorship.demo import content
 from mentorship.pairings import matching
@@ -305,8 +312,9 @@ class DemoBuilder:
             (40, "active"),  # the demo mentee with the demo mentor
             (103, "completed"),
             (86, "active"),
-            (75, "ended"),
-            (62, "active"),
+            (75, "ended"),  # back to the individual-contributor track
+            (62, "active"),  # still mostly individual work past day 45
+            (55, "paused"),
             (55, "paused"),
             (33, "active"),
             (21, "active"),
@@ -402,6 +410,7 @@ class DemoBuilder:
             pairing, history_until, complete_all=fate == "completed", demo=is_demo_pair
         )
         self._checkins(pairing, history_until, recent=is_demo_pair)
+        self._weeks(pairing, history_until, stuck=days_ago == 62)
         if is_demo_pair:
             # Between the scheduled ones: so the demo mentee's chart has a line.
             taken_on = history_until - dt.timedelta(days=5)
@@ -512,6 +521,33 @@ class DemoBuilder:
             day += dt.timedelta(days=self.rng.randint(11, 17))
         if recent and (last is None or last < self.today - dt.timedelta(days=6)):
             self._checkin(pairing, pairing.mentee, until)
+
+    def _weeks(self, pairing: Pairing, until: dt.date, *, stuck: bool) -> None:
+        """Where the mentee's weeks went, every week up to ``until``: from
+        about two thirds individual work to a third over the 90 days; or,
+        ``stuck``, 55-65 % throughout (HR's at-risk list says so past day
+        45). Their own random numbers, so the rest of the demo stays as it
+        was."""
+        assert pairing.starts_on is not None
+        rng = random.Random(f"weeks-{pairing.mentee.email}")  # noqa: S311 -- demo figures
+        week = week_of(pairing.starts_on)
+        while week <= until:
+            progress = min(1.0, (week - pairing.starts_on).days / 90)
+            individual = (
+                round(
+                    (rng.randint(55, 65) if stuck else 65 - 35 * progress + rng.randint(-5, 5)) / 5
+                )
+                * 5
+            )
+            people = round((100 - individual) * rng.uniform(0.45, 0.6) / 5) * 5
+            direction = round((100 - individual - people) * rng.uniform(0.6, 0.85) / 5) * 5
+            week_split_record(
+                pairing=pairing,
+                by=pairing.mentee,
+                split=Split(individual, people, direction, 100 - individual - people - direction),
+                on=max(week, pairing.starts_on),
+            )
+            week += dt.timedelta(days=7)
 
     def _checkin(self, pairing: Pairing, author: Person, day: dt.date) -> None:
         topics = sorted(content.SHARED_NOTES)

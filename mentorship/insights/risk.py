@@ -1,7 +1,7 @@
 """At risk: a score, not one signal. For each live pairing one row of plain
 values (the last check-in, overdue milestones, the last two confidence
-pulses, an open pause or end request, check-in nudges unanswered), then a
-score and the reasons in words."""
+pulses, an open pause or end request, check-in nudges unanswered, the newest
+week split), then a score and the reasons in words."""
 
 from __future__ import annotations
 
@@ -26,6 +26,30 @@ from mentorship.pairings.models import (
 # A pairing scoring this much or more is at risk.
 AT_RISK_FROM = 2
 
+# Past this day of the pairing, a week that is still this much individual
+# work (percent) or more says the move into management has not happened yet.
+INDIVIDUAL_HIGH_AFTER_DAY = 45
+INDIVIDUAL_HIGH_FROM = 50
+
+
+def individual_still_high(
+    starts_on: dt.date | None, split_week: dt.date | None, share: int | None, today: dt.date
+) -> int | None:
+    """The day of the pairing the newest week split was at, when it is past
+    day 45 and still mostly individual work; else None."""
+    if starts_on is None or split_week is None or share is None:
+        return None
+    day = split_day(starts_on, split_week, today)
+    if day > INDIVIDUAL_HIGH_AFTER_DAY and share >= INDIVIDUAL_HIGH_FROM:
+        return day
+    return None
+
+
+def split_day(starts_on: dt.date, split_week: dt.date, today: dt.date) -> int:
+    """The day of the pairing a week's split speaks for: the week's last
+    day, or today while the week is still going."""
+    return (min(split_week + dt.timedelta(days=6), today) - starts_on).days
+
 
 class Signals(NamedTuple):
     """One live pairing's row, as the query returns it (a tuple: a program's
@@ -41,6 +65,8 @@ class Signals(NamedTuple):
     previous_pulse: int | None
     pause_requested: bool
     nudges_ignored: int
+    latest_split_week: dt.date | None
+    latest_individual_share: int | None
 
 
 def risk_score(pairing: Signals, today: dt.date) -> tuple[int, list[str]]:
@@ -75,6 +101,13 @@ def risk_score(pairing: Signals, today: dt.date) -> tuple[int, list[str]]:
     if pairing.nudges_ignored >= 2:
         score += 1
         reasons.append(f"{pairing.nudges_ignored} check-in nudges unanswered")
+    if individual_still_high(
+        pairing.starts_on, pairing.latest_split_week, pairing.latest_individual_share, today
+    ):
+        score += 1
+        # Never the share: how one person's week splits is the pair's; HR
+        # reads only that it is still mostly individual work.
+        reasons.append(f"still mostly individual work past day {INDIVIDUAL_HIGH_AFTER_DAY}")
     return score, reasons
 
 
@@ -114,6 +147,8 @@ def risk_signals(pairings: PairingQuerySet, *, today: dt.date) -> list[Signals]:
                 ),
                 0,
             ),
+            latest_split_week=F("activity__latest_split_week"),
+            latest_individual_share=F("activity__latest_individual_share"),
         )
         .order_by("pk")
         .values_list(*Signals._fields)

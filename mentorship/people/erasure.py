@@ -11,7 +11,8 @@ nothing in the database says who they were:
   addresses and browsers their sign-ins came from go; they can
   no longer sign in, run a program or be matched (their enrollments are
   withdrawn);
-- **what only they wrote** goes: their private notes and reflections, the
+- **what only they wrote** goes: their private notes and reflections, where
+  their weeks went (week splits, and the dashboard summary's copy), the
   comments of their end-of-pairing feedback (the rating stays);
 - **every text that names them** is rewritten to the new name (name and
   address, whatever the case): what Scaffold wrote (the audit trail's
@@ -51,7 +52,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from mentorship import access
 from mentorship.audit.models import AuditEvent, SecurityEvent
 from mentorship.audit.services import audit_record
-from mentorship.checkins.models import ActionItem, CheckIn, CheckInPrivateNote, Reflection
+from mentorship.checkins.models import (
+    ActionItem,
+    CheckIn,
+    CheckInPrivateNote,
+    PairingActivity,
+    Reflection,
+    WeekSplit,
+)
 from mentorship.feeds.models import CalendarFeed
 from mentorship.notifications.models import (
     EmailOptOut,
@@ -170,11 +178,17 @@ def person_erase(*, person: Person, by: Person, confirm_email: str) -> dict[str,
         done: dict[str, int] = {
             "private_notes": CheckInPrivateNote.objects.filter(author=person).delete()[0],
             "reflections": Reflection.objects.filter(author=person).delete()[0],
+            # How their weeks went, as they said it: theirs alone to keep.
+            "week_splits": WeekSplit.objects.filter(pairing__mentee=person).delete()[0],
             "feedback_comments": Feedback.objects.filter(author=person)
             .exclude(comment="")
             .update(comment=""),
             "api_tokens": ApiToken.objects.filter(person=person).delete()[0],
         }
+        # ...and the summary's copy of the newest one.
+        PairingActivity.objects.filter(pairing__mentee=person).update(
+            latest_split_week=None, latest_individual_share=None
+        )
         RecoveryCode.objects.filter(person=person).delete()
         TOTPDevice.objects.filter(user=person).delete()
         CalendarFeed.objects.filter(person=person).delete()

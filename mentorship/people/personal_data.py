@@ -101,12 +101,25 @@ def personal_data(
     if not own:
         document["left_out"] = [
             "what the pair wrote in check-ins (notes, action items, confidence pulses)",
-            "self-assessment ratings and pairing feedback",
+            "self-assessment ratings, where their weeks went, and pairing feedback",
             "private notes and reflections, which only their author ever reads",
         ]
     if own:
         document["action_items"] = _action_items(person)
         document["self_assessments"] = _assessments(person)
+        document["week_splits"] = [
+            {
+                "pairing": w.pairing_id,
+                "week_of": w.week_of,
+                "individual": w.individual,
+                "people": w.people,
+                "direction": w.direction,
+                "other": w.other,
+            }
+            for w in checkins.week_splits_visible_to(person)
+            .filter(pairing__mentee=person)
+            .order_by("pairing_id", "week_of")
+        ]
         document["feedback_given"] = [
             {"pairing": f.pairing_id, "rating": f.rating, "comment": f.comment, "at": f.created_at}
             for f in Feedback.objects.filter(author=person).order_by("created_at", "pk")

@@ -342,10 +342,16 @@ def _checkins_world(p: Personas) -> dict[str, dict[str, int]]:
     """One check-in with an action item and one self-assessment on each of
     the two pairings; the other mentee shares theirs with their mentor."""
     from mentorship.checkins.selectors import plan_competencies
-    from mentorship.checkins.services import ActionItemSpec, assessment_record, checkin_log
+    from mentorship.checkins.services import (
+        ActionItemSpec,
+        Split,
+        assessment_record,
+        checkin_log,
+        week_split_record,
+    )
     from mentorship.core.timezones import today_for
 
-    made: dict[str, dict[str, int]] = {"checkin": {}, "item": {}, "assessment": {}}
+    made: dict[str, dict[str, int]] = {"checkin": {}, "item": {}, "assessment": {}, "week": {}}
     for name, pairing, mentee in (
         ("mine", p.pairing, p.mentee),
         ("other", p.other_pairing, p.other_mentee),
@@ -365,6 +371,9 @@ def _checkins_world(p: Personas) -> dict[str, dict[str, int]]:
             occasion="ad_hoc",
             ratings=dict.fromkeys(plan_competencies(pairing), 3),
             shared_with_mentor=name == "other",
+        ).pk
+        made["week"][name] = week_split_record(
+            pairing=pairing, by=mentee, split=Split(50, 30, 15, 5)
         ).pk
     return made
 
@@ -391,8 +400,20 @@ CHECKINS_VISIBLE = {
         "other_mentor": {"other"},
         "other_mentee": {"other"},
     },
+    # Where the mentee's week went: the pair's, never HR's nor the admins'.
+    "week-splits": {
+        "mentor": {"mine"},
+        "mentee": {"mine"},
+        "other_mentor": {"other"},
+        "other_mentee": {"other"},
+    },
 }
-ROUTE_OBJECTS = {"check-ins": "checkin", "action-items": "item", "assessments": "assessment"}
+ROUTE_OBJECTS = {
+    "check-ins": "checkin",
+    "action-items": "item",
+    "assessments": "assessment",
+    "week-splits": "week",
+}
 
 
 @pytest.mark.parametrize("route", sorted(CHECKINS_VISIBLE))

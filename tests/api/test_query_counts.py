@@ -371,3 +371,36 @@ def test_confidence_summary(personas: Personas, client_for: Any) -> None:
         per_unit=len(rated),
         at_most=6,
     )
+
+
+@pytest.mark.parametrize("persona", ["mentee", "mentor"])
+def test_week_splits(personas: Personas, client_for: Any, persona: str) -> None:
+    import datetime as dt
+
+    from mentorship.checkins.models import WeekSplit
+    from mentorship.checkins.services import week_of
+    from mentorship.core.timezones import today_for
+
+    weeks = iter(range(60))
+    this_week = week_of(today_for(personas.mentee))
+
+    def grow(n: int) -> None:
+        WeekSplit.objects.bulk_create(
+            WeekSplit(
+                pairing=personas.pairing,
+                week_of=this_week - dt.timedelta(weeks=next(weeks)),
+                individual=40,
+                people=30,
+                direction=20,
+                other=10,
+            )
+            for _ in range(n)
+        )
+
+    client = client_for(getattr(personas, persona))
+    assert_constant_queries(
+        visit(client, f"/api/v1/week-splits/?{ALL}"),
+        grow,
+        served=api_rows,
+        at_most=5,
+    )
