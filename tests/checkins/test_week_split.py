@@ -99,7 +99,8 @@ def test_only_the_mentee_of_a_live_pairing_says_where_their_week_went(
     with pytest.raises(ValidationError) as future:
         week_split_record(pairing=personas.pairing, by=personas.mentee, split=HIGH, on=tomorrow)
     assert "on" in future.value.message_dict
-    before = personas.pairing.starts_on - dt.timedelta(days=14)  # type: ignore[operator]
+    assert personas.pairing.starts_on is not None
+    before = personas.pairing.starts_on - dt.timedelta(days=14)
     with pytest.raises(ValidationError) as early:
         week_split_record(pairing=personas.pairing, by=personas.mentee, split=HIGH, on=before)
     assert "The pairing started on" in early.value.message_dict["on"][0]
