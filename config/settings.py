@@ -548,6 +548,7 @@ SCAFFOLD_REMINDER_KINDS = [
     "mentorship.checkins.reminders.CheckInNudge",
     "mentorship.checkins.reminders.AssessmentDue",
     "mentorship.checkins.reminders.ActionItemOverdue",
+    "mentorship.checkins.reminders.WeekSplitAsk",
     "mentorship.insights.reminders.WeeklyDigest",
 ]
 # A row "sending" for longer than this belongs to a dead worker. A living

@@ -17,9 +17,11 @@ from django.conf import settings
 from django.db.models import Max, QuerySet
 from django.urls import reverse
 
-from mentorship.checkins.models import ActionItem
+from mentorship.checkins.models import ActionItem, WeekSplit
 from mentorship.checkins.selectors import REFLECTION_OCCASIONS, occasion_of
+from mentorship.checkins.services import week_of
 from mentorship.core.timezones import local_today
+from mentorship.notifications import links
 from mentorship.notifications.kinds import (
     Due,
     Recipient,
@@ -280,3 +282,111 @@ class ActionItemOverdue(SubjectKind):
             "pairing_url": settings.SITE_URL
             + reverse("pairings:detail", kwargs={"pairing_id": item.pairing_id}),
         }
+
+
+# The ask goes out on the Friday of a week (09:00 where the mentee is), and
+# is worth sending until that Sunday.
+WEEK_ASK_WEEKDAY = 4
+
+
+class WeekSplitAsk(ReminderKind):
+    """Once a week, on Friday, to the mentee of an active pairing who has
+    neither said where the week went nor logged a check-in that week: one
+    link, no sign-in, to say it."""
+
+    name = "week_split_ask"
+    label = "Where did your week go?"
+    description = (
+        "On Fridays, when you have neither logged a check-in nor said where your week "
+        "went that week: one link to say it (mentees)."
+    )
+    template = "week_split_ask"
+
+    def due(self, *, now: dt.datetime) -> Iterator[Due]:
+        subject_type = content_type_id(Pairing)
+        rows = (
+            Pairing.objects.filter(status=PairingStatus.ACTIVE, starts_on__isnull=False)
+            .values(
+                "id",
+                "program_id",
+                "starts_on",
+                "ends_on",
+                "activity__last_checkin_on",
+                "activity__latest_split_week",
+                "mentee_id",
+                "mentee__time_zone",
+                "mentee__email_weekdays_only",
+                "mentee__is_active",
+            )
+            .iterator(chunk_size=5000)
+        )
+        rows_as_dicts = (cast(dict[str, Any], r) for r in rows)
+        for row, recipient, today in each_recipient(
+            rows_as_dicts, lambda r: pair_sides(r, sides=("mentee",)), now=now
+        ):
+            week = week_of(today)
+            friday = week + dt.timedelta(days=WEEK_ASK_WEEKDAY)
+            if today < friday or row["starts_on"] > friday:
+                continue
+            if row["ends_on"] and week > row["ends_on"]:
+                continue
+            if row["activity__latest_split_week"] == week:
+                continue
+            last_checkin = row["activity__last_checkin_on"]
+            if last_checkin is not None and last_checkin >= week:
+                continue
+            yield Due(
+                recipient_id=recipient[0],
+                dedup_key=f"{self.name}:{row['id']}:{recipient[0]}:{week}",
+                becomes_due=friday,
+                last_day=week + dt.timedelta(days=6),
+                time_zone=recipient[1],
+                weekdays_only=False,  # Friday is a weekday; Sunday is the last chance
+                program_id=row["program_id"],
+                pairing_id=row["id"],
+                subject_type_id=subject_type,
+                subject_id=row["id"],
+            )
+
+    @staticmethod
+    def _week(notification: Notification) -> dt.date:
+        return dt.date.fromisoformat(notification.dedup_key.split(":")[3])
+
+    def load(self, notifications: Sequence[Notification]) -> dict[int, dict[str, Any] | None]:
+        """The batch's pairings in one query, and their splits of the weeks
+        asked about in another: wanted while the pairing is active and the
+        week has neither a split nor a check-in."""
+        ids = {subject_id(row) for row in notifications}
+        pairings = (
+            Pairing.objects.filter(status=PairingStatus.ACTIVE)
+            .select_related("program", "mentee", "mentor")
+            .annotate(last_occurred=Max("checkins__occurred_on"))
+            .in_bulk(ids)
+        )
+        weeks = {self._week(row) for row in notifications}
+        splits: dict[int, list[WeekSplit]] = {}
+        # A pairing has a few dozen weeks at most: all of them up to the
+        # latest week asked about (the answer, or the one before to show).
+        for split in WeekSplit.objects.filter(pairing_id__in=ids, week_of__lte=max(weeks)).order_by(
+            "week_of"
+        ):
+            splits.setdefault(split.pairing_id, []).append(split)
+        contexts: dict[int, dict[str, Any] | None] = {}
+        for row in notifications:
+            pairing, week = pairings.get(subject_id(row)), self._week(row)
+            given = splits.get(subject_id(row), [])
+            answered = any(split.week_of == week for split in given)
+            met = pairing is not None and (pairing.last_occurred or dt.date.min) >= week
+            if pairing is None or answered or met:
+                contexts[row.pk] = None
+                continue
+            before = [split for split in given if split.week_of < week]
+            contexts[row.pk] = {
+                **pair_context(pairing, row.recipient_id),
+                "week_of": week,
+                "last_week": before[-1] if before else None,
+                "week_url": links.week_url(
+                    person_id=row.recipient_id, pairing_id=pairing.pk, week_of=week
+                ),
+            }
+        return contexts

@@ -12,5 +12,6 @@ urlpatterns = [
     path("pairings/<int:pairing_id>/self-assessment/", views.assessment_new, name="assess"),
     path("pairings/<int:pairing_id>/confidence/", views.confidence, name="confidence"),
     path("pairings/<int:pairing_id>/week/", views.week, name="week"),
+    path("week/<str:token>/", views.week_from_email, name="week-from-email"),
     path("assessments/<int:assessment_id>/share/", views.assessment_share, name="assessment-share"),
 ]

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,10 +25,12 @@ from mentorship.checkins.forms import (
     ShareForm,
     WeekSplitForm,
 )
-from mentorship.checkins.models import AssessmentOccasion, CheckIn
+from mentorship.checkins.models import AssessmentOccasion, CheckIn, WeekSplit
 from mentorship.core.forms import attach_service_errors
 from mentorship.core.timezones import today_for
 from mentorship.insights.risk import INDIVIDUAL_HIGH_AFTER_DAY, individual_still_high
+from mentorship.notifications import links
+from mentorship.notifications.views import link_not_working
 from mentorship.pairings.models import Pairing
 from mentorship.people.signed_in import AuthenticatedHttpRequest
 
@@ -351,6 +353,50 @@ def week(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpResponse:
             "high_after": INDIVIDUAL_HIGH_AFTER_DAY,
         },
         status=400 if form is not None and form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def week_from_email(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the Friday email: the mentee says where that week went,
+    without signing in. Opening it changes nothing (mail scanners open
+    links); the form is filled with the week before, to confirm or change."""
+    try:
+        link = links.read_week(token)
+        pairing = (
+            Pairing.objects.select_related("mentee", "mentor", "program")
+            .filter(pk=link.pairing_id, mentee_id=link.person_id, mentee__is_active=True)
+            .first()
+        )
+        if pairing is None or not pairing.is_live:
+            raise links.LinkGone
+    except links.LinkError as exc:
+        return link_not_working(request, exc)
+    splits = {s.week_of: s for s in WeekSplit.objects.filter(pairing=pairing).order_by("week_of")}
+    given = splits.get(link.week_of)
+    before = [s for week, s in splits.items() if week < link.week_of]
+    shown = given or (before[-1] if before else None)
+    initial = {f"split_{value}": share for value, _, share in shown.parts()} if shown else {}
+    form = WeekSplitForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.week_split_record(
+                pairing=pairing,
+                by=pairing.mentee,
+                split=form.cleaned_data["split"],
+                on=link.week_of,
+            )
+        except ValidationError as exc:
+            attach_service_errors(exc, form)
+        else:
+            return render(
+                request, "checkins/week_from_email_done.html", {"pairing": pairing, "link": link}
+            )
+    return render(
+        request,
+        "checkins/week_from_email.html",
+        {"pairing": pairing, "link": link, "form": form, "given": given, "shown": shown},
+        status=400 if form.errors else 200,
     )
 
 

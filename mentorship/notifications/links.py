@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +20,7 @@ from django.core import signing
 from django.urls import reverse
 
 ACTION_SALT = "scaffold.email-action"
+WEEK_SALT = "scaffold.email-week"
 UNSUBSCRIBE_SALT = "scaffold.email-unsubscribe"
 ACTION_MAX_AGE = timedelta(days=14)
 UNSUBSCRIBE_MAX_AGE = timedelta(days=365)
@@ -49,6 +50,13 @@ class ActionLink:
     person_id: int
     object_id: int
     digest: str  # identifies this exact link, to make it single-use
+
+
+@dataclass(frozen=True)
+class WeekLink:
+    person_id: int
+    pairing_id: int
+    week_of: date
 
 
 @dataclass(frozen=True)
@@ -87,6 +95,28 @@ def read_action(token: str) -> ActionLink:
         object_id=int(data["o"]),
         digest=hashlib.sha256(token.encode()).hexdigest(),
     )
+
+
+def week_url(*, person_id: int, pairing_id: int, week_of: date) -> str:
+    """Say where one week went, without signing in: for the mentee it was
+    sent to, about one pairing and one week. It may be used again within
+    its two weeks (a second answer replaces the first)."""
+    token = signing.dumps(
+        {"p": person_id, "o": pairing_id, "w": week_of.isoformat()}, salt=WEEK_SALT, compress=True
+    )
+    return settings.SITE_URL + reverse("checkins:week-from-email", kwargs={"token": token})
+
+
+def read_week(token: str) -> WeekLink:
+    data = _load(token, salt=WEEK_SALT, max_age=ACTION_MAX_AGE)
+    try:
+        return WeekLink(
+            person_id=int(data["p"]),
+            pairing_id=int(data["o"]),
+            week_of=date.fromisoformat(data["w"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        raise LinkInvalid from None
 
 
 def unsubscribe_url(*, person_id: int, kind: str) -> str:

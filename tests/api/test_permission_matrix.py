@@ -334,6 +334,7 @@ def test_email_preferences_are_your_own(
         "checkin_nudge": False,
         "assessment_due": False,
         "action_item_overdue": False,
+        "week_split_ask": False,
         **digest,
     }
 

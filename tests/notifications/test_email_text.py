@@ -34,6 +34,7 @@ def every_kind_of_email(*, recipient: Any, partner: Any, when: dt.datetime) -> d
     pairing with ``partner``), due at ``when``. A kind this does not know
     fails the test that uses it, so a new kind cannot go unchecked."""
     today = timezone.localdate(when)
+    monday = today - dt.timedelta(days=today.weekday())
     program = ProgramFactory.create(name=f"Program {TRICKY}", admins=[recipient])
     pairing = PairingFactory.create(
         program=program, mentee=recipient, mentor=partner, activated_at=when
@@ -85,6 +86,7 @@ def every_kind_of_email(*, recipient: Any, partner: Any, when: dt.datetime) -> d
         ),
         "assessment_due": (assessment, f"assessment_due:{assessment.pk}:{recipient.pk}"),
         "action_item_overdue": (item, f"action_item_overdue:{item.pk}:{recipient.pk}"),
+        "week_split_ask": (pairing, f"week_split_ask:{pairing.pk}:{recipient.pk}:{monday}"),
         "weekly_digest": (program, f"weekly_digest:{program.pk}:{recipient.pk}:{today}"),
         "invitation": (None, f"invitation:{recipient.pk}:test"),
         "password_reset": (None, f"password_reset:{recipient.pk}:test"),

@@ -46,6 +46,7 @@ def test_preferences_turn_kinds_off_and_on(client: Client, personas: Personas) -
         "checkin_nudge",
         "assessment_due",
         "action_item_overdue",
+        "week_split_ask",
     }
     personas.mentee.refresh_from_db()
     assert personas.mentee.email_weekdays_only is True
@@ -60,6 +61,7 @@ def test_preferences_turn_kinds_off_and_on(client: Client, personas: Personas) -
             "kind_checkin_nudge": "on",
             "kind_assessment_due": "on",
             "kind_action_item_overdue": "on",
+            "kind_week_split_ask": "on",
             "kind_weekly_digest": "on",
         },
     )

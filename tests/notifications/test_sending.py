@@ -12,7 +12,7 @@ from django.core import mail
 from django.utils import timezone
 
 from mentorship.notifications import services
-from mentorship.notifications.models import Notification, NotificationStatus
+from mentorship.notifications.models import EmailOptOut, Notification, NotificationStatus
 from mentorship.plans.models import StepOwner
 from tests.factories import MilestoneFactory, PairingFactory, PersonFactory, ProgramFactory
 from tests.notifications.simulate import deliver_due
@@ -29,6 +29,8 @@ def queued(db: None, time_machine: Any) -> list[Notification]:
         pairing = PairingFactory.create(
             program=program, mentee=PersonFactory.create(time_zone=zone)
         )
+        # Only the due-soon reminders: not the Friday question of their week.
+        EmailOptOut.objects.create(person=pairing.mentee, kind="week_split_ask")
         MilestoneFactory.create(
             pairing=pairing, due_on=dt.date(2026, 6, 10), owner=StepOwner.MENTEE
         )
