@@ -38,9 +38,11 @@ from mentorship.checkins.serializers import (
     WeekSplitSerializer,
     split_from,
 )
+from mentorship.checkins.services import week_of
 from mentorship.core.api.fields import columns_shown_by
 from mentorship.core.api.filters import IdFilter, StrictFilterSet
 from mentorship.core.api.views import ScopedQuerysetMixin
+from mentorship.core.timezones import today_for
 from mentorship.people.models import Person
 from mentorship.people.signed_in import person_of
 from mentorship.programs.selectors import programs_administered_by
@@ -266,10 +268,11 @@ class WeekSplitFilter(StrictFilterSet):
     create=extend_schema(
         tags=["check-ins"],
         request=WeekSplitInputSerializer,
-        responses={201: WeekSplitSerializer},
+        responses={201: WeekSplitSerializer, 200: WeekSplitSerializer},
         description=(
             "As the mentee, say roughly where a week went, in percent (four parts adding "
-            "up to 100). One answer per week: a second replaces the first."
+            "up to 100). One answer per week: the first is created (201), a second "
+            "replaces it (200, the same id)."
         ),
     ),
 )
@@ -299,11 +302,12 @@ class WeekSplitViewSet(
         data = payload.validated_data
         split = split_from(data)
         assert split is not None  # the serializer has all four parts
-        row = services.week_split_record(
-            pairing=data["pairing"], by=person, split=split, on=data.get("on")
-        )
+        on = data.get("on") or today_for(person)
+        replaces = WeekSplit.objects.filter(pairing=data["pairing"], week_of=week_of(on)).exists()
+        row = services.week_split_record(pairing=data["pairing"], by=person, split=split, on=on)
         fresh = self.get_queryset().get(pk=row.pk)
-        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+        code = status.HTTP_200_OK if replaces else status.HTTP_201_CREATED
+        return Response(self.get_serializer(fresh).data, status=code)
 
 
 class AssessmentFilter(StrictFilterSet):

@@ -39,8 +39,9 @@ def split_field(part: WeekPart, *, required: bool) -> forms.IntegerField:
         error_messages={
             "required": f"Say how much of the week went to {str(part.label).lower()}, 0 if none.",
             "invalid": "Give a whole number of percent, for example 40.",
-            "min_value": "Give a share from 0 to 100 %.",
-            "max_value": "Give a share from 0 to 100 %.",
+            # (Django fills these in with %-formatting: no bare percent sign.)
+            "min_value": "Give a share from 0 to 100 per cent.",
+            "max_value": "Give a share from 0 to 100 per cent.",
         },
         widget=forms.NumberInput(attrs={"step": 5, "inputmode": "numeric"}),
     )
@@ -48,8 +49,10 @@ def split_field(part: WeekPart, *, required: bool) -> forms.IntegerField:
 
 SPLIT_FIELDS = {f"split_{part.value}": part for part in WeekPart}
 SPLIT_HELP = (
-    "Roughly, in percent; the four add up to 100. Your mentor sees this. HR never sees "
-    "the numbers: only, past day 45, that individual work is still most of your week."
+    "For the week of the check-in's date, roughly, in percent; the four add up to 100. "
+    "If you said it already for that week, this replaces it. Your mentor sees this. HR "
+    "never sees the numbers: only, past day 45, that individual work is still most of "
+    "your week."
 )
 
 

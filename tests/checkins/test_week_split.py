@@ -345,6 +345,20 @@ def test_who_may_record_a_week_through_the_api(
         assert response.json()["week_of"] == week_of(today_for(personas.mentee)).isoformat()
 
 
+def test_a_second_answer_through_the_api_replaces_the_first(
+    personas: Personas, client_for: Any
+) -> None:
+    client = client_for(personas.mentee)
+    body = {"pairing": personas.pairing.pk, "individual": 50, "people": 25}
+    url = "/api/v1/week-splits/"
+    first = client.post(url, body | {"direction": 20, "other": 5}, format="json")
+    second = client.post(url, body | {"direction": 25, "other": 0}, format="json")
+
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.json()["id"] == second.json()["id"]
+    assert WeekSplit.objects.get().direction == 25
+
+
 def test_the_api_says_what_does_not_add_up(personas: Personas, client_for: Any) -> None:
     body = {"pairing": personas.pairing.pk, "individual": 50, "people": 25}
     body |= {"direction": 20, "other": 0}
@@ -399,3 +413,43 @@ def test_erasing_the_mentee_deletes_their_weeks_and_the_summarys_copy(
     assert not WeekSplit.objects.exists()
     activity = PairingActivity.objects.get(pairing=personas.pairing)
     assert (activity.latest_split_week, activity.latest_individual_share) == (None, None)
+
+
+@pytest.mark.parametrize(
+    "shares",
+    [(-5, 55, 40, 10), (120, 0, 0, -20), (150, 0, 0, 0)],
+)
+def test_a_share_out_of_range_is_said_under_its_field_not_a_server_error(
+    personas: Personas, shares: tuple[int, int, int, int]
+) -> None:
+    """A message with a bare percent sign once broke Django's formatting of
+    the range messages: a 500 on both forms, and the check-in's notes lost."""
+    fields = dict(
+        zip(
+            ["split_individual", "split_people", "split_direction", "split_other"],
+            shares,
+            strict=True,
+        )
+    )
+    mentee = client_as(personas.mentee)
+
+    week = mentee.post(f"/pairings/{personas.pairing.pk}/week/", fields)
+    checkin = mentee.post(
+        f"/pairings/{personas.pairing.pk}/check-ins/new/",
+        {
+            "occurred_on": today_for(personas.mentee).isoformat(),
+            "duration_minutes": 45,
+            "kind": "meeting",
+            "shared_notes": "Kept when the form comes back",
+            "items-TOTAL_FORMS": 0,
+            "items-INITIAL_FORMS": 0,
+            **fields,
+        },
+    )
+
+    for response in (week, checkin):
+        assert response.status_code == 400
+        assert "Give a share from 0 to 100 per cent." in response.content.decode()
+    assert "Kept when the form comes back" in checkin.content.decode()
+    assert not WeekSplit.objects.exists()
+    assert not CheckIn.objects.exists()

@@ -105,7 +105,7 @@ def test_the_link_records_the_week_without_signing_in(time_machine: Any) -> None
     time_machine.move_to(at(START, 12), tick=False)
     week_split_record(pairing=pairing, by=pairing.mentee, split=Split(70, 10, 10, 10))
     run_engine(time_machine, start=at(START, 13), end=at(FRIDAYS[1], 12))
-    url = link_in(next(m.body for m in mail.outbox if "week go" in m.subject))
+    url = link_in(str(next(m.body for m in mail.outbox if "week go" in m.subject)))
     client = Client()
 
     page = client.get(url)
@@ -131,7 +131,7 @@ def test_the_link_records_the_week_without_signing_in(time_machine: Any) -> None
 def test_a_link_damaged_expired_or_for_an_ended_pairing_says_so(time_machine: Any) -> None:
     pairing = pairing_in("Europe/Berlin")
     run_engine(time_machine, start=at(START), end=at(FRIDAYS[0], 12))
-    url = link_in(next(m.body for m in mail.outbox if "week go" in m.subject))
+    url = link_in(str(next(m.body for m in mail.outbox if "week go" in m.subject)))
     client = Client()
 
     assert client.get(url[:-6] + "x/").status_code == 400
