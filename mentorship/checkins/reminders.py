@@ -341,7 +341,7 @@ class WeekSplitAsk(ReminderKind):
                 becomes_due=friday,
                 last_day=week + dt.timedelta(days=6),
                 time_zone=recipient[1],
-                weekdays_only=False,  # Friday is a weekday; Sunday is the last chance
+                weekdays_only=recipient[2],
                 program_id=row["program_id"],
                 pairing_id=row["id"],
                 subject_type_id=subject_type,
