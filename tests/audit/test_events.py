@@ -149,6 +149,7 @@ def test_a_mentee_logging_a_check_in(personas: Personas) -> None:
         "pairing": personas.pairing.pk,
         "action_items_added": 1,
         "action_items_closed": 0,
+        "week_split": False,
     }
 
 
