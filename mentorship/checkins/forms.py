@@ -12,6 +12,7 @@ from mentorship.checkins.models import (
     AssessmentOccasion,
     CheckInKind,
     WeekPart,
+    WeekSplit,
 )
 from mentorship.checkins.services import Split
 from mentorship.core.forms import LongTextField
@@ -79,7 +80,13 @@ def clean_split(form: forms.Form, *, required: bool) -> Split | None:
 
 
 class WeekSplitForm(forms.Form):
-    """The mentee's week on its own (the pairing's week page)."""
+    """The mentee's week on its own (the pairing's week page, the link in
+    the Friday email)."""
+
+    @staticmethod
+    def initial_from(split: WeekSplit | None) -> dict[str, int]:
+        """The fields filled in with a split's shares (none: empty)."""
+        return {f"split_{value}": share for value, _, share in split.parts()} if split else {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

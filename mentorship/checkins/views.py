@@ -315,8 +315,10 @@ def week(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpResponse:
     form = None
     if can_record:
         latest = splits[-1] if splits else None
-        initial = {f"split_{value}": share for value, _, share in latest.parts()} if latest else {}
-        form = WeekSplitForm(request.POST if request.method == "POST" else None, initial=initial)
+        form = WeekSplitForm(
+            request.POST if request.method == "POST" else None,
+            initial=WeekSplitForm.initial_from(latest),
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 services.week_split_record(
@@ -376,8 +378,10 @@ def week_from_email(request: HttpRequest, token: str) -> HttpResponse:
     given = splits.get(link.week_of)
     before = [s for week, s in splits.items() if week < link.week_of]
     shown = given or (before[-1] if before else None)
-    initial = {f"split_{value}": share for value, _, share in shown.parts()} if shown else {}
-    form = WeekSplitForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = WeekSplitForm(
+        request.POST if request.method == "POST" else None,
+        initial=WeekSplitForm.initial_from(shown),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.week_split_record(

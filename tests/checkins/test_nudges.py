@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -18,7 +17,7 @@ from mentorship.pairings.models import Pairing, PairingStatus
 from mentorship.pairings.services.lifecycle import pairing_end, pairing_pause, pairing_resume
 from mentorship.plans.models import StepKind, StepOwner
 from tests.factories import MilestoneFactory, PairingFactory, PersonFactory, ProgramFactory
-from tests.notifications.simulate import run_engine, sent
+from tests.notifications.simulate import run_engine, sent, sent_at_nine
 
 UTC = dt.UTC
 START = dt.date(2027, 2, 1)
@@ -47,13 +46,7 @@ def pairing_from(starts_on: dt.date = START, **fields: Any) -> Pairing:
 
 def nudges(kind: str = "checkin_nudge") -> list[tuple[int, dt.date]]:
     """(recipient, local date it was sent) of each sent nudge of a kind."""
-    rows = []
-    for notification in sent(kind):
-        assert notification.sent_at is not None
-        local = notification.sent_at.astimezone(ZoneInfo(notification.recipient.time_zone))
-        assert (local.hour, local.minute) == (9, 0), notification
-        rows.append((notification.recipient_id, local.date()))
-    return sorted(rows)
+    return sent_at_nine(kind)
 
 
 def test_no_checkin_for_a_cadence_nudges_both_once_per_period(time_machine: Any) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -19,7 +18,7 @@ from mentorship.checkins.services import Split, checkin_log, week_split_record
 from mentorship.pairings.models import Pairing
 from mentorship.pairings.services.lifecycle import pairing_end
 from tests.factories import PairingFactory, PersonFactory, ProgramFactory
-from tests.notifications.simulate import run_engine, sent
+from tests.notifications.simulate import run_engine, sent_at_nine
 
 UTC = dt.UTC
 START = dt.date(2027, 3, 1)  # a Monday; US clocks change on 14 March, Europe's on 28 March
@@ -44,13 +43,7 @@ def pairing_in(zone: str) -> Pairing:
 
 def asks() -> list[tuple[int, dt.date]]:
     """(recipient, local date) of each Friday question sent, each at 09:00."""
-    rows = []
-    for notification in sent("week_split_ask"):
-        assert notification.sent_at is not None
-        local = notification.sent_at.astimezone(ZoneInfo(notification.recipient.time_zone))
-        assert (local.hour, local.minute) == (9, 0), notification
-        rows.append((notification.recipient_id, local.date()))
-    return sorted(rows)
+    return sent_at_nine("week_split_ask")
 
 
 def link_in(email_body: str) -> str:

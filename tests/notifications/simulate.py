@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from mentorship.notifications.models import Notification, NotificationStatus
 from mentorship.notifications.services import (
@@ -63,3 +64,15 @@ def sent(kind: str | None = None) -> list[Notification]:
     if kind:
         rows = rows.filter(kind=kind)
     return list(rows.order_by("sent_at", "id"))
+
+
+def sent_at_nine(kind: str) -> list[tuple[int, dt.date]]:
+    """(recipient, local date) of each sent email of a kind, sorted, each
+    checked to have left at 09:00 where its recipient is."""
+    rows = []
+    for notification in sent(kind):
+        assert notification.sent_at is not None
+        local = notification.sent_at.astimezone(ZoneInfo(notification.recipient.time_zone))
+        assert (local.hour, local.minute) == (9, 0), notification
+        rows.append((notification.recipient_id, local.date()))
+    return sorted(rows)
