@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "mentorship.programs",
     "mentorship.pairings",
     "mentorship.checkins",
+    "mentorship.upward",
     "mentorship.feeds",
     "mentorship.insights",
     "mentorship.notifications",
@@ -497,6 +498,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(hours=1),
         "options": {"expires": 50 * 60},
     },
+    # Open the upward feedback rounds whose plan step has come, close those
+    # whose last day has passed.
+    "upward-feedback-rounds": {
+        "task": "mentorship.upward.tasks.upward_rounds_sweep",
+        "schedule": timedelta(minutes=15),
+        "options": {"expires": 14 * 60},
+    },
     # Return rows stuck in "sending" by a killed worker to the queue.
     "reconcile-notifications": {
         "task": "mentorship.notifications.tasks.reconcile_notifications",
@@ -549,6 +557,8 @@ SCAFFOLD_REMINDER_KINDS = [
     "mentorship.checkins.reminders.AssessmentDue",
     "mentorship.checkins.reminders.ActionItemOverdue",
     "mentorship.checkins.reminders.WeekSplitAsk",
+    "mentorship.upward.reminders.UpwardInvitation",
+    "mentorship.upward.reminders.UpwardReminder",
     "mentorship.insights.reminders.WeeklyDigest",
 ]
 # A row "sending" for longer than this belongs to a dead worker. A living
@@ -578,6 +588,12 @@ NOTIFICATIONS_RETRY_BASE = timedelta(seconds=env.number("NOTIFICATIONS_RETRY_BAS
 
 # HR sees mentee self-ratings only as aggregates over at least this many people.
 SCAFFOLD_MIN_AGGREGATE_GROUP = env.number("SCAFFOLD_MIN_AGGREGATE_GROUP", 5, minimum=2)
+# A round of upward feedback shows its results (and comments) to the new
+# manager only once at least this many of their reports answered; never fewer
+# than 3, or one person's answers could be read off the figures.
+SCAFFOLD_UPWARD_MIN_ANSWERS = env.number("SCAFFOLD_UPWARD_MIN_ANSWERS", 3, minimum=3, maximum=50)
+# How many days a round takes answers (its links die with it).
+SCAFFOLD_UPWARD_ROUND_DAYS = env.number("SCAFFOLD_UPWARD_ROUND_DAYS", 10, minimum=3, maximum=30)
 # How long the link in an invitation to choose a password stays valid.
 SCAFFOLD_INVITATION_DAYS = env.number("SCAFFOLD_INVITATION_DAYS", 14, minimum=1, maximum=90)
 

@@ -23,6 +23,7 @@ from mentorship.pairings import matching_api
 from mentorship.people import api as people_api
 from mentorship.plans import api as plans_api
 from mentorship.programs import api as programs_api
+from mentorship.upward import api as upward_api
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -45,6 +46,7 @@ router.register("check-ins", checkins_api.CheckInViewSet, basename="check-in")
 router.register("action-items", checkins_api.ActionItemViewSet, basename="action-item")
 router.register("assessments", checkins_api.AssessmentViewSet, basename="assessment")
 router.register("week-splits", checkins_api.WeekSplitViewSet, basename="week-split")
+router.register("upward-rounds", upward_api.UpwardRoundViewSet, basename="upward-round")
 router.register("notifications", notifications_api.NotificationViewSet, basename="notification")
 
 api_v1 = [
@@ -69,6 +71,7 @@ api_v1 = [
         name="assessments-summary",
     ),
     path("insights/", insights_api.InsightsView.as_view(), name="insights"),
+    path("upward-cohorts/", upward_api.UpwardCohortView.as_view(), name="upward-cohort"),
     path("calendar-feed/", feeds_api.CalendarFeedView.as_view(), name="calendar-feed"),
     path("matching/requests/", matching_api.MentorRequestView.as_view(), name="matching-requests"),
     *router.urls,
@@ -87,6 +90,7 @@ urlpatterns = [
     path("plans/", include("mentorship.plans.urls")),
     path("programs/", include("mentorship.programs.urls")),
     path("", include("mentorship.insights.urls")),
+    path("", include("mentorship.upward.urls")),
     path("mail/", include("mentorship.notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -303,6 +303,20 @@ def sees_ratings_q(person: Person | Any) -> Q:
 
 
 # --------------------------------------------------------------------------
+# Upward feedback results are the mentee's; their mentor reads a round the
+# mentee shares. Nobody else reads a round: HR and program admins see only
+# averages over groups of managers (upward/selectors.py).
+
+
+def sees_upward_round_q(person: Person | Any) -> Q:
+    return Q(pairing__mentee=person) | Q(
+        pairing__mentor=person,
+        shared_with_mentor=True,
+        pairing__status__in=VISIBLE_TO_PARTICIPANTS,
+    )
+
+
+# --------------------------------------------------------------------------
 # Line managers: a person's manager on the reporting line.
 
 

@@ -58,6 +58,8 @@ from mentorship.plans.models import StepKind
 from mentorship.programs.models import EnrollmentRole, Program
 from mentorship.programs.services.enrollments import enrollment_create
 from mentorship.programs.services.programs import program_activate, program_create
+from mentorship.upward import services as upward
+from mentorship.upward import statements as upward_statements
 
 HR_EMAIL = content.HR_EMAIL
 MENTOR_EMAIL = content.MENTOR_EMAIL
@@ -225,7 +227,7 @@ class DemoBuilder:
                         title="Engineering Manager",
                         manager=seniors[1],
                         time_zone="America/New_York",
-                        managing_since_days=47,
+                        managing_since_days=58,
                         name=("Sam", "Rivera"),
                         email=MENTEE_EMAIL,
                         password=content.DEMO_PASSWORD,
@@ -241,7 +243,8 @@ class DemoBuilder:
                     )
                 company.new_managers.append(newbie)
                 company.people.append(newbie)
-                for _ in range(2):
+                # Enough reports for a round of upward feedback to show.
+                for _ in range(4 if newbie is company.mentee else 3):
                     company.people.append(
                         self._person(
                             department=department,
@@ -309,7 +312,7 @@ class DemoBuilder:
 
         # (days since the pairing started, how it stands today)
         scenarios = [
-            (40, "active"),  # the demo mentee with the demo mentor
+            (52, "active"),  # the demo mentee: their team's first round is in
             (103, "completed"),
             (86, "active"),
             (75, "ended"),  # back to the individual-contributor track
@@ -406,6 +409,7 @@ class DemoBuilder:
             "paused": self.today - dt.timedelta(days=14),
         }.get(fate, self.today - dt.timedelta(days=1))
         is_demo_pair = mentee.pk == company.mentee.pk
+        self._upward_rounds(pairing, history_until, demo=is_demo_pair, quiet=days_ago == 55)
         self._milestones(
             pairing, history_until, complete_all=fate == "completed", demo=is_demo_pair
         )
@@ -445,13 +449,58 @@ class DemoBuilder:
             pairing_pause(pairing=pairing, by=company.hr, reason=content.PAUSE_REASON)
         return pairing
 
+    def _upward_rounds(self, pairing: Pairing, until: dt.date, *, demo: bool, quiet: bool) -> None:
+        """Each upward feedback step up to ``until`` opens its round; the
+        reports answer in the days after (all of them, but on a ``quiet``
+        team, where two do and the round shows nothing), a little better in
+        the second round; a round past its last day is closed. The demo
+        mentee shares their round with their mentor and picks a focus."""
+        steps = Milestone.objects.filter(
+            pairing=pairing, kind=StepKind.UPWARD, due_on__lte=until
+        ).order_by("due_on")
+        for number, step in enumerate(steps, start=1):
+            opened = dt.datetime.combine(step.due_on, dt.time(8), tzinfo=dt.UTC)
+            round_ = upward.round_open(milestone=step, today=step.due_on, now=opened)
+            invites = list(round_.invites.order_by("person__email"))
+            answering = invites[:2] if quiet else invites
+            if round_.closes_on >= self.today:
+                answering = answering[:-1]  # still open: one has yet to answer
+            for offset, invite in enumerate(answering, start=1):
+                day = min(until, step.due_on + dt.timedelta(days=offset))
+                when = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
+                base = 3 + 0.5 * (number - 1)
+                upward.answer_record(
+                    invite=invite,
+                    scores={
+                        key: max(1, min(5, round(base + self.rng.uniform(-1.2, 1.2))))
+                        for key in upward_statements.KEYS
+                    },
+                    comments={
+                        "keep": self.rng.choice(content.UPWARD_KEEP),
+                        "change": self.rng.choice(content.UPWARD_CHANGE)
+                        if self.rng.random() < 0.7
+                        else "",
+                    },
+                    now=when,
+                )
+            if round_.closes_on < self.today:
+                closed = dt.datetime.combine(
+                    round_.closes_on + dt.timedelta(days=1), dt.time(8), tzinfo=dt.UTC
+                )
+                round_ = upward.round_close(round_=round_, now=closed)
+                if demo and number == 1:
+                    upward.round_share(round_=round_, by=pairing.mentee, shared=True)
+                    upward.round_set_focus(
+                        round_=round_, by=pairing.mentee, keys=["trust", "feedback"]
+                    )
+
     def _milestones(
         self, pairing: Pairing, until: dt.date, *, complete_all: bool, demo: bool
     ) -> None:
         due = list(
-            Milestone.objects.filter(pairing=pairing, due_on__lte=until).order_by(
-                "due_on", "position"
-            )
+            Milestone.objects.filter(pairing=pairing, due_on__lte=until)
+            .exclude(kind=StepKind.UPWARD)  # done when their round opened
+            .order_by("due_on", "position")
         )
         # The demo mentee has exactly one milestone overdue, so the page shows it.
         overdue_slot = len(due) - 2 if demo and len(due) > 2 else None

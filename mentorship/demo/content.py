@@ -233,6 +233,22 @@ REFLECTIONS = [
     "I've had great managers and one terrible one. I want to be the first kind for people.",
 ]
 
+# What a new manager's reports write in a round of upward feedback.
+UPWARD_KEEP = [
+    "Our 1:1s: you listen, and you follow up on what we talked about.",
+    "Saying clearly what matters this week and what can wait.",
+    "Taking the heat from other teams so we can get on with the work.",
+    "Asking what I think before deciding.",
+    "The written feedback after the launch was specific and useful.",
+]
+UPWARD_CHANGE = [
+    "Let us finish our own pull requests; jumping in to fix them feels like distrust.",
+    "Tell us earlier when priorities shift upstream.",
+    "Fewer status meetings; we can write updates.",
+    "Cancelling 1:1s when things get busy is exactly when we need them.",
+    "Say no to some requests instead of taking them all on for the team.",
+]
+
 PAUSE_REASON = "Parental leave for six weeks; the pair will pick up again afterwards."
 END_REASON = (
     "After two months the mentee decided to return to the staff engineer track, which the "

@@ -22,8 +22,11 @@ from django.urls import reverse
 ACTION_SALT = "scaffold.email-action"
 WEEK_SALT = "scaffold.email-week"
 UNSUBSCRIBE_SALT = "scaffold.email-unsubscribe"
+UPWARD_SALT = "scaffold.email-upward"
 ACTION_MAX_AGE = timedelta(days=14)
 UNSUBSCRIBE_MAX_AGE = timedelta(days=365)
+# The round decides when an upward feedback link dies; this only bounds it.
+UPWARD_MAX_AGE = timedelta(days=31)
 
 ACTIONS = ("milestone_done", "milestone_snooze")
 
@@ -115,6 +118,22 @@ def read_week(token: str) -> WeekLink:
             pairing_id=int(data["o"]),
             week_of=date.fromisoformat(data["w"]),
         )
+    except (KeyError, TypeError, ValueError):
+        raise LinkInvalid from None
+
+
+def upward_url(*, invite_id: int) -> str:
+    """Answer (or decline) one round of upward feedback, without signing in.
+    The link names the invitation only; it works once, while the round is
+    open."""
+    token = signing.dumps({"i": invite_id}, salt=UPWARD_SALT, compress=True)
+    return settings.SITE_URL + reverse("upward:respond", kwargs={"token": token})
+
+
+def read_upward(token: str) -> int:
+    data = _load(token, salt=UPWARD_SALT, max_age=UPWARD_MAX_AGE)
+    try:
+        return int(data["i"])
     except (KeyError, TypeError, ValueError):
         raise LinkInvalid from None
 

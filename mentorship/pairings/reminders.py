@@ -39,6 +39,10 @@ from mentorship.pairings.models import (
 from mentorship.plans.models import StepKind, StepOwner
 from mentorship.programs.models import Program, ProgramStatus
 
+# Steps with emails of their own (the assessment prompt, the upward feedback
+# round's invitations): no "due soon" or "overdue" about them.
+SELF_SENDING_STEPS = (StepKind.ASSESSMENT, StepKind.UPWARD)
+
 # Overdue nudges: the day after the due date, then weekly, at most this often.
 OVERDUE_NUDGES = 3
 OVERDUE_EVERY_DAYS = 7
@@ -156,7 +160,7 @@ class MilestoneDueSoon(SubjectKind):
             or 0
         )
         rows = (
-            Milestone.objects.exclude(kind=StepKind.ASSESSMENT)
+            Milestone.objects.exclude(kind__in=SELF_SENDING_STEPS)
             .filter(
                 status=MilestoneStatus.OPEN,
                 pairing__status=PairingStatus.ACTIVE,
@@ -198,7 +202,7 @@ class MilestoneOverdue(SubjectKind):
         subject_type = content_type_id(Milestone)
         oldest = utc_today - dt.timedelta(days=OVERDUE_NUDGES * OVERDUE_EVERY_DAYS + 1)
         rows = (
-            Milestone.objects.exclude(kind=StepKind.ASSESSMENT)
+            Milestone.objects.exclude(kind__in=SELF_SENDING_STEPS)
             .filter(
                 status=MilestoneStatus.OPEN,
                 pairing__status=PairingStatus.ACTIVE,

@@ -78,6 +78,7 @@ from mentorship.pairings.models import (
 )
 from mentorship.people.models import ERASED_DOMAIN, ApiToken, Person, PersonImport, RecoveryCode
 from mentorship.programs.models import Enrollment, EnrollmentStatus
+from mentorship.upward.models import FeedbackInvite, FeedbackRound
 
 
 def erased_name(person: Person) -> str:
@@ -184,6 +185,12 @@ def person_erase(*, person: Person, by: Person, confirm_email: str) -> dict[str,
             .exclude(comment="")
             .update(comment=""),
             "api_tokens": ApiToken.objects.filter(person=person).delete()[0],
+            # What their own reports said of them as a manager (rounds,
+            # answers, comments); and that they were asked about theirs.
+            "upward_rounds": FeedbackRound.objects.filter(pairing__mentee=person)
+            .delete()[1]
+            .get("upward.FeedbackRound", 0),
+            "upward_invitations": FeedbackInvite.objects.filter(person=person).delete()[0],
         }
         # ...and the summary's copy of the newest one.
         PairingActivity.objects.filter(pairing__mentee=person).update(

@@ -4,7 +4,9 @@ A starting point HR can duplicate and adapt. Steps move from the first
 conversations (day 0) through the work that changes most when output becomes
 the team's (delegation, feedback, the first difficult conversation) to the
 organisation around the team, with a confidence self-assessment at day 0,
-30, 60 and 90.
+30, 60 and 90 and two rounds of anonymous feedback from the mentee's own
+reports (day 40 and day 78, so each closes with results before day 50 and
+day 90).
 """
 
 from __future__ import annotations
@@ -131,6 +133,18 @@ STEPS: list[tuple[str, str, str | None, str, str, int, str]] = [
         StepAnchor.PAIRING_START,
     ),
     (
+        "First round of feedback from your team",
+        "Your direct reports are asked, anonymously, about ten things a manager does, with "
+        "two open questions. Scaffold emails them; you see the averages once the round "
+        "closes, if at least three people answer. Pick one or two statements to work on "
+        "with your mentor until the second round.",
+        "coaching-and-feedback",
+        StepOwner.MENTEE,
+        StepKind.UPWARD,
+        40,
+        StepAnchor.PAIRING_START,
+    ),
+    (
         "A first difficult conversation",
         "Prepare with your mentor for a conversation you have been putting off: a missed "
         "expectation, a conflict between two people, a no to a stakeholder. Hold it within "
@@ -188,6 +202,17 @@ STEPS: list[tuple[str, str, str | None, str, str, int, str]] = [
         StepOwner.MENTEE,
         StepKind.MILESTONE,
         77,
+        StepAnchor.PAIRING_START,
+    ),
+    (
+        "Second round of feedback from your team",
+        "Your reports are asked the same questions again. Compare with the first round: did "
+        "what you chose to work on move? Results show once the round closes, if at least "
+        "three people answer.",
+        "coaching-and-feedback",
+        StepOwner.MENTEE,
+        StepKind.UPWARD,
+        78,
         StepAnchor.PAIRING_START,
     ),
     (

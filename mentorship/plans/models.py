@@ -49,6 +49,8 @@ class StepKind(models.TextChoices):
     KICKOFF = "kickoff", "Kickoff"
     MILESTONE = "milestone", "Milestone"
     ASSESSMENT = "assessment", "Self-assessment"
+    # Opens a round of feedback from the mentee's own reports (upward/).
+    UPWARD = "upward", "Upward feedback round"
     WRAP_UP = "wrap_up", "Wrap-up"
 
 

@@ -504,3 +504,68 @@ def test_the_line_manager_sees_status_and_progress_only(
         assert body["close_reason"] == "Family leave"
         assert body["match_score"] == 0.8
         assert "Family leave" in page
+
+
+def _upward_world(p: Personas) -> dict[str, int]:
+    """A closed round with results on each pairing; the other mentee's is
+    shared with their mentor, the mentee's is not."""
+    from mentorship.upward.services import round_share
+    from tests.factories import PersonFactory
+    from tests.upward.builders import Team, answer, close, open_round
+
+    rounds = {}
+    for name, pairing, shared in (("own", p.pairing, False), ("other", p.other_pairing, True)):
+        team = Team(pairing, [PersonFactory.create(manager=pairing.mentee) for _ in range(3)])
+        round_ = open_round(team)
+        for report in team.reports:
+            assert answer(round_, report, 4) == 200
+        round_ = close(round_)
+        if shared:
+            round_share(round_=round_, by=pairing.mentee, shared=True)
+        rounds[name] = round_.pk
+    return rounds
+
+
+UPWARD_READERS = {
+    "own": {"mentee"},
+    "other": {"other_mentee", "other_mentor"},
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_upward_feedback_rounds(
+    personas: Personas, client_for: Callable[..., Any], persona: str
+) -> None:
+    rounds = _upward_world(personas)
+    client = client_for(personas.everyone()[persona])
+    listed = client.get("/api/v1/upward-rounds/")
+    if persona == "anonymous":
+        assert listed.status_code == 401
+        assert client.get(f"/api/v1/upward-rounds/{rounds['own']}/").status_code == 401
+        return
+    visible = {name for name, readers in UPWARD_READERS.items() if persona in readers}
+    assert {r["id"] for r in listed.json()} == {rounds[name] for name in visible}
+    for name, round_id in rounds.items():
+        detail = client.get(f"/api/v1/upward-rounds/{round_id}/")
+        assert detail.status_code == (200 if name in visible else 404), name
+        # Sharing is the mentee's; the mentor of a shared round is refused.
+        share = client.post(
+            f"/api/v1/upward-rounds/{round_id}/share/", {"shared_with_mentor": True}, format="json"
+        )
+        is_mentee = persona in {"mentee", "other_mentee"} and name in visible
+        assert share.status_code == (200 if is_mentee else 403 if name in visible else 404)
+        # Focus: the mentee, and the mentor of a shared round.
+        focus = client.post(
+            f"/api/v1/upward-rounds/{round_id}/focus/", {"focus": ["trust"]}, format="json"
+        )
+        assert focus.status_code == (200 if name in visible else 404), (name, focus.content)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_upward_cohort_averages_are_for_those_who_run_the_program(
+    personas: Personas, client_for: Callable[..., Any], persona: str
+) -> None:
+    client = client_for(personas.everyone()[persona])
+    status = client.get("/api/v1/upward-cohorts/", {"program": personas.program.pk}).status_code
+    expected = {"anonymous": 401, "hr": 200, "program_admin": 200}.get(persona, 404)
+    assert status == expected

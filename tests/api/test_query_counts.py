@@ -3,6 +3,7 @@ and shows all 50."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -404,3 +405,84 @@ def test_week_splits(personas: Personas, client_for: Any, persona: str) -> None:
         served=api_rows,
         at_most=5,
     )
+
+
+def _closed_rounds(pairings: list[Any], *, answers: int = 3) -> None:
+    """A closed round of ``answers`` answers (all 4s, one comment each) on
+    each pairing, written directly: for volume."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from mentorship.upward.models import (
+        FeedbackComment,
+        FeedbackResponse,
+        FeedbackRound,
+        FeedbackScore,
+    )
+    from mentorship.upward.statements import KEYS
+
+    today = timezone.localdate()
+    for pairing in pairings:
+        number = FeedbackRound.objects.filter(pairing=pairing).count() + 1
+        round_ = FeedbackRound.objects.create(
+            pairing=pairing,
+            number=number,
+            opened_on=today - dt.timedelta(days=20),
+            closes_on=today - dt.timedelta(days=11),
+            closed_at=timezone.now(),
+            invited_count=answers,
+            min_answers=3,
+        )
+        responses = FeedbackResponse.objects.bulk_create(
+            FeedbackResponse(round=round_) for _ in range(answers)
+        )
+        FeedbackScore.objects.bulk_create(
+            FeedbackScore(response=r, statement=key, score=4) for r in responses for key in KEYS
+        )
+        FeedbackComment.objects.bulk_create(
+            FeedbackComment(round=round_, question="keep", text="Clear priorities")
+            for _ in range(answers)
+        )
+
+
+@pytest.mark.parametrize("where", ["api", "page"])
+def test_upward_rounds(personas: Personas, client_for: Any, where: str) -> None:
+    def grow(n: int) -> None:
+        _closed_rounds([personas.pairing] * n)
+
+    client = client_for(personas.mentee)
+    if where == "api":
+        assert_constant_queries(
+            visit(client, "/api/v1/upward-rounds/"), grow, served=api_rows, at_most=5
+        )
+    else:
+        assert_constant_queries(
+            visit(client, f"/pairings/{personas.pairing.pk}/upward-feedback/"),
+            grow,
+            served=occurrences('class="upward-round"'),
+            at_most=12,
+        )
+
+
+@pytest.mark.parametrize("where", ["api", "page"])
+def test_upward_cohort(personas: Personas, client_for: Any, where: str) -> None:
+    """The cohort's averages cost the same for 1 manager's round and 50."""
+
+    def grow(n: int) -> None:
+        _closed_rounds([PairingFactory.create(program=personas.program) for _ in range(n)])
+
+    def managers(response: Any) -> int:
+        assert response.status_code == 200
+        if where == "api":
+            return int(response.json()["managers_round_1"])
+        found = re.search(r"Managers counted: round 1 (\d+)", response.content.decode())
+        assert found is not None
+        return int(found.group(1))
+
+    url = (
+        f"/api/v1/upward-cohorts/?program={personas.program.pk}"
+        if where == "api"
+        else f"/insights/upward-feedback/?program={personas.program.pk}"
+    )
+    assert_constant_queries(visit(client_for(personas.hr), url), grow, served=managers, at_most=12)

@@ -45,6 +45,7 @@ from mentorship.feeds.services import calendar_feed_issue
 from mentorship.insights.exports import DATASETS, FORMATS
 from mentorship.notifications.models import Notification, NotificationStatus
 from mentorship.people.models import Person
+from mentorship.upward.services import round_share
 from tests.fixtures.personas import PASSWORD, Personas
 from tests.notifications.simulate import run_engine
 
@@ -62,8 +63,15 @@ WEEK_SPLIT = "MARKER-week-split 37/29/23/11"
 WEEK_SPLIT_VALUES = Split(individual=37, people=29, direction=23, other=11)
 WEEK_SPLIT_PATTERN = re.compile(r"(?<!\d)37\D{1,60}29\D{1,60}23\D{1,60}11(?!\d)")
 
+# What a new manager's reports wrote, in two rounds: the first shared with
+# the mentor, the second not.
+UPWARD_SHARED = "MARKER-upward-shared-5d1e"
+UPWARD_OWN = "MARKER-upward-own-a7c3"
+
 # Who may ever read each marker.
 ALLOWED = {
+    UPWARD_SHARED: {"mentee", "mentor"},
+    UPWARD_OWN: {"mentee"},
     PRIVATE_MENTEE: {"mentee"},
     PRIVATE_MENTOR: {"mentor"},
     REFLECTION: {"mentee"},
@@ -150,10 +158,29 @@ def plant(personas: Personas, *, shared_notes: str = SHARED) -> Planted:
         reflection=REFLECTION,
     )
     week_split_record(pairing=pairing, by=personas.mentee, split=WEEK_SPLIT_VALUES, on=today)
+    plant_upward_rounds(personas, today)
     superuser = Person.objects.create_superuser(
         email="root@scaffold.test", password=PASSWORD, full_name="Root Superuser"
     )
     return Planted(personas, superuser, [by_mentee, by_mentor])
+
+
+def plant_upward_rounds(personas: Personas, today: dt.date) -> None:
+    """Two closed rounds of three answers each, every comment a marker."""
+    from tests.factories import PersonFactory
+    from tests.upward.builders import Team, answer, close, open_round
+
+    team = Team(
+        personas.pairing,
+        [PersonFactory.create(manager=personas.mentee) for _ in range(3)],
+    )
+    for marker, shared in ((UPWARD_SHARED, True), (UPWARD_OWN, False)):
+        round_ = open_round(team, today)
+        for report in team.reports:
+            assert answer(round_, report, 4, keep=marker, change=marker) == 200
+        round_ = close(round_)
+        if shared:
+            round_share(round_=round_, by=personas.mentee, shared=True)
 
 
 def _api_paths(client: APIClient) -> list[str]:
@@ -174,12 +201,14 @@ def api_surfaces(client: APIClient, planted: Planted) -> Iterator[tuple[str, str
     for path in paths:
         if "{" in path:
             continue
-        url = f"{path}?program={program}" if "summary" in path or "recomm" in path else path
+        by_program = ("summary", "recomm", "cohorts")
+        url = f"{path}?program={program}" if any(w in path for w in by_program) else path
         response = client.get(url)
         body = response.content.decode()
         yield f"API {url}", body
         if response.status_code == 200:
-            results = response.json().get("results") if body.startswith("{") else None
+            data = response.json() if body.startswith(("{", "[")) else None
+            results = data.get("results") if isinstance(data, dict) else data
             ids[path] = {row["id"] for row in results or [] if "id" in row}
     for path in paths:
         if "{id}" not in path:
@@ -202,6 +231,8 @@ def page_surfaces(client: Client, planted: Planted) -> Iterator[tuple[str, str]]
         f"/pairings/{p.pairing.pk}/",
         f"/pairings/{p.pairing.pk}/confidence/",
         f"/pairings/{p.pairing.pk}/week/",
+        f"/pairings/{p.pairing.pk}/upward-feedback/",
+        "/insights/upward-feedback/",
         f"/pairings/{p.pairing.pk}/check-ins/new/",
         f"/pairings/{p.pairing.pk}/self-assessment/",
         f"/programs/{p.program.pk}/people/",

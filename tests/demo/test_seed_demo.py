@@ -40,7 +40,7 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
 
 
 def test_it_builds_a_believable_company(demo: str) -> None:
-    assert 55 <= Person.objects.count() <= 70
+    assert 70 <= Person.objects.count() <= 85
     assert Department.objects.count() >= 6
     zones = set(Person.objects.values_list("time_zone", flat=True))
     continents = {zone.split("/")[0] for zone in zones}

@@ -17,6 +17,8 @@ from mentorship.notifications.kinds import registry
 from mentorship.notifications.models import Notification, NotificationStatus
 from mentorship.pairings.models import Milestone, Pairing
 from mentorship.plans.models import StepKind, StepOwner
+from mentorship.upward.models import FeedbackInvite
+from mentorship.upward.services import round_open
 from tests.factories import MilestoneFactory, PairingFactory, PersonFactory, ProgramFactory
 from tests.notifications.simulate import deliver_due
 
@@ -75,7 +77,20 @@ def every_kind_of_email(*, recipient: Any, partner: Any, when: dt.datetime) -> d
         client_ip="127.0.0.1",
         data={"token": "sc_abcd1234", "name": f"Script {TRICKY}"},
     )
+    # A round of upward feedback about ``partner``, to whom the recipient reports.
+    recipient.manager = partner
+    recipient.save(update_fields=["manager"])
+    for _ in range(2):
+        PersonFactory.create(manager=partner)
+    led = PairingFactory.create(program=program, mentee=partner, activated_at=when)
+    round_open(
+        milestone=MilestoneFactory.create(pairing=led, kind=StepKind.UPWARD, due_on=today),
+        today=today,
+    )
+    invite = FeedbackInvite.objects.get(person=recipient)
     about = {
+        "upward_invite": (invite, f"upward_invite:{invite.pk}"),
+        "upward_reminder": (invite, f"upward_reminder:{invite.pk}"),
         "milestone_due_soon": (milestone, f"milestone_due_soon:{milestone.pk}:{recipient.pk}"),
         "milestone_overdue": (overdue, f"milestone_overdue:{overdue.pk}:{recipient.pk}:1"),
         "pairing_welcome": (pairing, f"pairing_welcome:{pairing.pk}:{recipient.pk}"),
@@ -146,6 +161,10 @@ def test_every_kind_of_email_carries_typed_text_verbatim_except_in_html() -> Non
     assert subjects["assessment_due"] == (
         f"Day-30 self-assessment {TRICKY}: how confident do you feel?"
     )
+    assert subjects["upward_invite"] == (
+        f"{TRICKY}partner Mentor asks for your feedback, anonymously"
+    )
+    assert subjects["upward_reminder"] == f"Four days left: feedback for {TRICKY}partner Mentor"
     assert subjects["weekly_digest"].startswith(f"Program {TRICKY} this week:")
     welcome = str(by_id[rows["pairing_welcome"].message_id].body)
     assert f"Welcome to Program {TRICKY}." in welcome

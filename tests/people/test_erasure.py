@@ -367,7 +367,10 @@ def test_their_reports_are_left_without_a_manager(erasable: Personas) -> None:
     report.save(update_fields=["manager"])
     hr = signed_in(erasable.hr)
     page = hr.get(erase_url(erasable.mentee)).content.decode()
-    assert "<strong>1</strong> person who reports to them" in page
+    # Rhea, and the three the planted upward feedback round asked.
+    reports = Person.objects.filter(manager=erasable.mentee).count()
+    assert reports == 4
+    assert f"<strong>{reports}</strong> people who report to them" in page
     # Named, with the page where their new manager is set.
     assert f'<a href="/people/{report.pk}/edit/">Rhea Report</a>' in page
 
