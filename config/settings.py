@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "mentorship.pairings",
     "mentorship.checkins",
     "mentorship.upward",
+    "mentorship.agreements",
     "mentorship.feeds",
     "mentorship.insights",
     "mentorship.notifications",
@@ -418,6 +419,7 @@ SPECTACULAR_SETTINGS = {
         "StepOwnerEnum": "mentorship.plans.models.StepOwner",
         "CheckInKindEnum": "mentorship.checkins.models.CheckInKind",
         "ActionItemOwnerEnum": "mentorship.checkins.serializers.ACTION_ITEM_OWNERS",
+        "ReviewAnswerEnum": "mentorship.agreements.models.ReviewAnswer",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -500,6 +502,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Open the upward feedback rounds whose plan step has come, close those
     # whose last day has passed.
+    # Ask line managers for the agreements whose plan step has come.
+    "manager-agreements": {
+        "task": "mentorship.agreements.tasks.agreements_sweep",
+        "schedule": timedelta(minutes=15),
+        "options": {"expires": 14 * 60},
+    },
     "upward-feedback-rounds": {
         "task": "mentorship.upward.tasks.upward_rounds_sweep",
         "schedule": timedelta(minutes=15),
@@ -559,6 +567,8 @@ SCAFFOLD_REMINDER_KINDS = [
     "mentorship.checkins.reminders.WeekSplitAsk",
     "mentorship.upward.reminders.UpwardInvitation",
     "mentorship.upward.reminders.UpwardReminder",
+    "mentorship.agreements.reminders.AgreementRequest",
+    "mentorship.agreements.reminders.AgreementReviewAsk",
     "mentorship.insights.reminders.WeeklyDigest",
 ]
 # A row "sending" for longer than this belongs to a dead worker. A living

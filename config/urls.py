@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from mentorship.agreements import api as agreements_api
 from mentorship.checkins import api as checkins_api
 from mentorship.core import metrics as core_metrics
 from mentorship.core import views as core_views
@@ -46,6 +47,7 @@ router.register("check-ins", checkins_api.CheckInViewSet, basename="check-in")
 router.register("action-items", checkins_api.ActionItemViewSet, basename="action-item")
 router.register("assessments", checkins_api.AssessmentViewSet, basename="assessment")
 router.register("week-splits", checkins_api.WeekSplitViewSet, basename="week-split")
+router.register("agreements", agreements_api.AgreementViewSet, basename="agreement")
 router.register("upward-rounds", upward_api.UpwardRoundViewSet, basename="upward-round")
 router.register("notifications", notifications_api.NotificationViewSet, basename="notification")
 
@@ -91,6 +93,7 @@ urlpatterns = [
     path("programs/", include("mentorship.programs.urls")),
     path("", include("mentorship.insights.urls")),
     path("", include("mentorship.upward.urls")),
+    path("", include("mentorship.agreements.urls")),
     path("mail/", include("mentorship.notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

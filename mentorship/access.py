@@ -317,6 +317,24 @@ def sees_upward_round_q(person: Person | Any) -> Q:
 
 
 # --------------------------------------------------------------------------
+# The agreement with the line manager is the mentee's and that manager's;
+# the mentor reads it when the mentee shares it. HR and program admins see
+# only that it was agreed and reviewed, and when.
+
+
+def sees_agreement_q(person: Person | Any) -> Q:
+    return (
+        Q(pairing__mentee=person)
+        | Q(line_manager=person)
+        | Q(
+            pairing__mentor=person,
+            shared_with_mentor=True,
+            pairing__status__in=VISIBLE_TO_PARTICIPANTS,
+        )
+    )
+
+
+# --------------------------------------------------------------------------
 # Line managers: a person's manager on the reporting line.
 
 

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from mentorship.agreements import services as agreements
+from mentorship.agreements.models import ManagerAgreement
 from mentorship.checkins.models import ActionItem, AssessmentOccasion, CheckIn
 from mentorship.checkins.selectors import occasion_of, plan_competencies
 from mentorship.checkins.services import (
@@ -54,7 +56,7 @@ from mentorship.people.competencies import competencies_install
 from mentorship.people.models import Competency, Department, Person
 from mentorship.people.services import department_get_or_create, person_create
 from mentorship.plans.default_plan import default_plan_install
-from mentorship.plans.models import StepKind
+from mentorship.plans.models import SELF_COMPLETING_STEPS, StepKind
 from mentorship.programs.models import EnrollmentRole, Program
 from mentorship.programs.services.enrollments import enrollment_create
 from mentorship.programs.services.programs import program_activate, program_create
@@ -410,6 +412,7 @@ class DemoBuilder:
         }.get(fate, self.today - dt.timedelta(days=1))
         is_demo_pair = mentee.pk == company.mentee.pk
         self._upward_rounds(pairing, history_until, demo=is_demo_pair, quiet=days_ago == 55)
+        self._agreement(pairing, history_until, demo=is_demo_pair, slow=days_ago == 21)
         self._milestones(
             pairing, history_until, complete_all=fate == "completed", demo=is_demo_pair
         )
@@ -465,6 +468,9 @@ class DemoBuilder:
             answering = invites[:2] if quiet else invites
             if round_.closes_on >= self.today:
                 answering = answering[:-1]  # still open: one has yet to answer
+            # Each comment once per round, as different people would write.
+            keeps = self.rng.sample(content.UPWARD_KEEP, len(answering))
+            changes = self.rng.sample(content.UPWARD_CHANGE, len(answering))
             for offset, invite in enumerate(answering, start=1):
                 day = min(until, step.due_on + dt.timedelta(days=offset))
                 when = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
@@ -476,10 +482,8 @@ class DemoBuilder:
                         for key in upward_statements.KEYS
                     },
                     comments={
-                        "keep": self.rng.choice(content.UPWARD_KEEP),
-                        "change": self.rng.choice(content.UPWARD_CHANGE)
-                        if self.rng.random() < 0.7
-                        else "",
+                        "keep": keeps[offset - 1],
+                        "change": changes[offset - 1] if self.rng.random() < 0.7 else "",
                     },
                     now=when,
                 )
@@ -494,12 +498,64 @@ class DemoBuilder:
                         round_=round_, by=pairing.mentee, keys=["trust", "feedback"]
                     )
 
+    def _agreement(self, pairing: Pairing, until: dt.date, *, demo: bool, slow: bool) -> None:
+        """The line manager is asked on the agreement step's day, writes it
+        two days later, the mentee confirms the day after (on a ``slow``
+        pairing it still waits for the mentee); the demo mentee shares it with
+        their mentor. A review step reached is reviewed by the line manager."""
+        asked = Milestone.objects.filter(
+            pairing=pairing, kind=StepKind.AGREEMENT, due_on__lte=until
+        ).first()
+        if asked is None:
+            return
+        agreement = agreements.agreement_ask(pairing=pairing)
+        if agreement is None or agreement.line_manager is None:
+            return
+        boss = agreement.line_manager
+        ManagerAgreement.objects.filter(pk=agreement.pk).update(
+            created_at=dt.datetime.combine(asked.due_on, dt.time(8), tzinfo=dt.UTC)
+        )
+
+        def at(day: dt.date) -> dt.datetime:
+            return dt.datetime.combine(min(day, until), dt.time(14), tzinfo=dt.UTC)
+
+        success, decisions, handoffs = self.rng.choice(content.AGREEMENTS)
+        agreement = agreements.agreement_write(
+            agreement=agreement,
+            by=boss,
+            text=agreements.AgreementText(
+                success, decisions, handoffs, handoffs_by=asked.due_on + dt.timedelta(days=30)
+            ),
+            when=at(asked.due_on + dt.timedelta(days=2)),
+        )
+        if slow:
+            return
+        agreement = agreements.agreement_confirm(
+            agreement=agreement, by=pairing.mentee, when=at(asked.due_on + dt.timedelta(days=3))
+        )
+        if demo:
+            agreements.agreement_share(agreement=agreement, by=pairing.mentee, shared=True)
+        review = Milestone.objects.filter(
+            pairing=pairing, kind=StepKind.AGREEMENT_REVIEW, due_on__lte=until
+        ).first()
+        if review is not None and review.due_on <= self.today:
+            agreements.agreement_review(
+                agreement=agreement,
+                by=boss,
+                answers={
+                    "review_success": "done",
+                    "review_decisions": "partly",
+                    "review_handoffs": self.rng.choice(["done", "partly"]),
+                },
+                when=at(review.due_on + dt.timedelta(days=1)),
+            )
+
     def _milestones(
         self, pairing: Pairing, until: dt.date, *, complete_all: bool, demo: bool
     ) -> None:
         due = list(
             Milestone.objects.filter(pairing=pairing, due_on__lte=until)
-            .exclude(kind=StepKind.UPWARD)  # done when their round opened
+            .exclude(kind__in=SELF_COMPLETING_STEPS)  # done by their own flows
             .order_by("due_on", "position")
         )
         # The demo mentee has exactly one milestone overdue, so the page shows it.
@@ -522,7 +578,9 @@ class DemoBuilder:
                 milestone_complete(milestone=milestone, by=actor, when=when)
         if not complete_all:
             return
-        for milestone in Milestone.objects.filter(pairing=pairing, status=MilestoneStatus.OPEN):
+        for milestone in Milestone.objects.filter(
+            pairing=pairing, status=MilestoneStatus.OPEN
+        ).exclude(kind__in=SELF_COMPLETING_STEPS):
             when = dt.datetime.combine(until, dt.time(15), tzinfo=dt.UTC)
             if milestone.kind == StepKind.ASSESSMENT:
                 self._assessment(pairing, milestone, until, when=when)

@@ -249,6 +249,30 @@ UPWARD_CHANGE = [
     "Say no to some requests instead of taking them all on for the team.",
 ]
 
+# What line managers write down with their new managers: (success at 90
+# days, decisions that are now theirs, individual work handed off).
+AGREEMENTS = [
+    (
+        "The team plans its own sprint without you in the room, and two people can say why "
+        "this quarter's goals matter.",
+        "Who works on what within the sprint; hiring decisions for your team, with me as "
+        "a second opinion; saying no to requests that do not fit the quarter.",
+        "The payments migration, to Ravi; your on-call slot, to the rotation.",
+    ),
+    (
+        "Every report has had a growth conversation and knows what they are working on; "
+        "the weekly status meeting is gone or runs without you.",
+        "The order of the backlog; how the team runs its rituals; small budget requests.",
+        "Code reviews for the API, to the two seniors; the vendor calls, to Mei.",
+    ),
+    (
+        "You have had the difficult conversation you are putting off, and the team's "
+        "delivery has not dipped while you stepped out of the code.",
+        "Which incidents get a review; who represents the team in planning.",
+        "Your feature work on search, to Tom, with a handover document.",
+    ),
+]
+
 PAUSE_REASON = "Parental leave for six weeks; the pair will pick up again afterwards."
 END_REASON = (
     "After two months the mentee decided to return to the staff engineer track, which the "

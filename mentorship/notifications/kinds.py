@@ -97,6 +97,11 @@ class ReminderKind:
     # are made when the email is rendered and kept nowhere: not in the row,
     # not in the development outbox.
     secret_context: ClassVar[tuple[str, ...]] = ()
+    # Whether only its recipient may see that it was sent (the email log,
+    # the API, the admin). For a kind whose sending, or not, says something
+    # about the recipient that others must not learn: a reminder that goes
+    # only to those who have not answered an anonymous survey.
+    recipient_only: ClassVar[bool] = False
 
     def due(self, *, now: dt.datetime) -> Iterable[Due]:
         """Everything of this kind that should be queued now."""
@@ -157,6 +162,10 @@ def registry() -> dict[str, ReminderKind]:
 
 def kind_for(name: str) -> ReminderKind:
     return registry()[name]
+
+
+def recipient_only_kinds() -> list[str]:
+    return [kind.name for kind in registry().values() if kind.recipient_only]
 
 
 def optional_kinds() -> list[ReminderKind]:

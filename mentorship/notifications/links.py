@@ -23,10 +23,13 @@ ACTION_SALT = "scaffold.email-action"
 WEEK_SALT = "scaffold.email-week"
 UNSUBSCRIBE_SALT = "scaffold.email-unsubscribe"
 UPWARD_SALT = "scaffold.email-upward"
+AGREEMENT_SALT = "scaffold.email-agreement"
 ACTION_MAX_AGE = timedelta(days=14)
 UNSUBSCRIBE_MAX_AGE = timedelta(days=365)
 # The round decides when an upward feedback link dies; this only bounds it.
 UPWARD_MAX_AGE = timedelta(days=31)
+# A line manager may come back to their agreement within this time.
+AGREEMENT_MAX_AGE = timedelta(days=45)
 
 ACTIONS = ("milestone_done", "milestone_snooze")
 
@@ -134,6 +137,28 @@ def read_upward(token: str) -> int:
     data = _load(token, salt=UPWARD_SALT, max_age=UPWARD_MAX_AGE)
     try:
         return int(data["i"])
+    except (KeyError, TypeError, ValueError):
+        raise LinkInvalid from None
+
+
+@dataclass(frozen=True)
+class AgreementLink:
+    person_id: int
+    agreement_id: int
+
+
+def agreement_url(*, person_id: int, agreement_id: int) -> str:
+    """For the line manager: write (or review) the agreement without
+    signing in. It may be used again while it lasts; each save replaces the
+    last."""
+    token = signing.dumps({"p": person_id, "a": agreement_id}, salt=AGREEMENT_SALT, compress=True)
+    return settings.SITE_URL + reverse("agreements:from-email", kwargs={"token": token})
+
+
+def read_agreement(token: str) -> AgreementLink:
+    data = _load(token, salt=AGREEMENT_SALT, max_age=AGREEMENT_MAX_AGE)
+    try:
+        return AgreementLink(person_id=int(data["p"]), agreement_id=int(data["a"]))
     except (KeyError, TypeError, ValueError):
         raise LinkInvalid from None
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from mentorship import access
-from mentorship.notifications.kinds import ReminderKind, optional_kinds
+from mentorship.notifications.kinds import ReminderKind, optional_kinds, recipient_only_kinds
 from mentorship.notifications.models import EmailOptOut, Notification, OutboxMessage
 from mentorship.people.models import Person
 
@@ -19,9 +19,11 @@ def outbox_visible_to(viewer: Person) -> QuerySet[OutboxMessage]:
 
 def notifications_visible_to(viewer: Person) -> QuerySet[Notification]:
     """The email log: HR sees all of it, a program admin their programs'
-    emails, everyone the emails sent to them."""
+    emails, everyone the emails sent to them — but for the kinds only their
+    recipient may know about (``recipient_only``)."""
     return Notification.objects.select_related("recipient", "program").filter(
-        Q(recipient=viewer) | access.administers_q(viewer, program="program_id")
+        Q(recipient=viewer)
+        | (access.administers_q(viewer, program="program_id") & ~Q(kind__in=recipient_only_kinds()))
     )
 
 

@@ -40,8 +40,14 @@ from mentorship.plans.models import StepKind, StepOwner
 from mentorship.programs.models import Program, ProgramStatus
 
 # Steps with emails of their own (the assessment prompt, the upward feedback
-# round's invitations): no "due soon" or "overdue" about them.
-SELF_SENDING_STEPS = (StepKind.ASSESSMENT, StepKind.UPWARD)
+# round's invitations, the line manager's agreement): no "due soon" or
+# "overdue" about them.
+SELF_SENDING_STEPS = (
+    StepKind.ASSESSMENT,
+    StepKind.UPWARD,
+    StepKind.AGREEMENT,
+    StepKind.AGREEMENT_REVIEW,
+)
 
 # Overdue nudges: the day after the due date, then weekly, at most this often.
 OVERDUE_NUDGES = 3

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mentorship import access
+from mentorship.agreements.selectors import agreement_state
 from mentorship.checkins import selectors as checkin_selectors
 from mentorship.core.timezones import today_for
 from mentorship.notifications import links
@@ -46,6 +47,7 @@ from mentorship.pairings.services.milestones import (
 )
 from mentorship.people.models import Person
 from mentorship.people.signed_in import AuthenticatedHttpRequest
+from mentorship.upward.selectors import focus_for
 
 
 @login_required
@@ -119,6 +121,11 @@ def pairing_detail(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpRe
                 change.status == ChangeRequestStatus.OPEN for change in change_requests
             ),
             "outcomes": PairingOutcome.choices,
+            # That the agreement with the line manager happened, and when:
+            # everyone who sees the pairing may know that much.
+            "agreement_state": agreement_state(pairing),
+            "team_focus": focus_for(person, pairing) if member else [],
+            "is_line_manager": access.is_line_manager(person, pairing.mentee),
         },
     )
 

@@ -20,9 +20,11 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils import timezone
 
 from mentorship import access
+from mentorship.agreements.selectors import agreements_visible_to
 from mentorship.audit.models import AuditEvent
 from mentorship.audit.selectors import account_activity
 from mentorship.checkins import selectors as checkins
@@ -33,6 +35,8 @@ from mentorship.pairings import selectors as pairings
 from mentorship.pairings.models import Feedback, Pairing
 from mentorship.people.models import ApiToken, Person
 from mentorship.programs.models import Enrollment
+from mentorship.upward.selectors import results_for as upward_results
+from mentorship.upward.selectors import rounds_visible_to as upward_rounds_visible_to
 
 FORMAT = "scaffold-personal-data/1"
 
@@ -102,6 +106,8 @@ def personal_data(
         document["left_out"] = [
             "what the pair wrote in check-ins (notes, action items, confidence pulses)",
             "self-assessment ratings, where their weeks went, and pairing feedback",
+            "what their team said of them (upward feedback) and their agreement with their "
+            "line manager",
             "private notes and reflections, which only their author ever reads",
         ]
     if own:
@@ -119,6 +125,45 @@ def personal_data(
             for w in checkins.week_splits_visible_to(person)
             .filter(pairing__mentee=person)
             .order_by("pairing_id", "week_of")
+        ]
+        # What their own reports said of them, as they may read it: averages
+        # of rounds that closed with enough answers. The comments stay on the
+        # page (written by others, word for word), and what they answered
+        # about their own manager cannot be included: it names nobody.
+        document["upward_feedback"] = [
+            {
+                "pairing": r.round.pairing_id,
+                "round": r.round.number,
+                "opened_on": r.round.opened_on,
+                "closes_on": r.round.closes_on,
+                "status": r.status,
+                "invited": r.round.invited_count,
+                "answered": r.answered,
+                "averages": {s.key: s.mean for s in r.statements},
+                "focus": r.round.focus,
+                "shared_with_mentor": r.round.shared_with_mentor,
+            }
+            for r in upward_results(upward_rounds_visible_to(person).filter(pairing__mentee=person))
+        ]
+        document["agreements_with_line_manager"] = [
+            {
+                "pairing": a.pairing_id,
+                "line_manager": _name(a.line_manager),
+                "success": a.success,
+                "decisions": a.decisions,
+                "handoffs": a.handoffs,
+                "handoffs_by": a.handoffs_by,
+                "confirmed_at": a.confirmed_at,
+                "review": {
+                    "success": a.review_success,
+                    "decisions": a.review_decisions,
+                    "handoffs": a.review_handoffs,
+                    "at": a.reviewed_at,
+                },
+            }
+            for a in agreements_visible_to(person).filter(
+                Q(pairing__mentee=person) | Q(line_manager=person)
+            )
         ]
         document["feedback_given"] = [
             {"pairing": f.pairing_id, "rating": f.rating, "comment": f.comment, "at": f.created_at}

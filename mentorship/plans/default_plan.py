@@ -6,7 +6,8 @@ the team's (delegation, feedback, the first difficult conversation) to the
 organisation around the team, with a confidence self-assessment at day 0,
 30, 60 and 90 and two rounds of anonymous feedback from the mentee's own
 reports (day 40 and day 78, so each closes with results before day 50 and
-day 90).
+day 90), and an agreement with the mentee's own manager (day 10) reviewed
+at day 84.
 """
 
 from __future__ import annotations
@@ -67,6 +68,18 @@ STEPS: list[tuple[str, str, str | None, str, str, int, str]] = [
         "managing-former-peers",
         StepOwner.MENTEE,
         StepKind.MILESTONE,
+        10,
+        StepAnchor.PAIRING_START,
+    ),
+    (
+        "Agree on success with your manager",
+        "Talk with your own manager about three things, and let them write them down here: "
+        "what success looks like for you at 90 days, which decisions are now yours, and what "
+        "individual work you hand off, to whom and by when. Then confirm it. Scaffold emails "
+        "them the link on this day; you can also ask earlier from the agreement page.",
+        "prioritization-and-delegation",
+        StepOwner.MENTEE,
+        StepKind.AGREEMENT,
         10,
         StepAnchor.PAIRING_START,
     ),
@@ -213,6 +226,16 @@ STEPS: list[tuple[str, str, str | None, str, str, int, str]] = [
         StepOwner.MENTEE,
         StepKind.UPWARD,
         78,
+        StepAnchor.PAIRING_START,
+    ),
+    (
+        "Review the agreement with your manager",
+        "Look back with your manager at what you agreed on around day 10: done, partly or not "
+        "yet, for each of the three. Either of you may record it.",
+        "prioritization-and-delegation",
+        StepOwner.MENTEE,
+        StepKind.AGREEMENT_REVIEW,
+        84,
         StepAnchor.PAIRING_START,
     ),
     (

@@ -51,7 +51,17 @@ class StepKind(models.TextChoices):
     ASSESSMENT = "assessment", "Self-assessment"
     # Opens a round of feedback from the mentee's own reports (upward/).
     UPWARD = "upward", "Upward feedback round"
+    # The line manager and the mentee agree on success at 90 days
+    # (agreements/), and review it near the end.
+    AGREEMENT = "agreement", "Agreement with your manager"
+    AGREEMENT_REVIEW = "agree_review", "Review of the agreement with your manager"
     WRAP_UP = "wrap_up", "Wrap-up"
+
+
+# Steps that complete themselves: an upward feedback step when its round
+# opens, the agreement when the mentee confirms it, its review when either
+# side records it. Nobody marks them done by hand (they may be skipped).
+SELF_COMPLETING_STEPS = (StepKind.UPWARD, StepKind.AGREEMENT, StepKind.AGREEMENT_REVIEW)
 
 
 class StepAnchor(models.TextChoices):

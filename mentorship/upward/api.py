@@ -26,7 +26,7 @@ from mentorship.upward.serializers import (
     CohortSerializer,
     FocusSerializer,
     RoundSerializer,
-    ShareSerializer,
+    RoundShareSerializer,
 )
 
 ID = "[1-9][0-9]{0,17}"
@@ -58,7 +58,7 @@ class UpwardRoundViewSet(viewsets.ViewSet):
 
     @extend_schema(
         tags=["upward feedback"],
-        request=ShareSerializer,
+        request=RoundShareSerializer,
         responses=RoundSerializer,
         description="As the mentee, share the round with your mentor, or stop sharing it.",
     )
@@ -68,7 +68,7 @@ class UpwardRoundViewSet(viewsets.ViewSet):
         person = person_of(request)
         if person.pk != result.round.pairing.mentee_id:
             raise PermissionDenied("Only the mentee shares their results.")
-        payload = ShareSerializer(data=request.data)
+        payload = RoundShareSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         services.round_share(
             round_=result.round, by=person, shared=payload.validated_data["shared_with_mentor"]
@@ -123,6 +123,8 @@ class UpwardCohortView(APIView):
             "rounds_held": cohort.rounds_held,
             "managers_round_1": cohort.managers[1],
             "managers_round_2": cohort.managers[2],
+            "waiting_round_1": cohort.waiting[1],
+            "waiting_round_2": cohort.waiting[2],
             "statements": [
                 {"key": s.key, "text": s.text, "round_1": s.means[1], "round_2": s.means[2]}
                 for s in cohort.statements

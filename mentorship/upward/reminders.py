@@ -38,6 +38,11 @@ def _used_digests(invites: Sequence[FeedbackInvite]) -> set[str]:
 
 
 class _UpwardKind(ReminderKind):
+    # Who got the reminder says who had not answered; and the link answers
+    # in the report's name, so it is kept nowhere (not in the dev outbox).
+    recipient_only = True
+    secret_context = ("answer_url",)
+
     def reaches(self, person: Any) -> bool:
         """Those whose own manager is, or was, a mentee: they are the ones
         ever asked."""

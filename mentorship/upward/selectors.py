@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from statistics import fmean
 
 from django.conf import settings
@@ -31,10 +32,15 @@ from mentorship.upward.models import (
     FeedbackRound,
     FeedbackScore,
 )
-from mentorship.upward.statements import QUESTIONS, STATEMENTS
+from mentorship.upward.statements import BY_KEY, QUESTIONS, STATEMENTS
 
 NOT_ENOUGH = "Not enough answers to show without identifying anyone."
 _shuffle = random.SystemRandom().shuffle
+
+
+def one_decimal(value: float) -> float:
+    """Rounded as people round (2.75 → 2.8, 3.25 → 3.3), not to even."""
+    return float(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def rounds_visible_to(viewer: Person) -> QuerySet[FeedbackRound]:
@@ -154,7 +160,7 @@ def results_for(rounds: QuerySet[FeedbackRound]) -> list[RoundResults]:
             before_means = {s.key: s.mean for s in before.statements} if before else {}
             for statement in STATEMENTS:
                 mean, rated = means[round_.pk].get(statement.key, (0.0, 0))
-                shown_mean = round(mean, 1) if rated >= round_.min_answers else None
+                shown_mean = one_decimal(mean) if rated >= round_.min_answers else None
                 earlier = before_means.get(statement.key)
                 result.statements.append(
                     StatementResult(
@@ -162,7 +168,7 @@ def results_for(rounds: QuerySet[FeedbackRound]) -> list[RoundResults]:
                         text=statement.text,
                         mean=shown_mean,
                         rated=rated,
-                        change=round(shown_mean - earlier, 1)
+                        change=one_decimal(shown_mean - earlier)
                         if shown_mean is not None and earlier is not None
                         else None,
                     )
@@ -174,6 +180,20 @@ def results_for(rounds: QuerySet[FeedbackRound]) -> list[RoundResults]:
             previous[round_.pairing_id] = result
         results.append(result)
     return results
+
+
+def focus_for(viewer: Person, pairing: Pairing) -> list[str]:
+    """The statements the pair chose to work on, from the latest round the
+    viewer sees that has a focus: their wording, for the pairing page."""
+    for focus in (
+        rounds_visible_to(viewer)
+        .filter(pairing=pairing)
+        .order_by("-number")
+        .values_list("focus", flat=True)
+    ):
+        if focus:
+            return [BY_KEY[key].text for key in focus if key in BY_KEY]
+    return []
 
 
 def pairing_results(viewer: Person, pairing: Pairing) -> list[RoundResults]:
@@ -210,8 +230,11 @@ class CohortStatement:
 class CohortUpward:
     program: Program
     group: int
-    # round number → managers whose round showed results (and so count)
+    # round number → managers in the figures (whole groups of ``group``)
     managers: dict[int, int]
+    # round number → managers whose round showed results, waiting for a
+    # whole group to be counted
+    waiting: dict[int, int]
     statements: list[CohortStatement]
     rounds_held: int
 
@@ -221,10 +244,11 @@ ROUND_NUMBERS = (1, 2)
 
 def cohort_upward(viewer: Person, program: Program) -> CohortUpward | None:
     """Per statement, for round 1 and round 2: the average over the
-    program's managers of their own round's mean, when at least the group
-    threshold of managers have a round that showed results. Each manager
-    weighs the same however many reports they have; a manager's statement
-    that too few rated is left out of that statement."""
+    program's managers of their own round's mean, taken in whole groups of
+    the group threshold (the earliest closed first), so a figure needs at
+    least that many and never moves by fewer. Each manager weighs the same
+    however many reports they have; a manager's statement that too few
+    rated is left out of that statement."""
     if not programs_for_insights(viewer).filter(pk=program.pk).exists():
         return None
     group = settings.SCAFFOLD_MIN_AGGREGATE_GROUP
@@ -237,7 +261,11 @@ def cohort_upward(viewer: Person, program: Program) -> CohortUpward | None:
     )
     means = _means([r.pk for r in rounds]) if rounds else {}
     per_number: dict[int, list[FeedbackRound]] = defaultdict(list)
-    for round_ in rounds:
+    # In the order they closed: a figure takes managers in whole groups, the
+    # earliest first, so that it changes only when a whole new group joins
+    # and two figures a viewer saw at different times never differ by one
+    # manager's results.
+    for round_ in sorted(rounds, key=lambda r: (r.closed_at, r.pk)):
         per_number[round_.number].append(round_)
     statements = []
     for statement in STATEMENTS:
@@ -248,12 +276,14 @@ def cohort_upward(viewer: Person, program: Program) -> CohortUpward | None:
                 for r in per_number[number]
                 if means[r.pk].get(statement.key, (0, 0))[1] >= r.min_answers
             ]
-            figures[number] = round(fmean(values), 2) if len(values) >= group else None
+            values = values[: len(values) // group * group]
+            figures[number] = one_decimal(fmean(values)) if values else None
         statements.append(CohortStatement(statement.key, statement.text, figures))
     return CohortUpward(
         program=program,
         group=group,
-        managers={number: len(per_number[number]) for number in ROUND_NUMBERS},
+        managers={number: len(per_number[number]) // group * group for number in ROUND_NUMBERS},
+        waiting={number: len(per_number[number]) % group for number in ROUND_NUMBERS},
         statements=statements,
         rounds_held=FeedbackRound.objects.filter(
             pairing__program=program,

@@ -56,7 +56,7 @@ class RoundSerializer(serializers.Serializer[Any]):
     comments = CommentsSerializer(many=True, help_text="Empty unless status is shown.")
 
 
-class ShareSerializer(serializers.Serializer[Any]):
+class RoundShareSerializer(serializers.Serializer[Any]):
     shared_with_mentor = serializers.BooleanField()
 
 
@@ -87,6 +87,12 @@ class CohortSerializer(serializers.Serializer[Any]):
     program = serializers.IntegerField()
     minimum_group = serializers.IntegerField()
     rounds_held = serializers.IntegerField()
-    managers_round_1 = serializers.IntegerField(help_text="Managers whose round 1 showed results.")
-    managers_round_2 = serializers.IntegerField(help_text="Managers whose round 2 showed results.")
+    managers_round_1 = serializers.IntegerField(
+        help_text="Managers in the round 1 figures: whole groups of minimum_group, earliest first."
+    )
+    managers_round_2 = serializers.IntegerField(help_text="Managers in the round 2 figures.")
+    waiting_round_1 = serializers.IntegerField(
+        help_text="Managers whose round 1 showed results, waiting for a whole group to count."
+    )
+    waiting_round_2 = serializers.IntegerField()
     statements = CohortStatementSerializer(many=True)

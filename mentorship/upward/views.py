@@ -11,12 +11,11 @@ from mentorship.checkins.selectors import pairings_of_pair
 from mentorship.core.forms import attach_service_errors
 from mentorship.insights.selectors import programs_for_insights
 from mentorship.notifications import links
-from mentorship.notifications.views import link_not_working
 from mentorship.pairings.models import Pairing
 from mentorship.people.signed_in import AuthenticatedHttpRequest
 from mentorship.upward import selectors, services
 from mentorship.upward.forms import AnswerForm, FocusForm, ShareForm
-from mentorship.upward.models import FeedbackInvite
+from mentorship.upward.models import FeedbackInvite, FeedbackRound
 from mentorship.upward.statements import MAX_FOCUS
 
 
@@ -38,15 +37,22 @@ def _invite_from(token: str) -> FeedbackInvite:
     return invite
 
 
+LINK_PROBLEMS = {
+    RoundClosed: ("This round of feedback has closed; answers are no longer taken.", 410),
+    links.LinkInvalid: (
+        "It reached us cut short or changed (some mail programs break long links): open it "
+        "again from the email itself.",
+        400,
+    ),
+    links.LinkExpired: ("This link has expired.", 410),
+    links.LinkGone: ("This round of feedback is no longer there.", 410),
+}
+
+
 def _link_problem(request: HttpRequest, exc: links.LinkError) -> HttpResponse:
-    if isinstance(exc, RoundClosed):
-        return render(
-            request,
-            "upward/already.html",
-            {"message": "This round of feedback has closed; answers are no longer taken."},
-            status=410,
-        )
-    return link_not_working(request, exc)
+    """Reports may have no account: the page asks nobody to sign in."""
+    message, status = LINK_PROBLEMS[type(exc)]
+    return render(request, "upward/already.html", {"message": message}, status=status)
 
 
 def respond(request: HttpRequest, token: str) -> HttpResponse:
@@ -141,6 +147,7 @@ def pairing_rounds(request: AuthenticatedHttpRequest, pairing_id: int) -> HttpRe
             ],
             "is_mentee": is_mentee,
             "not_enough": selectors.NOT_ENOUGH,
+            "min_answers": services.min_answers(),
             "max_focus": MAX_FOCUS,
         },
     )
@@ -188,7 +195,10 @@ def round_focus(request: AuthenticatedHttpRequest, round_id: int) -> HttpRespons
         for problem in form.errors.get("focus", []) + form.non_field_errors():
             messages.error(request, str(problem))
     else:
-        messages.success(request, "Focus saved: it shows on the pairing page until the next round.")
+        messages.success(
+            request,
+            "Focus saved: it shows on the pairing page, for the two of you, until you change it.",
+        )
     return redirect("upward:pairing", pairing_id=result.round.pairing_id)
 
 
@@ -200,7 +210,17 @@ def cohort(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not programs:
         raise Http404
     chosen = request.GET.get("program")
-    program = next((p for p in programs if str(p.pk) == chosen), programs[0])
+    # By default the program with the latest round (not a draft with none).
+    latest = (
+        FeedbackRound.objects.filter(pairing__program__in=[p.pk for p in programs])
+        .order_by("-opened_on", "-pk")
+        .values_list("pairing__program_id", flat=True)
+        .first()
+    )
+    program = next(
+        (p for p in programs if str(p.pk) == chosen),
+        next((p for p in programs if p.pk == latest), programs[0]),
+    )
     return render(
         request,
         "upward/cohort.html",

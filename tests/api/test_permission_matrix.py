@@ -335,6 +335,9 @@ def test_email_preferences_are_your_own(
         "assessment_due": False,
         "action_item_overdue": False,
         "week_split_ask": False,
+        "agreement_review": False,
+        # Asked of those who manage someone: the line manager.
+        **({"agreement_request": False} if persona == "line_manager" else {}),
         **digest,
     }
 
@@ -569,3 +572,65 @@ def test_upward_cohort_averages_are_for_those_who_run_the_program(
     status = client.get("/api/v1/upward-cohorts/", {"program": personas.program.pk}).status_code
     expected = {"anonymous": 401, "hr": 200, "program_admin": 200}.get(persona, 404)
     assert status == expected
+
+
+AGREEMENT_READERS = {"mentee", "line_manager"}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("shared", [False, True])
+def test_agreements(
+    personas: Personas, client_for: Callable[..., Any], persona: str, shared: bool
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from mentorship.agreements.services import (
+        AgreementText,
+        agreement_ask,
+        agreement_share,
+        agreement_write,
+    )
+    from mentorship.plans.models import StepKind
+    from tests.factories import MilestoneFactory
+
+    agreement = agreement_ask(pairing=personas.pairing)
+    assert agreement is not None
+    agreement_write(
+        agreement=agreement, by=personas.line_manager, text=AgreementText("s", "d", "h")
+    )
+    agreement_share(agreement=agreement, by=personas.mentee, shared=shared)
+    MilestoneFactory.create(
+        pairing=personas.pairing,
+        kind=StepKind.AGREEMENT_REVIEW,
+        due_on=timezone.localdate() - dt.timedelta(days=1),
+    )
+    client = client_for(personas.everyone()[persona])
+    base = f"/api/v1/agreements/{agreement.pk}/"
+    listed = client.get("/api/v1/agreements/")
+    if persona == "anonymous":
+        assert listed.status_code == 401
+        assert client.get(base).status_code == 401
+        return
+    readers = AGREEMENT_READERS | ({"mentor"} if shared else set())
+    sees = persona in readers
+    assert [row["id"] for row in listed.json()["results"]] == ([agreement.pk] if sees else [])
+    assert client.get(base).status_code == (200 if sees else 404)
+    write = client.post(
+        f"{base}write/", {"success": "s2", "decisions": "d", "handoffs": "h"}, format="json"
+    )
+    assert write.status_code == (200 if persona == "line_manager" else 403 if sees else 404)
+    confirm = client.post(f"{base}confirm/", {}, format="json")
+    assert confirm.status_code == (200 if persona == "mentee" else 403 if sees else 404)
+    review = client.post(
+        f"{base}review/",
+        {"review_success": "done", "review_decisions": "done", "review_handoffs": "partly"},
+        format="json",
+    )
+    may_review = persona in AGREEMENT_READERS
+    # The mentee confirmed just now; the line manager's review needs that too.
+    expected = 200 if persona == "mentee" else 400 if may_review else 403 if sees else 404
+    assert review.status_code == expected, review.content
+    share = client.post(f"{base}share/", {"shared_with_mentor": shared}, format="json")
+    assert share.status_code == (200 if persona == "mentee" else 403 if sees else 404)

@@ -18,7 +18,7 @@ from mentorship.core.timezones import today_for
 from mentorship.upward import services
 from mentorship.upward.models import FeedbackResponse, FeedbackRound
 from mentorship.upward.statements import SCALE, STATEMENTS
-from tests.factories import PersonFactory
+from tests.factories import MilestoneFactory, PersonFactory
 from tests.fixtures.celery_worker import wait_for
 from tests.fixtures.personas import PASSWORD, Personas
 from tests.upward.builders import upward_step
@@ -111,3 +111,67 @@ def test_a_round_from_emailed_links_to_shared_results(
     sign_in(personas.mentor, PASSWORD)
     page.goto(f"/pairings/{personas.pairing.pk}/upward-feedback/")
     expect(page.get_by_text("Keep the weekly 1:1s (3)")).to_be_visible()
+
+
+def test_the_line_manager_and_the_mentee_complete_the_agreement(
+    page: Any,
+    sign_in: Any,
+    personas: Personas,
+    celery_worker_factory: Any,
+    smtp_server: Any,
+    live_server: Any,
+) -> None:
+    from mentorship.agreements import services as agreements
+    from mentorship.agreements.models import ManagerAgreement
+    from mentorship.plans.models import StepKind
+
+    celery_worker_factory(extra_env={**smtp_server.env(), "SITE_URL": live_server.url})
+    mentee, boss = personas.mentee, personas.line_manager
+    MilestoneFactory.create(
+        pairing=personas.pairing,
+        kind=StepKind.AGREEMENT,
+        title="Agree on success with your manager",
+        due_on=today_for(mentee),
+    )
+    assert agreements.sweep(now=timezone.now())["asked"] == 1
+    call_command("reminders", "--send-now")
+
+    def ask() -> str | None:
+        for message in smtp_server.messages:
+            if message["To"] == boss.email and "agree on what success" in message["Subject"]:
+                body = message.get_body(preferencelist=("plain",)).get_content()
+                link = re.search(r"https?://\S+/agreement/\S+/", body)
+                assert link is not None, body
+                return link.group(0)
+        return None
+
+    link = wait_for(ask, timeout=60)
+    # The line manager writes it from the email, without signing in.
+    page.goto(link)
+    expect(
+        page.get_by_role("heading", name=f"What you agree with {mentee.full_name}")
+    ).to_be_visible()
+    page.get_by_label("What does success look like at 90 days?").fill("The team plans without me")
+    page.get_by_label("Which decisions are now theirs to make?").fill("Hiring and the backlog")
+    page.get_by_label("What individual work do they hand off, and to whom?").fill(
+        "The billing service, to Ravi"
+    )
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Saved. They are asked to confirm it.")).to_be_visible()
+
+    sign_in(mentee, PASSWORD)
+    page.goto(f"/pairings/{personas.pairing.pk}/")
+    page.get_by_role("link", name="Agreement with your manager").click()
+    expect(page.get_by_text("Hiring and the backlog")).to_be_visible()
+    page.get_by_role("button", name="This is what we agreed").click()
+    expect(page.get_by_text("Confirmed: this is what you agreed.")).to_be_visible()
+    assert ManagerAgreement.objects.get().status == "agreed"
+    page.goto(f"/pairings/{personas.pairing.pk}/")
+    expect(page.locator("li.milestone", has_text="Agree on success")).to_contain_text("Done")
+
+    # HR sees that it happened, and when; never what it says.
+    page.context.clear_cookies()
+    sign_in(personas.hr, PASSWORD)
+    page.goto(f"/pairings/{personas.pairing.pk}/")
+    expect(page.get_by_text("Agreement with their line manager: agreed on")).to_be_visible()
+    expect(page.get_by_text("Hiring and the backlog")).to_have_count(0)

@@ -31,6 +31,13 @@ from django.test import Client
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
+from mentorship.agreements.services import (
+    AgreementText,
+    agreement_ask,
+    agreement_confirm,
+    agreement_share,
+    agreement_write,
+)
 from mentorship.audit.models import AuditEvent
 from mentorship.checkins.models import CheckIn
 from mentorship.checkins.selectors import plan_competencies
@@ -68,8 +75,12 @@ WEEK_SPLIT_PATTERN = re.compile(r"(?<!\d)37\D{1,60}29\D{1,60}23\D{1,60}11(?!\d)"
 UPWARD_SHARED = "MARKER-upward-shared-5d1e"
 UPWARD_OWN = "MARKER-upward-own-a7c3"
 
+# What the mentee's line manager wrote down with them, shared with the mentor.
+AGREEMENT = "MARKER-agreement-3e9b"
+
 # Who may ever read each marker.
 ALLOWED = {
+    AGREEMENT: {"mentee", "line_manager", "mentor"},
     UPWARD_SHARED: {"mentee", "mentor"},
     UPWARD_OWN: {"mentee"},
     PRIVATE_MENTEE: {"mentee"},
@@ -159,6 +170,15 @@ def plant(personas: Personas, *, shared_notes: str = SHARED) -> Planted:
     )
     week_split_record(pairing=pairing, by=personas.mentee, split=WEEK_SPLIT_VALUES, on=today)
     plant_upward_rounds(personas, today)
+    agreement = agreement_ask(pairing=pairing)
+    assert agreement is not None
+    agreement = agreement_write(
+        agreement=agreement,
+        by=personas.line_manager,
+        text=AgreementText(AGREEMENT, AGREEMENT, AGREEMENT),
+    )
+    agreement_confirm(agreement=agreement, by=personas.mentee)
+    agreement_share(agreement=agreement, by=personas.mentee, shared=True)
     superuser = Person.objects.create_superuser(
         email="root@scaffold.test", password=PASSWORD, full_name="Root Superuser"
     )
@@ -232,6 +252,7 @@ def page_surfaces(client: Client, planted: Planted) -> Iterator[tuple[str, str]]
         f"/pairings/{p.pairing.pk}/confidence/",
         f"/pairings/{p.pairing.pk}/week/",
         f"/pairings/{p.pairing.pk}/upward-feedback/",
+        f"/pairings/{p.pairing.pk}/agreement/",
         "/insights/upward-feedback/",
         f"/pairings/{p.pairing.pk}/check-ins/new/",
         f"/pairings/{p.pairing.pk}/self-assessment/",

@@ -11,6 +11,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.utils import timezone
 
+from mentorship.agreements.services import (
+    AgreementText,
+    agreement_ask,
+    agreement_confirm,
+    agreement_write,
+)
 from mentorship.audit.models import SecurityEvent, SecurityEventKind
 from mentorship.checkins.models import ActionItem
 from mentorship.notifications.kinds import registry
@@ -88,7 +94,32 @@ def every_kind_of_email(*, recipient: Any, partner: Any, when: dt.datetime) -> d
         today=today,
     )
     invite = FeedbackInvite.objects.get(person=recipient)
+    # The agreement with the line manager: about a pairing of someone who
+    # reports to the recipient.
+    report = PersonFactory.create(full_name=f"{TRICKY}report Newmanager", manager=recipient)
+    agreement = agreement_ask(
+        pairing=PairingFactory.create(program=program, mentee=report, activated_at=when)
+    )
+    assert agreement is not None
+    # Written and confirmed (the review's email is about an agreed one); the
+    # request's email is then no longer wanted, so it goes to a second one.
+    asked_only = agreement_ask(
+        pairing=PairingFactory.create(
+            program=program,
+            mentee=PersonFactory.create(full_name=f"{TRICKY}asked Newmanager", manager=recipient),
+            activated_at=when,
+        )
+    )
+    assert asked_only is not None
+    agreement = agreement_confirm(
+        agreement=agreement_write(
+            agreement=agreement, by=recipient, text=AgreementText("s", "d", "h")
+        ),
+        by=report,
+    )
     about = {
+        "agreement_request": (asked_only, f"agreement_request:{asked_only.pk}"),
+        "agreement_review": (agreement, f"agreement_review:{agreement.pk}:{recipient.pk}"),
         "upward_invite": (invite, f"upward_invite:{invite.pk}"),
         "upward_reminder": (invite, f"upward_reminder:{invite.pk}"),
         "milestone_due_soon": (milestone, f"milestone_due_soon:{milestone.pk}:{recipient.pk}"),
@@ -164,7 +195,13 @@ def test_every_kind_of_email_carries_typed_text_verbatim_except_in_html() -> Non
     assert subjects["upward_invite"] == (
         f"{TRICKY}partner Mentor asks for your feedback, anonymously"
     )
-    assert subjects["upward_reminder"] == f"Four days left: feedback for {TRICKY}partner Mentor"
+    assert subjects["upward_reminder"].startswith(f"Feedback for {TRICKY}partner Mentor closes on ")
+    assert subjects["agreement_request"] == (
+        f"{TRICKY}asked Newmanager is new to managing: agree on what success looks like"
+    )
+    assert subjects["agreement_review"] == (
+        f"How did it go? The agreement with {TRICKY}report Newmanager"
+    )
     assert subjects["weekly_digest"].startswith(f"Program {TRICKY} this week:")
     welcome = str(by_id[rows["pairing_welcome"].message_id].body)
     assert f"Welcome to Program {TRICKY}." in welcome

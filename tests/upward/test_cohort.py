@@ -4,6 +4,9 @@ round showed results — checked against figures worked out by hand."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import pytest
 
 from mentorship.upward import selectors
@@ -42,8 +45,22 @@ def test_under_the_group_threshold_no_figure(personas: Personas) -> None:
         manager_round(personas, scores)
     cohort = selectors.cohort_upward(personas.hr, personas.program)
     assert cohort is not None
-    assert cohort.managers[1] == 4
+    assert (cohort.managers[1], cohort.waiting[1]) == (0, 4)
     assert {s.means[1] for s in cohort.statements} == {None}
+
+
+def test_managers_join_the_figures_in_whole_groups(personas: Personas, time_machine: Any) -> None:
+    """Seven managers' rounds: the figure is the first five's (3.6) until
+    five more have closed, so no two figures differ by one manager."""
+    for day, scores in enumerate(
+        ([2, 2, 2], [3, 3, 3], [3, 4, 5], [4, 4, 4], [5, 5, 5], [1, 1, 1], [1, 1, 1])
+    ):
+        time_machine.move_to(dt.datetime(2027, 5, 12 + day, 10, tzinfo=dt.UTC), tick=False)
+        manager_round(personas, scores)
+    cohort = selectors.cohort_upward(personas.hr, personas.program)
+    assert cohort is not None
+    assert (cohort.managers[1], cohort.waiting[1]) == (5, 2)
+    assert {s.means[1] for s in cohort.statements} == {3.6}
 
 
 def test_only_those_who_run_the_program_read_it(personas: Personas) -> None:

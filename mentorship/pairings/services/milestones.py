@@ -22,7 +22,7 @@ from mentorship.pairings.models import (
 )
 from mentorship.pairings.summaries import tally_milestone_moved, tally_milestones_added, tally_state
 from mentorship.people.models import Person
-from mentorship.plans.models import PlanStep
+from mentorship.plans.models import SELF_COMPLETING_STEPS, PlanStep, StepKind
 from mentorship.plans.schedule import step_due_on
 
 
@@ -60,6 +60,12 @@ def milestones_instantiate(*, pairing: Pairing) -> list[Milestone]:
 # limit lives here, and forms and serializers say the same).
 NOTE_MAX_LENGTH = 2000
 
+SELF_COMPLETING_MESSAGE: dict[str, str] = {
+    StepKind.UPWARD: "This step is done when its round of feedback opens, on its day.",
+    StepKind.AGREEMENT: "This step is done when the new manager confirms the agreement.",
+    StepKind.AGREEMENT_REVIEW: "This step is done when either side records the review.",
+}
+
 
 def _milestone_close(
     milestone: Milestone, status: str, *, by: Person | None, note: str, when: dt.datetime | None
@@ -77,6 +83,12 @@ def _milestone_close(
             raise ValidationError(
                 {"status": f"This milestone is already {locked.get_status_display().lower()}."}
             )
+        if (
+            by is not None
+            and status == MilestoneStatus.DONE
+            and locked.kind in SELF_COMPLETING_STEPS
+        ):
+            raise ValidationError({"status": SELF_COMPLETING_MESSAGE[locked.kind]})
         was = tally_state(locked.status, locked.completed_at, locked.due_on)
         locked.status = status
         locked.completed_at = when or timezone.now()
@@ -125,6 +137,10 @@ def milestone_reopen(*, milestone: Milestone, by: Person | None) -> Milestone:
         )
         if locked.status == MilestoneStatus.OPEN:
             raise ValidationError({"status": "This milestone is already open."})
+        if locked.kind in SELF_COMPLETING_STEPS and locked.status == MilestoneStatus.DONE:
+            raise ValidationError(
+                {"status": "This step completed itself; there is nothing to do again."}
+            )
         before = locked.status
         was = tally_state(locked.status, locked.completed_at, locked.due_on)
         locked.status = MilestoneStatus.OPEN
