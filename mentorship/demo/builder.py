@@ -621,12 +621,14 @@ class DemoBuilder:
         day = pairing.starts_on + dt.timedelta(days=self.rng.randint(1, 3))
         turn = 0
         last = None
+        by_mentee = False
         while day <= until:
-            self._checkin(pairing, pairing.mentee if turn % 2 == 0 else pairing.mentor, day)
+            by_mentee = turn % 2 == 0
+            self._checkin(pairing, pairing.mentee if by_mentee else pairing.mentor, day)
             last = day
             turn += 1
             day += dt.timedelta(days=self.rng.randint(11, 17))
-        if recent and (last is None or last < self.today - dt.timedelta(days=6)):
+        if recent and (last is None or last < self.today - dt.timedelta(days=6) or not by_mentee):
             self._checkin(pairing, pairing.mentee, until)
 
     def _weeks(self, pairing: Pairing, until: dt.date, *, stuck: bool) -> None:

@@ -83,6 +83,7 @@ PROGRAM_ADMIN = EVERYONE_SIGNED_IN | {
     "/programs/N/close/",
     "/pairings/N/rematch/",
     "/insights/",
+    "/insights/upward-feedback/",
     "/plans/",
     "/plans/new/",
     "/plans/N/",
@@ -113,6 +114,8 @@ EXPECTED = {
         "/pairings/N/",
         "/pairings/N/check-ins/new/",
         "/pairings/N/confidence/",
+        "/pairings/N/upward-feedback/",
+        "/pairings/N/agreement/",
         "/programs/N/people/N/edit/",
     },
     "mentee": EVERYONE_SIGNED_IN
@@ -122,6 +125,8 @@ EXPECTED = {
         "/check-ins/N/edit/",
         "/pairings/N/self-assessment/",
         "/pairings/N/confidence/",
+        "/pairings/N/upward-feedback/",
+        "/pairings/N/agreement/",
     },
     "line_manager": EVERYONE_SIGNED_IN | {"/pairings/N/"},
 }
