@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 
 from mentorship.agreements.models import ManagerAgreement
@@ -43,6 +44,8 @@ class AgreementRequest(ReminderKind):
         "write down together what success looks like at 90 days (line managers)."
     )
     template = "agreement_request"
+    # The link writes in the line manager's name: kept nowhere.
+    secret_context = ("agreement_url",)
 
     def reaches(self, person: Any) -> bool:
         """Those who manage someone."""
@@ -102,6 +105,13 @@ class AgreementReviewAsk(ReminderKind):
         "(new managers and their line managers)"
     )
     template = "agreement_review"
+    secret_context = ("review_url",)
+
+    def reaches(self, person: Any) -> bool:
+        """The two sides of an agreement."""
+        return ManagerAgreement.objects.filter(
+            Q(pairing__mentee_id=person.pk) | Q(line_manager_id=person.pk)
+        ).exists()
 
     def due(self, *, now: dt.datetime) -> Iterator[Due]:
         subject_type = content_type_id(ManagerAgreement)

@@ -105,7 +105,7 @@ def _locked(agreement: ManagerAgreement) -> ManagerAgreement:
 
 
 def _live(agreement: ManagerAgreement, field: str) -> None:
-    if agreement.pairing.status not in (PairingStatus.ACTIVE, PairingStatus.PAUSED):
+    if not agreement.pairing.is_live:
         raise ValidationError(
             {field: "The pairing is over; the agreement stays as it was, to read."}
         )
@@ -118,8 +118,8 @@ def agreement_write(
     text: AgreementText,
     when: dt.datetime | None = None,
 ) -> ManagerAgreement:
-    """The line manager writes (or rewrites) their side. A change after the
-    mentee confirmed asks them to confirm again."""
+    """The line manager writes (or rewrites) their side, until the mentee
+    confirms it; after that it stays as agreed, for the review."""
     errors: dict[str, str] = {}
     for name, _question, _review in QUESTIONS:
         value = getattr(text, name).strip()
@@ -134,8 +134,10 @@ def agreement_write(
         if not is_line_manager_of(by, locked):
             raise ValidationError({"success": "Only their line manager writes this side."})
         _live(locked, "success")
-        if locked.reviewed_at is not None:
-            raise ValidationError({"success": "It has been reviewed already; it stays as agreed."})
+        if locked.confirmed_at is not None:
+            raise ValidationError(
+                {"success": "It is agreed: it stays as confirmed, to look back on at the review."}
+            )
         new = {name: getattr(text, name).strip() for name, _q, _r in QUESTIONS}
         changed = any(getattr(locked, k) != v for k, v in new.items()) or (
             locked.handoffs_by != text.handoffs_by
@@ -236,6 +238,7 @@ def agreement_review(
         locked = _locked(agreement)
         if by.pk != locked.pairing.mentee_id and not is_line_manager_of(by, locked):
             raise ValidationError({"review_success": "Only the two who agreed it review it."})
+        _live(locked, "review_success")
         if not review_is_open(locked, local_today(timezone.now(), locked.pairing.mentee.time_zone)):
             raise ValidationError(
                 {"review_success": "The review opens near day 90, once the agreement is confirmed."}

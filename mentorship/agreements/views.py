@@ -33,7 +33,7 @@ def _forms(
     is_mentee = person.pk == agreement.pairing.mentee_id
     live = agreement.pairing.is_live
     write = review = None
-    if is_boss and live and agreement.reviewed_at is None:
+    if is_boss and live and agreement.confirmed_at is None:
         write = WriteForm(
             post if action == "write" else None,
             initial={

@@ -94,14 +94,14 @@ def test_the_line_manager_writes_through_the_link_and_the_mentee_confirms(
     agreement_step.refresh_from_db()
     assert agreement_step.status == MilestoneStatus.DONE
 
-    # A change asks the mentee to confirm again.
-    services.agreement_write(
-        agreement=agreement,
-        by=personas.line_manager,
-        text=services.AgreementText(TEXT.success, TEXT.decisions, "Billing, to Ravi, by June"),
-    )
-    agreement.refresh_from_db()
-    assert agreement.status == "to_confirm"
+    # Once confirmed it stays as agreed (the plan's step says done).
+    with pytest.raises(ValidationError, match="It is agreed"):
+        services.agreement_write(
+            agreement=agreement,
+            by=personas.line_manager,
+            text=services.AgreementText(TEXT.success, TEXT.decisions, "Billing, by June"),
+        )
+    assert "Write it down" not in Client().get(link).content.decode()
 
 
 def test_nobody_is_asked_without_a_manager_in_scaffold(personas: Personas) -> None:
@@ -155,6 +155,11 @@ def test_the_review_opens_with_its_step_once_agreed(personas: Personas) -> None:
     assert agreement.review_handoffs == "not_yet"
     review_step.refresh_from_db()
     assert review_step.status == MilestoneStatus.DONE
+    # Not once the pairing is over.
+    personas.pairing.status = "completed"
+    personas.pairing.save()
+    with pytest.raises(ValidationError, match="The pairing is over"):
+        services.agreement_review(agreement=agreement, by=personas.mentee, answers=answers)
 
 
 PAGE_READERS = {"mentee", "line_manager"}

@@ -335,8 +335,8 @@ def test_email_preferences_are_your_own(
         "assessment_due": False,
         "action_item_overdue": False,
         "week_split_ask": False,
-        "agreement_review": False,
-        # Asked of those who manage someone: the line manager.
+        # Asked of those who manage someone (the line manager); the review
+        # reaches the two sides of an agreement, and there is none here.
         **({"agreement_request": False} if persona == "line_manager" else {}),
         **digest,
     }

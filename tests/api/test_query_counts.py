@@ -489,3 +489,32 @@ def test_upward_cohort(personas: Personas, client_for: Any, where: str) -> None:
         else f"/insights/upward-feedback/?program={personas.program.pk}"
     )
     assert_constant_queries(visit(client_for(personas.hr), url), grow, served=managers, at_most=12)
+
+
+@pytest.mark.parametrize("persona", ["line_manager", "hr"])
+def test_agreements(personas: Personas, client_for: Any, persona: str) -> None:
+    """A line manager with fifty new managers reporting to them reads their
+    agreements in as many queries as with one; HR reads none, as cheaply."""
+    from mentorship.agreements.services import AgreementText, agreement_ask, agreement_write
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            pairing = PairingFactory.create(
+                program=personas.program,
+                mentee=PersonFactory.create(manager=personas.line_manager),
+            )
+            agreement = agreement_ask(pairing=pairing)
+            assert agreement is not None
+            agreement_write(
+                agreement=agreement, by=personas.line_manager, text=AgreementText("s", "d", "h")
+            )
+
+    client = client_for(getattr(personas, persona))
+    if persona == "hr":
+        grow(50)
+        response = client.get(f"/api/v1/agreements/?{ALL}")
+        assert api_rows(response) == 0
+        return
+    assert_constant_queries(
+        visit(client, f"/api/v1/agreements/?{ALL}"), grow, served=api_rows, at_most=4
+    )
