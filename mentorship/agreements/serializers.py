@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from mentorship.agreements.models import ManagerAgreement, ReviewAnswer
 from mentorship.agreements.services import TEXT_MAX_LENGTH
+from mentorship.core.api.fields import StrictBooleanField
 
 
 class AgreementSerializer(serializers.ModelSerializer[ManagerAgreement]):
@@ -15,6 +16,12 @@ class AgreementSerializer(serializers.ModelSerializer[ManagerAgreement]):
         help_text="asked: waiting for the line manager; to_confirm: written, waiting for the "
         "mentee; agreed: confirmed; reviewed: looked back on near day 90.",
     )
+
+    review_success = serializers.CharField(
+        read_only=True, help_text="done, partly or not_yet; empty before the review."
+    )
+    review_decisions = serializers.CharField(read_only=True, help_text="As review_success.")
+    review_handoffs = serializers.CharField(read_only=True, help_text="As review_success.")
 
     class Meta:
         model = ManagerAgreement
@@ -52,7 +59,7 @@ class ReviewSerializer(serializers.Serializer[Any]):
 
 
 class AgreementShareSerializer(serializers.Serializer[Any]):
-    shared_with_mentor = serializers.BooleanField()
+    shared_with_mentor = StrictBooleanField()
 
 
 class EmptySerializer(serializers.Serializer[Any]):

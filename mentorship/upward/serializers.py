@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from mentorship.core.api.fields import QuerySerializer
+from mentorship.core.api.fields import QuerySerializer, StrictBooleanField
 from mentorship.upward.statements import KEYS, MAX_FOCUS
 
 STATUS_HELP = (
@@ -57,7 +57,7 @@ class RoundSerializer(serializers.Serializer[Any]):
 
 
 class RoundShareSerializer(serializers.Serializer[Any]):
-    shared_with_mentor = serializers.BooleanField()
+    shared_with_mentor = StrictBooleanField()
 
 
 class FocusSerializer(serializers.Serializer[Any]):
